@@ -1,0 +1,287 @@
+//! The pipeline end to end: walk → ingest → clean → analyze (per file, in parallel) → site
+//! model → render (atomic). Also `check` (everything but writing) and `inspect`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::analyze::themes::Taxonomy;
+use crate::analyze::Analyzer;
+use crate::clean::Cleaner;
+use crate::config::Config;
+use crate::content::{self, SourceFile};
+use crate::error::{Error, Result, UserError, Warning};
+use crate::ingest::{self, IngestError};
+use crate::model::{Article, SourceKind};
+use crate::render::{self, output, theme::Theme};
+use crate::site::Site;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildSummary {
+    pub files_read: usize,
+    pub articles: usize,
+    pub pages: usize,
+    pub warnings: Vec<Warning>,
+    pub seconds: f64,
+    /// (stage, seconds) in pipeline order.
+    pub timings: Vec<(&'static str, f64)>,
+    pub output: PathBuf,
+}
+
+impl BuildSummary {
+    /// The one summary line a build ends with.
+    pub fn line(&self) -> String {
+        format!(
+            "built {}: {} files read, {} articles, {} pages written, {} warnings, {:.2} s",
+            self.output.display(),
+            self.files_read,
+            self.articles,
+            self.pages,
+            self.warnings.len(),
+            self.seconds
+        )
+    }
+}
+
+/// Load config.toml, turning its problems into one error listing all of them.
+pub fn load_config(root: &Path) -> Result<Config> {
+    Config::load(root).map(|(c, _)| c).map_err(many)
+}
+
+fn many(mut errors: Vec<UserError>) -> Error {
+    if errors.len() == 1 {
+        Error::User(errors.remove(0))
+    } else {
+        Error::Many(errors)
+    }
+}
+
+/// Everything the per-file stages produced for a corpus.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub files_read: usize,
+    pub articles: Vec<Article>,
+    pub warnings: Vec<Warning>,
+    /// Files the editor must fix (broken front matter).
+    pub errors: Vec<UserError>,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Shared per-build state of the per-file stages.
+pub struct Pipeline {
+    pub config: Config,
+    pub cleaner: Cleaner,
+    pub analyzer: Analyzer,
+}
+
+impl Pipeline {
+    pub fn new(config: Config) -> Pipeline {
+        Pipeline {
+            cleaner: Cleaner::new(&config),
+            analyzer: Analyzer::new(&config),
+            config,
+        }
+    }
+
+    /// Ingest, clean and analyze one file. `display` names it in warnings.
+    pub fn process_bytes(&self, bytes: &[u8], display: &str, kind: SourceKind) -> FileOutcome {
+        let doc = match ingest::ingest(bytes, display, kind) {
+            Ok(doc) => doc,
+            Err(IngestError::Skip(why)) => return FileOutcome::warn(display, why),
+            Err(IngestError::Invalid(e)) => {
+                return FileOutcome {
+                    error: Some(e),
+                    ..FileOutcome::default()
+                }
+            }
+        };
+        let cleaned = self.cleaner.clean(&doc);
+        if cleaned.is_empty() {
+            return FileOutcome::warn(display, "no article found after cleaning (empty or all noise), skipped");
+        }
+        FileOutcome {
+            articles: cleaned.into_iter().map(|c| self.analyzer.analyze(c)).collect(),
+            ..FileOutcome::default()
+        }
+    }
+
+    fn process_file(&self, file: &SourceFile) -> FileOutcome {
+        match std::fs::metadata(&file.path) {
+            Ok(m) if m.len() > self.config.max_file_bytes => {
+                return FileOutcome::warn(
+                    &file.rel,
+                    format!(
+                        "{} bytes is over max_file_bytes ({}), skipped",
+                        m.len(),
+                        self.config.max_file_bytes
+                    ),
+                )
+            }
+            Err(e) => return FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
+            Ok(_) => {}
+        }
+        match std::fs::read(&file.path) {
+            Ok(bytes) => self.process_bytes(&bytes, &file.rel, file.kind),
+            Err(e) => FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
+        }
+    }
+
+    /// Run the per-file stages over every article file of the site, in parallel, then the
+    /// corpus-wide analysis.
+    pub fn load_corpus(&self, root: &Path) -> Corpus {
+        let started = Instant::now();
+        let (files, mut warnings) = content::walk(root);
+        let walk_secs = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let outcomes: Vec<FileOutcome> = files.par_iter().map(|f| self.process_file(f)).collect();
+        let per_file_secs = started.elapsed().as_secs_f64();
+        let mut articles = Vec::new();
+        let mut errors = Vec::new();
+        for outcome in outcomes {
+            articles.extend(outcome.articles);
+            warnings.extend(outcome.warning);
+            errors.extend(outcome.error);
+        }
+        let started = Instant::now();
+        self.analyzer.analyze_corpus(&mut articles);
+        let corpus_secs = started.elapsed().as_secs_f64();
+        warnings.sort();
+        Corpus {
+            files_read: files.len(),
+            articles,
+            warnings,
+            errors,
+            timings: vec![
+                ("walk", walk_secs),
+                ("ingest+clean+analyze", per_file_secs),
+                ("corpus analysis", corpus_secs),
+            ],
+        }
+    }
+}
+
+/// What became of one source file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub articles: Vec<Article>,
+    pub warning: Option<Warning>,
+    pub error: Option<UserError>,
+}
+
+impl FileOutcome {
+    fn warn(file: &str, message: impl Into<String>) -> FileOutcome {
+        FileOutcome {
+            warning: Some(Warning::new(file, message)),
+            ..FileOutcome::default()
+        }
+    }
+}
+
+/// Build the site. On any error nothing is published and the previous output stays as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let root = &options.root;
+    let mut config = load_config(root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url.clone_from(url);
+    }
+    let output_dir = options.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
+    let output_dir = output::check_output_dir(root, &output_dir)?;
+    let theme = Theme::load(root, &config.theme)?;
+    let pipeline = Pipeline::new(config);
+    let corpus = pipeline.load_corpus(root);
+    if !corpus.errors.is_empty() {
+        return Err(many(corpus.errors));
+    }
+    let mut timings = corpus.timings;
+    let t = Instant::now();
+    let taxonomy = Taxonomy::load(&pipeline.config.themes);
+    let site = Site::build(pipeline.config.clone(), taxonomy, corpus.articles, options.drafts);
+    timings.push(("site model", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let staging = output::Staging::create(&output_dir)?;
+    let stats = render::render(&site, &theme, &staging)?;
+    timings.push(("render", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    staging.commit()?;
+    timings.push(("publish", t.elapsed().as_secs_f64()));
+    Ok(BuildSummary {
+        files_read: corpus.files_read,
+        articles: site.articles.len(),
+        pages: stats.pages,
+        warnings: corpus.warnings,
+        seconds: started.elapsed().as_secs_f64(),
+        timings,
+        output: output_dir,
+    })
+}
+
+/// Result of `check`: every error found, and the warnings.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub errors: Vec<String>,
+    pub warnings: Vec<Warning>,
+    pub files_read: usize,
+    pub articles: usize,
+}
+
+/// Validate config, content and templates without writing anything.
+pub fn check(root: &Path) -> CheckReport {
+    let mut report = CheckReport::default();
+    let config = match Config::load(root) {
+        Ok((c, _)) => c,
+        Err(errors) => {
+            report.errors.extend(errors.iter().map(ToString::to_string));
+            Config::default()
+        }
+    };
+    match Theme::load(root, &config.theme).and_then(|theme| render::compile_templates(&theme).map(|_| ())) {
+        Ok(()) => {}
+        Err(e) => report.errors.push(e.to_string()),
+    }
+    let corpus = Pipeline::new(config).load_corpus(root);
+    report.errors.extend(corpus.errors.iter().map(ToString::to_string));
+    report.warnings = corpus.warnings;
+    report.files_read = corpus.files_read;
+    report.articles = corpus.articles.len();
+    report
+}
+
+/// Ingest, clean and analyze the given files (for `inspect`), in the order given.
+pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warning>, Config)> {
+    let config = load_config(root)?;
+    let pipeline = Pipeline::new(config);
+    let mut articles = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|path| {
+            let display = path.to_string_lossy().into_owned();
+            let kind = content::kind_of(path).unwrap_or(SourceKind::Raw);
+            match std::fs::read(path) {
+                Ok(bytes) => pipeline.process_bytes(&bytes, &display, kind),
+                Err(e) => FileOutcome::warn(&display, format!("cannot read: {e}")),
+            }
+        })
+        .collect();
+    for outcome in outcomes {
+        articles.extend(outcome.articles);
+        warnings.extend(outcome.warning);
+        errors.extend(outcome.error);
+    }
+    if !errors.is_empty() {
+        return Err(many(errors));
+    }
+    pipeline.analyzer.analyze_corpus(&mut articles);
+    Ok((articles, warnings, pipeline.config))
+}

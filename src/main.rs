@@ -1,0 +1,106 @@
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+
+use union_digest::build::{self, BuildOptions};
+use union_digest::cli::{Cli, Command};
+use union_digest::record::ArticleRecord;
+use union_digest::site::article_slug;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+            timings,
+        } => {
+            let options = BuildOptions {
+                root: cli.root.clone(),
+                output,
+                base_url,
+                drafts,
+            };
+            let summary =
+                build::build(&options).with_context(|| format!("building the site at {}", cli.root.display()))?;
+            if !cli.quiet {
+                for w in &summary.warnings {
+                    eprintln!("{w}");
+                }
+            }
+            if timings {
+                for (stage, secs) in &summary.timings {
+                    eprintln!("  {stage:<24} {secs:>8.3} s");
+                }
+            }
+            println!("{}", summary.line());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { port, drafts } => {
+            union_digest::serve::serve(&cli.root, port, drafts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => {
+            let report = build::check(&cli.root);
+            if !cli.quiet {
+                for w in &report.warnings {
+                    eprintln!("{w}");
+                }
+            }
+            for e in &report.errors {
+                eprintln!("error: {e}");
+            }
+            println!(
+                "checked {}: {} files, {} articles, {} errors, {} warnings",
+                cli.root.display(),
+                report.files_read,
+                report.articles,
+                report.errors.len(),
+                report.warnings.len()
+            );
+            Ok(if report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Inspect { json, files } => {
+            let (articles, warnings, config) = build::inspect(&cli.root, &files)?;
+            for w in &warnings {
+                eprintln!("{w}");
+            }
+            let base = union_digest::render::views::base_path_of(&config.base_url_slash());
+            let url_of = |a: &union_digest::model::Article| format!("{base}articles/{}/", article_slug(a));
+            if json {
+                let records: Vec<ArticleRecord> = articles.iter().map(|a| ArticleRecord::new(a, url_of(a))).collect();
+                println!("{}", serde_json::to_string_pretty(&records)?);
+            } else {
+                for a in &articles {
+                    print!("{}", union_digest::record::report(a, &url_of(a)));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            union_digest::init::init(&dir).with_context(|| format!("creating a digest in {}", dir.display()))?;
+            println!(
+                "created a new digest in {}; build it with: union-digest build --root {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

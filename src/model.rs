@@ -1,0 +1,256 @@
+//! The values passed between pipeline stages:
+//! `RawDoc` (ingest) → `CleanArticle` (clean) → `Article` (analyze).
+
+use serde::{Deserialize, Serialize};
+
+/// How a source file is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    /// Text exactly as scraped (`.txt`): goes through the whole cleaning engine.
+    Raw,
+    /// Markdown written or checked by an editor (`.md`): trusted text, front matter wins.
+    Curated,
+}
+
+/// Fields an editor may set in TOML front matter. Every field is optional and always wins
+/// over what the tool infers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub kicker: Option<String>,
+    pub date: Option<PubDate>,
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+    /// Region name or 6-digit division code.
+    pub region: Option<String>,
+    pub themes: Vec<String>,
+    pub draft: bool,
+    /// Requested URL slug (sanitised before use).
+    pub slug: Option<String>,
+}
+
+/// One decoded source file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawDoc {
+    /// Path as given on the command line, or relative to the site root during a build.
+    pub file: String,
+    pub kind: SourceKind,
+    /// Decoded text after the front matter, line endings normalised to `\n`.
+    pub text: String,
+    /// Name of the encoding the bytes were decoded from.
+    pub encoding: String,
+    pub front: FrontMatter,
+    /// 1-based line of the file where `text` starts (after front matter).
+    pub body_line: usize,
+    /// Hex BLAKE3 of the file bytes.
+    pub hash: String,
+}
+
+/// How precisely a publication date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatePrecision {
+    Day,
+    Month,
+    Year,
+}
+
+/// A publication date with its precision; a month- or year-precise date uses day 1 / January 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PubDate {
+    pub date: chrono::NaiveDate,
+    pub precision: DatePrecision,
+}
+
+impl PubDate {
+    pub fn day(y: i32, m: u32, d: u32) -> Option<PubDate> {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).map(|date| PubDate {
+            date,
+            precision: DatePrecision::Day,
+        })
+    }
+
+    pub fn month(y: i32, m: u32) -> Option<PubDate> {
+        chrono::NaiveDate::from_ymd_opt(y, m, 1).map(|date| PubDate {
+            date,
+            precision: DatePrecision::Month,
+        })
+    }
+
+    pub fn year(y: i32) -> Option<PubDate> {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1).map(|date| PubDate {
+            date,
+            precision: DatePrecision::Year,
+        })
+    }
+
+    /// "YYYY-MM-DD" (the contract's `date` field).
+    pub fn iso(&self) -> String {
+        self.date.format("%Y-%m-%d").to_string()
+    }
+
+    /// Parse "2024-03-06", "2024-03" or "2024" (front matter forms).
+    pub fn parse_iso(text: &str) -> Option<PubDate> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let num = |s: &str| s.parse::<u32>().ok();
+        match parts.as_slice() {
+            [y, m, d] if y.len() == 4 => PubDate::day(num(y)? as i32, num(m)?, num(d)?),
+            [y, m] if y.len() == 4 => PubDate::month(num(y)? as i32, num(m)?),
+            [y] if y.len() == 4 => PubDate::year(num(y)? as i32),
+            _ => None,
+        }
+    }
+}
+
+/// One span of text the cleaner removed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    /// Which rule removed it (e.g. "chrome", "spam-line", "spam-keyword", "fiction", "gloss").
+    pub kind: String,
+    pub text: String,
+}
+
+/// One kind of de-spinning replacement made in an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replacement {
+    pub from: String,
+    pub to: String,
+    pub count: usize,
+}
+
+/// Everything the cleaner changed, so an editor can audit it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CleaningReport {
+    pub script_converted: bool,
+    pub spun: bool,
+    pub despun: Vec<Replacement>,
+    pub removed: Vec<Removal>,
+    pub joined_lines: usize,
+    /// Number of articles the source file was split into (1 for an ordinary page).
+    pub split_parts: usize,
+    /// ASCII punctuation marks restored to their full-width forms.
+    pub punctuation_fixed: usize,
+}
+
+impl CleaningReport {
+    pub fn remove(&mut self, kind: &str, text: impl Into<String>) {
+        let text = text.into();
+        if !text.trim().is_empty() {
+            self.removed.push(Removal {
+                kind: kind.to_string(),
+                text,
+            });
+        }
+    }
+
+    /// True when the cleaner removed injected spam of any kind.
+    pub fn had_spam(&self) -> bool {
+        self.removed
+            .iter()
+            .any(|r| r.kind.starts_with("spam") || r.kind == "fiction")
+    }
+}
+
+/// One article as its newsroom published it: the output of the clean stage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CleanArticle {
+    pub file: String,
+    pub part: usize,
+    pub kind: SourceKind,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub kicker: Option<String>,
+    pub date: Option<PubDate>,
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+    /// Cleaned paragraphs in the target script.
+    pub body: Vec<String>,
+    /// Curated Markdown source (rendered, sanitised, by the render stage).
+    pub markdown: Option<String>,
+    /// Region asked for in front matter (name or code), resolved by analyze.
+    pub region_hint: Option<String>,
+    /// Themes asked for in front matter.
+    pub theme_hint: Vec<String>,
+    pub draft: bool,
+    pub slug_hint: Option<String>,
+    pub cleaning: CleaningReport,
+    /// Hex BLAKE3 of the source file the article came from.
+    pub source_hash: String,
+}
+
+impl CleanArticle {
+    /// All text of the article (title, subtitle and body) for analysis.
+    pub fn full_text(&self) -> String {
+        let mut text = String::with_capacity(self.body.iter().map(String::len).sum::<usize>() + 256);
+        for part in [&self.kicker, &Some(self.title.clone()), &self.subtitle]
+            .into_iter()
+            .flatten()
+        {
+            text.push_str(part);
+            text.push('\n');
+        }
+        for p in &self.body {
+            text.push_str(p);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// A position on China's administrative map.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RegionRef {
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub county: Option<String>,
+    /// Division code of the deepest level known (2, 4 or 6 digits; "000000" for national).
+    pub code: Option<String>,
+}
+
+impl RegionRef {
+    pub fn is_known(&self) -> bool {
+        self.province.is_some() || self.code.as_deref() == Some(NATIONAL_CODE)
+    }
+}
+
+/// Code used for national-level articles (中华全国总工会, 全国…).
+pub const NATIONAL_CODE: &str = "000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionMention {
+    pub name: String,
+    pub code: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeScore {
+    pub slug: String,
+    pub score: f64,
+}
+
+/// Where a (possibly merged) article was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub part: usize,
+    pub source: Option<String>,
+}
+
+/// An article placed on the map and in the taxonomy: the output of analyze.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Article {
+    pub clean: CleanArticle,
+    pub region: RegionRef,
+    pub mentioned_regions: Vec<RegionMention>,
+    pub themes: Vec<ThemeScore>,
+    pub keywords: Vec<String>,
+    /// Every copy of this story that was merged into it (the article itself first).
+    pub sources: Vec<SourceRef>,
+    /// Chinese characters in the body (for word counts and reading time).
+    pub char_count: usize,
+    /// Stable id derived from the article's own text.
+    pub id: String,
+}

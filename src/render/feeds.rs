@@ -1,0 +1,131 @@
+//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt. Written by hand with
+//! strict XML escaping; timestamps come from article dates only, so output is reproducible.
+
+/// Escape text for XML element content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped rather than emitted.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One entry of an Atom feed.
+#[derive(Debug, Clone)]
+pub struct FeedEntry {
+    pub title: String,
+    /// Absolute URL.
+    pub url: String,
+    /// RFC 3339 timestamp.
+    pub updated: String,
+    pub authors: Vec<String>,
+    pub summary: String,
+    pub categories: Vec<String>,
+}
+
+/// An Atom feed document.
+pub fn atom(title: &str, self_url: &str, site_url: &str, entries: &[FeedEntry]) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.as_str())
+        .max()
+        .unwrap_or("2000-01-01T00:00:00Z");
+    let mut xml = String::new();
+    xml.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
+    );
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(title)));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(self_url)));
+    xml.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(self_url)));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" href=\"{}\"/>\n",
+        xml_escape(site_url)
+    ));
+    xml.push_str(&format!("  <updated>{updated}</updated>\n"));
+    xml.push_str("  <generator>union-digest</generator>\n");
+    for e in entries {
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&e.title)));
+        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&e.url)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" href=\"{}\"/>\n",
+            xml_escape(&e.url)
+        ));
+        xml.push_str(&format!("    <updated>{}</updated>\n", e.updated));
+        let authors = if e.authors.is_empty() {
+            vec!["佚名".to_string()]
+        } else {
+            e.authors.clone()
+        };
+        for a in &authors {
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(a)));
+        }
+        for c in &e.categories {
+            xml.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(c)));
+        }
+        xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&e.summary)));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// A sitemap of absolute URLs.
+pub fn sitemap(urls: &[String]) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(url)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(sitemap_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_chars() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+
+    #[test]
+    fn feed_updated_is_newest_entry() {
+        let entry = |d: &str| FeedEntry {
+            title: "<题>".into(),
+            url: "https://x/a/".into(),
+            updated: d.into(),
+            authors: vec![],
+            summary: "s".into(),
+            categories: vec!["rights".into()],
+        };
+        let xml = atom(
+            "T",
+            "https://x/feed.xml",
+            "https://x/",
+            &[entry("2024-03-06T00:00:00Z"), entry("2023-01-01T00:00:00Z")],
+        );
+        assert!(xml.contains("<updated>2024-03-06T00:00:00Z</updated>\n  <generator>"));
+        assert!(xml.contains("&lt;题&gt;"));
+        assert!(!xml.contains("<题>"));
+    }
+}

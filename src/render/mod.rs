@@ -1,0 +1,211 @@
+//! Render: [`Site`] + [`Theme`] → files in a staging directory (see [`output`]).
+//! Tera templates for pages, sanitised Markdown, Atom feeds, sitemap, and the data export.
+
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod theme;
+pub mod views;
+
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::record::ArticleRecord;
+use crate::site::Site;
+use output::Staging;
+use theme::Theme;
+use views::Views;
+
+/// What a render wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written (pages, feeds, data, assets).
+    pub files: usize,
+}
+
+/// Compile the theme's templates, naming the template, line and problem on error.
+pub fn compile_templates(theme: &Theme) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| template_error("theme", &e))?;
+    Ok(tera)
+}
+
+/// Flatten a tera error chain (which holds the template name, line and variable).
+pub fn template_error(template: &str, e: &tera::Error) -> Error {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Template {
+        template: template.to_string(),
+        message,
+    }
+}
+
+struct Writer<'a> {
+    staging: &'a Staging,
+    stats: RenderStats,
+    sitemap: Vec<String>,
+    base_url: String,
+}
+
+impl Writer<'_> {
+    fn page(&mut self, path: &str, html: String) -> Result<()> {
+        let rel = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}index.html")
+        };
+        self.staging.write(&rel, html.as_bytes())?;
+        self.stats.pages += 1;
+        self.stats.files += 1;
+        self.sitemap.push(format!("{}{path}", self.base_url));
+        Ok(())
+    }
+
+    fn file(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.staging.write(rel, bytes)?;
+        self.stats.files += 1;
+        Ok(())
+    }
+}
+
+/// Render the whole site into `staging`.
+pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderStats> {
+    let tera = compile_templates(theme)?;
+    let views = Views::new(site, theme);
+    let mut w = Writer {
+        staging,
+        stats: RenderStats::default(),
+        sitemap: Vec::new(),
+        base_url: site.config.base_url_slash(),
+    };
+    let render_page = |template: &str, page_path: &str, title: &str, extra: serde_json::Value| -> Result<String> {
+        let mut context = tera::Context::from_serialize(&extra).map_err(|e| template_error(template, &e))?;
+        context.insert("site", &views.site);
+        context.insert("t", &theme.strings);
+        context.insert(
+            "page",
+            &json!({ "title": title, "path": page_path, "canonical": format!("{}{page_path}", site.config.base_url_slash()) }),
+        );
+        tera.render(template, &context)
+            .map_err(|e| template_error(template, &e))
+    };
+
+    // Home.
+    let latest: Vec<_> = (0..site.articles.len().min(site.config.paginate))
+        .map(|i| views.card(i))
+        .collect();
+    let html = render_page(
+        "index.html",
+        "",
+        "",
+        json!({ "latest": latest, "themes": views.theme_tiles(), "regions": views.province_tiles(), "stats": { "articles": site.articles.len() } }),
+    )?;
+    w.page("", html)?;
+
+    // Articles.
+    for i in 0..site.articles.len() {
+        let path = format!("articles/{}/", site.slugs[i]);
+        let view = views.article(i);
+        let html = render_page(
+            "article.html",
+            &path,
+            &site.articles[i].clean.title,
+            json!({ "article": view }),
+        )?;
+        w.page(&path, html)?;
+    }
+
+    // Indexes.
+    for list in views.lists() {
+        let pages = views.paginate(&list.items, &list.path);
+        for (n, (items, pager)) in pages.into_iter().enumerate() {
+            let path = if n == 0 {
+                list.path.clone()
+            } else {
+                format!("{}page/{}/", list.path, n + 1)
+            };
+            let title = if n == 0 {
+                list.title.clone()
+            } else {
+                format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
+            };
+            let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
+            let mut data = serde_json::to_value(&list).map_err(|e| Error::Template {
+                template: "list.html".into(),
+                message: e.to_string(),
+            })?;
+            data["items"] = json!(cards);
+            data["pager"] = json!(pager);
+            let html = render_page("list.html", &path, &title, json!({ "list": data }))?;
+            w.page(&path, html)?;
+        }
+        if let Some(feed_path) = &list.feed_path {
+            let feed = views.feed(&list.title, feed_path, &list.items);
+            w.file(feed_path, feed.as_bytes())?;
+        }
+    }
+    let html = render_page(
+        "regions.html",
+        "regions/",
+        &theme.text("regions", &[]),
+        json!({ "tree": views.region_tree() }),
+    )?;
+    w.page("regions/", html)?;
+    let html = render_page(
+        "themes.html",
+        "themes/",
+        &theme.text("themes", &[]),
+        json!({ "themes": views.theme_tiles(), "keywords": views.keyword_tiles() }),
+    )?;
+    w.page("themes/", html)?;
+    let html = render_page(
+        "archive.html",
+        "archive/",
+        &theme.text("archive", &[]),
+        views.archive_overview(),
+    )?;
+    w.page("archive/", html)?;
+    let html = render_page(
+        "stats.html",
+        "stats/",
+        &theme.text("stats_title", &[]),
+        json!({ "stats": views.stats() }),
+    )?;
+    w.page("stats/", html)?;
+
+    // 404 (not in the sitemap).
+    let not_found = render_page("404.html", "404.html", &theme.text("not_found_title", &[]), json!({}))?;
+    w.file("404.html", not_found.as_bytes())?;
+    w.stats.pages += 1;
+
+    // Feeds, data, assets.
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let feed = views.feed(&site.config.title, "feed.xml", &all);
+    w.file("feed.xml", feed.as_bytes())?;
+    let records: Vec<ArticleRecord> = (0..site.articles.len())
+        .map(|i| ArticleRecord::new(&site.articles[i], views.href(&site.article_url(i)[1..])))
+        .collect();
+    let json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Template {
+        template: "articles.json".into(),
+        message: e.to_string(),
+    })?;
+    w.file("data/articles.json", &json)?;
+    for (rel, bytes) in &theme.statics {
+        w.file(rel, bytes)?;
+    }
+    let mut urls = std::mem::take(&mut w.sitemap);
+    urls.sort();
+    let base = site.config.base_url_slash();
+    w.file("sitemap.xml", feeds::sitemap(&urls).as_bytes())?;
+    w.file("robots.txt", feeds::robots(&format!("{base}sitemap.xml")).as_bytes())?;
+    Ok(w.stats)
+}

@@ -1,0 +1,714 @@
+//! View models: what templates see. Built from the site model on demand, page by page, so no
+//! page holds a copy of other articles' bodies.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::feeds::{self, FeedEntry};
+use super::theme::Theme;
+use crate::model::Article;
+use crate::site::{RegionNode, Site};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    /// Path prefix of every internal link, e.g. `/` or `/digest/`.
+    pub base_path: String,
+    pub search: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tile {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub title: String,
+    pub kicker: Option<String>,
+    pub subtitle: Option<String>,
+    pub url: String,
+    pub date_display: String,
+    pub date_iso: Option<String>,
+    pub region: Option<Link>,
+    pub source: Option<String>,
+    pub themes: Vec<Link>,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeywordLink {
+    pub word: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    pub kicker: Option<String>,
+    pub subtitle: Option<String>,
+    pub date_display: String,
+    pub date_iso: Option<String>,
+    pub authors: Vec<String>,
+    pub sources: Vec<String>,
+    pub breadcrumb: Vec<Link>,
+    pub themes: Vec<Link>,
+    pub keywords: Vec<KeywordLink>,
+    pub body: Vec<String>,
+    /// Sanitised HTML of curated Markdown.
+    pub html: Option<String>,
+    pub cleaning: Option<crate::model::CleaningReport>,
+    pub char_count_display: String,
+    pub reading_display: String,
+    pub related: Vec<Card>,
+    pub prev: Option<Card>,
+    pub next: Option<Card>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub n: usize,
+    pub url: String,
+}
+
+/// An index page (region, theme, month, keyword) before pagination.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListSpec {
+    pub title: String,
+    pub description: String,
+    /// Output path of the first page, e.g. `themes/rights/`.
+    pub path: String,
+    pub count: usize,
+    pub breadcrumb: Vec<Link>,
+    pub children: Vec<Tile>,
+    pub breakdown_title: String,
+    pub breakdown: Vec<Tile>,
+    pub feed_url: Option<String>,
+    #[serde(skip)]
+    pub feed_path: Option<String>,
+    #[serde(skip)]
+    pub items: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatTable {
+    pub title: String,
+    pub rows: Vec<Tile>,
+    /// Inline SVG chart of the rows (already safe markup made by the tool).
+    pub chart: Option<String>,
+}
+
+/// Reading speed used for reading-time estimates (Chinese characters per minute).
+const CHARS_PER_MINUTE: usize = 400;
+
+pub struct Views<'a> {
+    pub site: SiteView,
+    s: &'a Site,
+    theme: &'a Theme,
+    /// Region path of each article's deepest region node.
+    region_of: Vec<Option<&'a RegionNode>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Views<'a> {
+        let base_url = site.config.base_url_slash();
+        let base_path = base_path_of(&base_url);
+        let mut region_of: Vec<Option<&RegionNode>> = vec![None; site.articles.len()];
+        for node in site.regions.walk().into_iter().skip(1) {
+            for &i in &node.own {
+                region_of[i] = Some(node);
+            }
+        }
+        Views {
+            site: SiteView {
+                title: site.config.title.clone(),
+                description: site.config.description.clone(),
+                language: site.config.language.clone(),
+                base_url,
+                base_path,
+                search: false,
+            },
+            s: site,
+            theme,
+            region_of,
+        }
+    }
+
+    /// Link to a site-relative path (no leading slash), honouring the base path.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{path}", self.site.base_path)
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.site.base_url)
+    }
+
+    fn article_path(&self, i: usize) -> String {
+        format!("articles/{}/", self.s.slugs[i])
+    }
+
+    fn date_display(&self, a: &Article) -> String {
+        a.clean
+            .date
+            .map_or_else(|| self.theme.text("undated", &[]), |d| self.theme.format_date(&d))
+    }
+
+    fn theme_links(&self, a: &Article) -> Vec<Link> {
+        a.themes
+            .iter()
+            .filter_map(|t| self.s.taxonomy.get(&t.slug))
+            .map(|t| Link {
+                name: t.name.clone(),
+                url: self.href(&format!("themes/{}/", t.slug)),
+            })
+            .collect()
+    }
+
+    pub fn card(&self, i: usize) -> Card {
+        let a = &self.s.articles[i];
+        Card {
+            title: a.clean.title.clone(),
+            kicker: a.clean.kicker.clone(),
+            subtitle: a.clean.subtitle.clone(),
+            url: self.href(&self.article_path(i)),
+            date_display: self.date_display(a),
+            date_iso: a.clean.date.map(|d| d.iso()),
+            region: self.region_of[i].map(|n| Link {
+                name: n.name.clone(),
+                url: self.region_href(n),
+            }),
+            source: a.clean.source.clone(),
+            themes: self.theme_links(a),
+            excerpt: excerpt(&a.clean.body, 110),
+        }
+    }
+
+    fn region_href(&self, node: &RegionNode) -> String {
+        if node.path.is_empty() {
+            self.href("regions/")
+        } else {
+            self.href(&format!("regions/{}/", node.path))
+        }
+    }
+
+    fn breadcrumb_of(&self, node: &RegionNode) -> Vec<Link> {
+        let mut crumbs = Vec::new();
+        let mut prefix = String::new();
+        let mut current = &self.s.regions;
+        for segment in node.path.split('/').filter(|s| !s.is_empty()) {
+            prefix = if prefix.is_empty() {
+                segment.to_string()
+            } else {
+                format!("{prefix}/{segment}")
+            };
+            if let Some(child) = current.children.iter().find(|c| c.path == prefix) {
+                crumbs.push(Link {
+                    name: child.name.clone(),
+                    url: self.region_href(child),
+                });
+                current = child;
+            }
+        }
+        crumbs
+    }
+
+    pub fn article(&self, i: usize) -> ArticleView {
+        let a = &self.s.articles[i];
+        let c = &a.clean;
+        let mut sources: Vec<String> = Vec::new();
+        for s in a.sources.iter().filter_map(|s| s.source.clone()) {
+            if !sources.contains(&s) {
+                sources.push(s);
+            }
+        }
+        let keyword_pages: BTreeMap<&str, &str> = self
+            .s
+            .keywords
+            .iter()
+            .map(|k| (k.word.as_str(), k.slug.as_str()))
+            .collect();
+        let minutes = a.char_count.div_ceil(CHARS_PER_MINUTE).max(1);
+        ArticleView {
+            title: c.title.clone(),
+            kicker: c.kicker.clone(),
+            subtitle: c.subtitle.clone(),
+            date_display: self.date_display(a),
+            date_iso: c.date.map(|d| d.iso()),
+            authors: c.authors.clone(),
+            sources,
+            breadcrumb: self.region_of[i].map(|n| self.breadcrumb_of(n)).unwrap_or_default(),
+            themes: self.theme_links(a),
+            keywords: a
+                .keywords
+                .iter()
+                .map(|k| KeywordLink {
+                    word: k.clone(),
+                    url: keyword_pages
+                        .get(k.as_str())
+                        .map(|s| self.href(&format!("keywords/{s}/"))),
+                })
+                .collect(),
+            body: c.body.clone(),
+            html: c.markdown.as_deref().map(|md| super::markdown::to_html(md, &c.title)),
+            cleaning: (c.kind == crate::model::SourceKind::Raw).then(|| c.cleaning.clone()),
+            char_count_display: self.theme.text("char_count", &[("count", a.char_count.to_string())]),
+            reading_display: self.theme.text("reading_time", &[("minutes", minutes.to_string())]),
+            related: self.related(i).into_iter().map(|j| self.card(j)).collect(),
+            // Site order is newest first: the previous article is the older one.
+            prev: (i + 1 < self.s.articles.len()).then(|| self.card(i + 1)),
+            next: (i > 0).then(|| self.card(i - 1)),
+        }
+    }
+
+    /// Up to five related articles: shared keywords and themes, same region, nearest in time.
+    fn related(&self, i: usize) -> Vec<usize> {
+        let a = &self.s.articles[i];
+        let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
+        for k in &self.s.keywords {
+            if k.articles.binary_search(&i).is_ok() {
+                for &j in &k.articles {
+                    *scores.entry(j).or_default() += 2;
+                }
+            }
+        }
+        if let Some(node) = self.region_of[i] {
+            if node.code.is_some() {
+                for &j in node.all.iter().take(200) {
+                    *scores.entry(j).or_default() += 2;
+                }
+            }
+        }
+        for t in a.themes.iter().take(2) {
+            if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
+                // Nearest articles of the same theme in site (date) order.
+                let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
+                let lo = pos.saturating_sub(5);
+                let hi = (pos + 6).min(index.articles.len());
+                for &j in &index.articles[lo..hi] {
+                    *scores.entry(j).or_default() += 1;
+                }
+            }
+        }
+        scores.remove(&i);
+        let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(j, s)| (s, j)).collect();
+        ranked.sort_by(|x, y| {
+            y.0.cmp(&x.0)
+                .then(x.1.abs_diff(i).cmp(&y.1.abs_diff(i)))
+                .then(x.1.cmp(&y.1))
+        });
+        ranked.into_iter().take(5).map(|(_, j)| j).collect()
+    }
+
+    pub fn theme_tiles(&self) -> Vec<Tile> {
+        self.s
+            .themes
+            .iter()
+            .map(|t| Tile {
+                name: t.name.clone(),
+                url: self.href(&format!("themes/{}/", t.slug)),
+                count: t.articles.len(),
+                description: t.description.clone(),
+            })
+            .collect()
+    }
+
+    pub fn province_tiles(&self) -> Vec<Tile> {
+        self.s.regions.children.iter().map(|n| self.region_tile(n)).collect()
+    }
+
+    fn region_tile(&self, n: &RegionNode) -> Tile {
+        Tile {
+            name: n.name.clone(),
+            url: self.region_href(n),
+            count: n.all.len(),
+            description: String::new(),
+        }
+    }
+
+    pub fn keyword_tiles(&self) -> Vec<serde_json::Value> {
+        self.s
+            .keywords
+            .iter()
+            .map(|k| json!({ "word": k.word, "url": self.href(&format!("keywords/{}/", k.slug)), "count": k.articles.len() }))
+            .collect()
+    }
+
+    pub fn region_tree(&self) -> Vec<serde_json::Value> {
+        fn node_json(v: &Views, n: &RegionNode) -> serde_json::Value {
+            let children: Vec<_> = n.children.iter().map(|c| node_json(v, c)).collect();
+            json!({ "name": n.name, "url": v.region_href(n), "count": n.all.len(), "children": children })
+        }
+        self.s.regions.children.iter().map(|n| node_json(self, n)).collect()
+    }
+
+    /// Every index page of the site: regions, themes, months, undated, keywords.
+    pub fn lists(&self) -> Vec<ListSpec> {
+        let mut lists = Vec::new();
+        for node in self.s.regions.walk().into_iter().skip(1) {
+            let breakdown = self
+                .s
+                .themes
+                .iter()
+                .map(|t| Tile {
+                    name: t.name.clone(),
+                    url: self.href(&format!("themes/{}/", t.slug)),
+                    count: node.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+                    description: String::new(),
+                })
+                .filter(|t| t.count > 0)
+                .collect();
+            let is_province = node.depth() == 1;
+            let path = format!("regions/{}/", node.path);
+            lists.push(ListSpec {
+                title: node.name.clone(),
+                description: String::new(),
+                count: node.all.len(),
+                breadcrumb: self.breadcrumb_of(node),
+                children: node.children.iter().map(|c| self.region_tile(c)).collect(),
+                breakdown_title: self.theme.text("theme_breakdown", &[]),
+                breakdown,
+                feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
+                feed_path: is_province.then(|| format!("{path}feed.xml")),
+                items: node.all.clone(),
+                path,
+            });
+        }
+        for t in &self.s.themes {
+            let mut by_province: Vec<Tile> = self
+                .s
+                .regions
+                .children
+                .iter()
+                .map(|p| Tile {
+                    name: p.name.clone(),
+                    url: self.region_href(p),
+                    count: p.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+                    description: String::new(),
+                })
+                .filter(|x| x.count > 0)
+                .collect();
+            by_province.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
+            let path = format!("themes/{}/", t.slug);
+            lists.push(ListSpec {
+                title: t.name.clone(),
+                description: t.description.clone(),
+                count: t.articles.len(),
+                breadcrumb: vec![Link {
+                    name: self.theme.text("themes", &[]),
+                    url: self.href("themes/"),
+                }],
+                children: Vec::new(),
+                breakdown_title: self.theme.text("province_breakdown", &[]),
+                breakdown: by_province,
+                feed_url: Some(self.href(&format!("{path}feed.xml"))),
+                feed_path: Some(format!("{path}feed.xml")),
+                items: t.articles.clone(),
+                path,
+            });
+        }
+        for m in &self.s.months {
+            let date = crate::model::PubDate::month(m.year, m.month).expect("month index holds valid months");
+            lists.push(self.simple_list(
+                self.theme.format_date(&date),
+                format!("archive/{:04}/{:02}/", m.year, m.month),
+                m.articles.clone(),
+                "archive",
+            ));
+        }
+        let undated = self.s.undated();
+        if !undated.is_empty() {
+            lists.push(self.simple_list(
+                self.theme.text("undated", &[]),
+                "archive/undated/".into(),
+                undated,
+                "archive",
+            ));
+        }
+        for k in &self.s.keywords {
+            lists.push(self.simple_list(
+                k.word.clone(),
+                format!("keywords/{}/", k.slug),
+                k.articles.clone(),
+                "themes",
+            ));
+        }
+        lists
+    }
+
+    fn simple_list(&self, title: String, path: String, items: Vec<usize>, parent: &str) -> ListSpec {
+        ListSpec {
+            title,
+            description: String::new(),
+            count: items.len(),
+            breadcrumb: vec![Link {
+                name: self.theme.text(parent, &[]),
+                url: self.href(&format!("{parent}/")),
+            }],
+            children: Vec::new(),
+            breakdown_title: String::new(),
+            breakdown: Vec::new(),
+            feed_url: None,
+            feed_path: None,
+            items,
+            path,
+        }
+    }
+
+    /// Split a list into pages of `paginate` items with their pagers.
+    pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<(&'b [usize], Pager)> {
+        let size = self.s.config.paginate.max(1);
+        let chunks: Vec<&[usize]> = if items.is_empty() {
+            vec![&items[..0]]
+        } else {
+            items.chunks(size).collect()
+        };
+        let total = chunks.len();
+        let url_of = |n: usize| {
+            if n == 1 {
+                self.href(path)
+            } else {
+                self.href(&format!("{path}page/{n}/"))
+            }
+        };
+        let pages: Vec<PageLink> = (1..=total).map(|n| PageLink { n, url: url_of(n) }).collect();
+        chunks
+            .into_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                let n = k + 1;
+                let pager = Pager {
+                    current: n,
+                    total,
+                    prev_url: (n > 1).then(|| url_of(n - 1)),
+                    next_url: (n < total).then(|| url_of(n + 1)),
+                    pages: pages.clone(),
+                };
+                (chunk, pager)
+            })
+            .collect()
+    }
+
+    pub fn archive_overview(&self) -> serde_json::Value {
+        let mut years: Vec<serde_json::Value> = Vec::new();
+        let mut current: Option<i32> = None;
+        for m in &self.s.months {
+            let month = json!({
+                "name": self.theme.format_date(&crate::model::PubDate::month(m.year, m.month).expect("valid month")),
+                "url": self.href(&format!("archive/{:04}/{:02}/", m.year, m.month)),
+                "count": m.articles.len(),
+            });
+            if current != Some(m.year) {
+                current = Some(m.year);
+                let name = self
+                    .theme
+                    .format_date(&crate::model::PubDate::year(m.year).expect("valid year"));
+                years.push(json!({ "name": name, "months": [] }));
+            }
+            if let Some(months) = years.last_mut().and_then(|y| y["months"].as_array_mut()) {
+                months.push(month);
+            }
+        }
+        let undated = self.s.undated();
+        let undated =
+            (!undated.is_empty()).then(|| json!({ "url": self.href("archive/undated/"), "count": undated.len() }));
+        json!({ "years": years, "undated": undated })
+    }
+
+    pub fn stats(&self) -> serde_json::Value {
+        let t = |k: &str| self.theme.text(k, &[]);
+        let mut tables = vec![
+            StatTable {
+                title: t("stats_per_province"),
+                rows: self.province_tiles(),
+                chart: None,
+            },
+            StatTable {
+                title: t("stats_per_theme"),
+                rows: self.theme_tiles(),
+                chart: None,
+            },
+            StatTable {
+                title: t("stats_per_month"),
+                rows: self
+                    .s
+                    .months
+                    .iter()
+                    .rev()
+                    .map(|m| Tile {
+                        name: self
+                            .theme
+                            .format_date(&crate::model::PubDate::month(m.year, m.month).expect("valid month")),
+                        url: self.href(&format!("archive/{:04}/{:02}/", m.year, m.month)),
+                        count: m.articles.len(),
+                        description: String::new(),
+                    })
+                    .collect(),
+                chart: None,
+            },
+        ];
+        let count_by = |f: &dyn Fn(&Article) -> Vec<String>| -> Vec<Tile> {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for a in &self.s.articles {
+                for key in f(a) {
+                    *counts.entry(key).or_default() += 1;
+                }
+            }
+            let mut rows: Vec<Tile> = counts
+                .into_iter()
+                .map(|(name, count)| Tile {
+                    name,
+                    url: String::new(),
+                    count,
+                    description: String::new(),
+                })
+                .collect();
+            rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            rows.truncate(30);
+            rows
+        };
+        let mut keyword_rows = count_by(&|a| a.keywords.clone());
+        for row in &mut keyword_rows {
+            if let Some(k) = self.s.keywords.iter().find(|k| k.word == row.name) {
+                row.url = self.href(&format!("keywords/{}/", k.slug));
+            }
+        }
+        tables.push(StatTable {
+            title: t("stats_top_keywords"),
+            rows: keyword_rows,
+            chart: None,
+        });
+        tables.push(StatTable {
+            title: t("stats_top_sources"),
+            rows: count_by(&|a| a.sources.iter().filter_map(|s| s.source.clone()).collect()),
+            chart: None,
+        });
+        tables.push(StatTable {
+            title: t("stats_authors"),
+            rows: count_by(&|a| a.clean.authors.clone()),
+            chart: None,
+        });
+        let cleaning = [
+            ("script_converted", self.count(|a| a.clean.cleaning.script_converted)),
+            ("spun", self.count(|a| a.clean.cleaning.spun)),
+            ("removed", self.count(|a| a.clean.cleaning.had_spam())),
+            ("split_parts", self.count(|a| a.clean.cleaning.split_parts > 1)),
+            ("joined_lines", self.count(|a| a.clean.cleaning.joined_lines > 0)),
+        ];
+        tables.push(StatTable {
+            title: t("stats_cleaning"),
+            rows: cleaning
+                .into_iter()
+                .map(|(k, count)| Tile {
+                    name: t(k),
+                    url: String::new(),
+                    count,
+                    description: String::new(),
+                })
+                .collect(),
+            chart: None,
+        });
+        json!({ "articles": self.s.articles.len(), "tables": tables })
+    }
+
+    fn count(&self, f: impl Fn(&Article) -> bool) -> usize {
+        self.s.articles.iter().filter(|a| f(a)).count()
+    }
+
+    /// An Atom feed of the newest `feed_size` articles of a list.
+    pub fn feed(&self, title: &str, feed_path: &str, items: &[usize]) -> String {
+        let entries: Vec<FeedEntry> = items
+            .iter()
+            .take(self.s.config.feed_size)
+            .map(|&i| {
+                let a = &self.s.articles[i];
+                FeedEntry {
+                    title: a.clean.title.clone(),
+                    url: self.absolute(&self.article_path(i)),
+                    updated: a.clean.date.map_or_else(
+                        || "2000-01-01T00:00:00Z".to_string(),
+                        |d| format!("{}T00:00:00Z", d.iso()),
+                    ),
+                    authors: a.clean.authors.clone(),
+                    summary: excerpt(&a.clean.body, 200),
+                    categories: a.themes.iter().map(|t| t.slug.clone()).collect(),
+                }
+            })
+            .collect();
+        feeds::atom(title, &self.absolute(feed_path), &self.site.base_url, &entries)
+    }
+}
+
+/// The path part of a base URL, always starting and ending with `/`.
+pub fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = if base_url.contains("://") {
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    } else {
+        after_scheme
+    };
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// The first `max` characters of the body, cut at a character boundary, with an ellipsis.
+pub fn excerpt(body: &[String], max: usize) -> String {
+    let mut out = String::new();
+    for p in body {
+        if out.chars().count() >= max {
+            break;
+        }
+        out.push_str(p);
+    }
+    if out.chars().count() > max {
+        let cut: String = out.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path_of("https://example.org/"), "/");
+        assert_eq!(base_path_of("https://example.org"), "/");
+        assert_eq!(base_path_of("https://example.org/digest"), "/digest/");
+        assert_eq!(base_path_of("/digest/"), "/digest/");
+    }
+
+    #[test]
+    fn excerpt_cuts_on_chars() {
+        assert_eq!(excerpt(&["一二三四五".to_string()], 3), "一二三…");
+        assert_eq!(excerpt(&["一二".to_string()], 3), "一二");
+    }
+}

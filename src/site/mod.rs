@@ -1,0 +1,377 @@
+//! Site model: the whole corpus arranged for publishing: URLs, indexes by region, theme,
+//! month and keyword, pagination and statistics. Deterministic: everything is sorted.
+
+pub mod slug;
+
+use std::collections::BTreeMap;
+
+use crate::analyze::themes::Taxonomy;
+use crate::config::Config;
+use crate::model::{Article, NATIONAL_CODE};
+
+/// The published site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub taxonomy: Taxonomy,
+    /// Published articles, newest first (undated last), ties broken by slug.
+    pub articles: Vec<Article>,
+    /// Slug of each article (parallel to `articles`).
+    pub slugs: Vec<String>,
+    pub themes: Vec<ThemeIndex>,
+    /// Root of the region tree (全国); its children are provinces, plus national and unknown.
+    pub regions: RegionNode,
+    /// Months with articles, newest first.
+    pub months: Vec<MonthIndex>,
+    pub keywords: Vec<KeywordIndex>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeIndex {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// Articles (indexes into `Site::articles`) in site order.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RegionNode {
+    pub name: String,
+    pub code: Option<String>,
+    /// URL path under `/regions/`, e.g. `zhejiang/hangzhou/yuhang` (empty for the root).
+    pub path: String,
+    /// Articles placed exactly at this node.
+    pub own: Vec<usize>,
+    /// Articles at this node and all its descendants, in site order.
+    pub all: Vec<usize>,
+    pub children: Vec<RegionNode>,
+}
+
+impl RegionNode {
+    /// Every node of the tree, depth first, parents before children.
+    pub fn walk(&self) -> Vec<&RegionNode> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.walk());
+        }
+        out
+    }
+
+    pub fn depth(&self) -> usize {
+        if self.path.is_empty() {
+            0
+        } else {
+            self.path.matches('/').count() + 1
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthIndex {
+    pub year: i32,
+    pub month: u32,
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeywordIndex {
+    pub word: String,
+    pub slug: String,
+    pub articles: Vec<usize>,
+}
+
+/// Path segment used for national-level articles.
+pub const NATIONAL_PATH: &str = "national";
+/// Path segment used for articles whose region is unknown.
+pub const UNKNOWN_PATH: &str = "unknown";
+
+impl Site {
+    pub fn build(config: Config, taxonomy: Taxonomy, mut articles: Vec<Article>, include_drafts: bool) -> Site {
+        articles.retain(|a| include_drafts || !a.clean.draft);
+        let mut slugged: Vec<(String, Article)> = articles.into_iter().map(|a| (article_slug(&a), a)).collect();
+        slugged.sort_by(|(sa, a), (sb, b)| {
+            let da = a.clean.date.map(|d| d.date);
+            let db = b.clean.date.map(|d| d.date);
+            db.cmp(&da)
+                .then_with(|| sa.cmp(sb))
+                .then_with(|| a.clean.file.cmp(&b.clean.file))
+                .then_with(|| a.clean.part.cmp(&b.clean.part))
+        });
+        let slugs = dedupe_slugs(&slugged);
+        let articles: Vec<Article> = slugged.into_iter().map(|(_, a)| a).collect();
+        let themes = theme_indexes(&taxonomy, &articles);
+        let regions = region_tree(&articles);
+        let months = month_indexes(&articles);
+        let keywords = keyword_indexes(&articles, config.analyze.keyword_page_min_articles);
+        Site {
+            config,
+            taxonomy,
+            articles,
+            slugs,
+            themes,
+            regions,
+            months,
+            keywords,
+        }
+    }
+
+    /// Site-relative URL of an article page, e.g. `/articles/2024-03-06-yun-nan-1a2b3c/`.
+    pub fn article_url(&self, index: usize) -> String {
+        format!("/articles/{}/", self.slugs[index])
+    }
+
+    pub fn undated(&self) -> Vec<usize> {
+        (0..self.articles.len())
+            .filter(|&i| self.articles[i].clean.date.is_none())
+            .collect()
+    }
+}
+
+/// An article's slug depends only on the article: its date, the pinyin of its title's first
+/// characters and a hash of its own text.
+pub fn article_slug(article: &Article) -> String {
+    if let Some(hint) = article
+        .clean
+        .slug_hint
+        .as_deref()
+        .map(slug::sanitize)
+        .filter(|s| !s.is_empty())
+    {
+        return hint
+            .chars()
+            .take(80)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string();
+    }
+    let date = article.clean.date.map_or_else(|| "undated".to_string(), |d| d.iso());
+    let words = slug::title_pinyin(&article.clean.title, 6);
+    let hash = &article.id[..6.min(article.id.len())];
+    if words.is_empty() {
+        format!("{date}-{hash}")
+    } else {
+        format!("{date}-{words}-{hash}")
+    }
+}
+
+/// Two articles may ask for the same slug (identical text, or equal front-matter slugs):
+/// later ones (in site order) get a suffix from a hash of their file and part, so the
+/// result depends only on the colliding articles themselves.
+fn dedupe_slugs(slugged: &[(String, Article)]) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(slugged.len());
+    for (slug, article) in slugged {
+        let mut candidate = slug.clone();
+        if seen.contains_key(&candidate) {
+            let key = format!("{}#{}", article.clean.file, article.clean.part);
+            let hash = blake3::hash(key.as_bytes()).to_hex();
+            candidate = format!("{slug}-{}", &hash[..8]);
+            let mut n = 2;
+            while seen.contains_key(&candidate) {
+                candidate = format!("{slug}-{}-{n}", &hash[..8]);
+                n += 1;
+            }
+        }
+        seen.insert(candidate.clone(), out.len());
+        out.push(candidate);
+    }
+    out
+}
+
+fn theme_indexes(taxonomy: &Taxonomy, articles: &[Article]) -> Vec<ThemeIndex> {
+    taxonomy
+        .themes
+        .iter()
+        .map(|t| ThemeIndex {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            articles: (0..articles.len())
+                .filter(|&i| articles[i].themes.iter().any(|s| s.slug == t.slug))
+                .collect(),
+        })
+        .collect()
+}
+
+fn month_indexes(articles: &[Article]) -> Vec<MonthIndex> {
+    let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(d) = a.clean.date {
+            if d.precision != crate::model::DatePrecision::Year {
+                use chrono::Datelike;
+                months.entry((d.date.year(), d.date.month())).or_default().push(i);
+            }
+        }
+    }
+    months
+        .into_iter()
+        .rev()
+        .map(|((year, month), articles)| MonthIndex { year, month, articles })
+        .collect()
+}
+
+fn keyword_indexes(articles: &[Article], min_articles: usize) -> Vec<KeywordIndex> {
+    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        for k in &a.keywords {
+            by_word.entry(k.as_str()).or_default().push(i);
+        }
+    }
+    let mut used_slugs: BTreeMap<String, usize> = BTreeMap::new();
+    by_word
+        .into_iter()
+        .filter(|(_, list)| list.len() >= min_articles)
+        .map(|(word, articles)| {
+            let base = slug::sanitize(word);
+            let base = if base.is_empty() { "keyword".to_string() } else { base };
+            let n = used_slugs.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let slug = if *n == 1 { base } else { format!("{base}-{n}") };
+            KeywordIndex {
+                word: word.to_string(),
+                slug,
+                articles,
+            }
+        })
+        .collect()
+}
+
+/// Strip the administrative suffix of a division name for its URL segment.
+pub fn region_segment(name: &str) -> String {
+    const SUFFIXES: [&str; 12] = [
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "特别行政区",
+        "自治区",
+        "自治州",
+        "自治县",
+        "省",
+        "市",
+        "区",
+        "县",
+        "旗",
+    ];
+    let mut base = name;
+    for suffix in SUFFIXES {
+        if let Some(stripped) = name.strip_suffix(suffix) {
+            if stripped.chars().count() >= 2 {
+                base = stripped;
+                break;
+            }
+        }
+    }
+    let s = slug::sanitize(base).replace('-', "");
+    if s.is_empty() {
+        "region".to_string()
+    } else {
+        s
+    }
+}
+
+fn region_tree(articles: &[Article]) -> RegionNode {
+    let mut root = RegionNode {
+        name: "全国".to_string(),
+        ..RegionNode::default()
+    };
+    for (i, a) in articles.iter().enumerate() {
+        root.all.push(i);
+        let r = &a.region;
+        let mut levels: Vec<(String, Option<String>)> = Vec::new();
+        if let Some(p) = &r.province {
+            levels.push((p.clone(), r.code.as_ref().map(|c| c.chars().take(2).collect())));
+            if let Some(c) = &r.city {
+                levels.push((
+                    c.clone(),
+                    r.code.as_ref().filter(|c| c.len() >= 4).map(|c| c[..4].to_string()),
+                ));
+                if let Some(k) = &r.county {
+                    levels.push((k.clone(), r.code.clone().filter(|c| c.len() >= 6)));
+                }
+            }
+        } else if r.code.as_deref() == Some(NATIONAL_CODE) {
+            levels.push(("全国性".to_string(), Some(NATIONAL_CODE.to_string())));
+        } else {
+            levels.push(("地区未明".to_string(), None));
+        }
+        insert_region(&mut root, &levels, i);
+    }
+    sort_regions(&mut root);
+    root
+}
+
+fn insert_region(node: &mut RegionNode, levels: &[(String, Option<String>)], article: usize) {
+    let Some(((name, code), rest)) = levels.split_first() else {
+        node.own.push(article);
+        return;
+    };
+    let position = node.children.iter().position(|c| &c.name == name);
+    let child = match position {
+        Some(p) => &mut node.children[p],
+        None => {
+            let segment = match code.as_deref() {
+                Some(NATIONAL_CODE) => NATIONAL_PATH.to_string(),
+                None if node.path.is_empty() => UNKNOWN_PATH.to_string(),
+                _ => unique_segment(node, region_segment(name)),
+            };
+            let path = if node.path.is_empty() {
+                segment
+            } else {
+                format!("{}/{segment}", node.path)
+            };
+            node.children.push(RegionNode {
+                name: name.clone(),
+                code: code.clone(),
+                path,
+                ..RegionNode::default()
+            });
+            node.children.last_mut().expect("just pushed")
+        }
+    };
+    child.all.push(article);
+    insert_region(child, rest, article);
+}
+
+fn unique_segment(parent: &RegionNode, segment: String) -> String {
+    let taken = |s: &str| parent.children.iter().any(|c| c.path.rsplit('/').next() == Some(s));
+    if !taken(&segment) {
+        return segment;
+    }
+    (2..)
+        .map(|n| format!("{segment}-{n}"))
+        .find(|s| !taken(s))
+        .expect("unbounded")
+}
+
+/// Children ordered by division code (provinces in official order), unknown/national last.
+fn sort_regions(node: &mut RegionNode) {
+    node.children.sort_by(|a, b| {
+        let key = |n: &RegionNode| {
+            (
+                n.code.is_none() || n.code.as_deref() == Some(NATIONAL_CODE),
+                n.code.clone(),
+                n.path.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    node.all.sort_unstable();
+    for child in &mut node.children {
+        sort_regions(child);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_segments_drop_suffixes() {
+        assert_eq!(region_segment("浙江省"), "zhejiang");
+        assert_eq!(region_segment("余杭区"), "yuhang");
+        assert_eq!(region_segment("新疆维吾尔自治区"), "xinjiang");
+        // A one-character base keeps its suffix so the segment stays meaningful.
+        assert_eq!(region_segment("沙区"), "shaqu");
+    }
+}

@@ -1,0 +1,77 @@
+//! ASCII slugs for URLs: article slugs derived only from the article itself, readable
+//! pinyin for Chinese names, and sanitising of slugs requested in front matter.
+
+use pinyin::ToPinyin;
+
+/// Lowercase ASCII letters, digits and inner single dashes only.
+pub fn is_ascii_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// Reduce any text to a safe slug: ASCII alphanumerics kept (lowercased), Han characters
+/// spelt in toneless pinyin, everything else (slashes, dots, NUL, spaces) a dash.
+/// Returns an empty string when nothing usable remains.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(p) = c.to_pinyin() {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            out.push_str(p.plain());
+            out.push('-');
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// Pinyin of the first `max_han` Han characters of a title, dash-separated.
+pub fn title_pinyin(title: &str, max_han: usize) -> String {
+    let spelt: Vec<&str> = title
+        .chars()
+        .filter_map(|c| c.to_pinyin())
+        .take(max_han)
+        .map(|p| p.plain())
+        .collect();
+    spelt.join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_slug_rules() {
+        assert!(is_ascii_slug("new-employment"));
+        assert!(is_ascii_slug("2024-03-06-abc"));
+        assert!(!is_ascii_slug("../x"));
+        assert!(!is_ascii_slug("a/b"));
+        assert!(!is_ascii_slug("-a"));
+        assert!(!is_ascii_slug("工会"));
+        assert!(!is_ascii_slug(""));
+    }
+
+    #[test]
+    fn sanitize_defuses_paths() {
+        assert_eq!(sanitize("../../etc/passwd"), "etc-passwd");
+        assert_eq!(sanitize("C:\\Windows\\x"), "c-windows-x");
+        assert_eq!(sanitize("a\0b"), "a-b");
+        assert_eq!(sanitize("/abs/path"), "abs-path");
+        assert_eq!(sanitize("工会 News"), "gong-hui-news");
+        assert_eq!(sanitize("..."), "");
+    }
+
+    #[test]
+    fn title_pinyin_takes_leading_han() {
+        assert_eq!(title_pinyin("“港口工匠”大比武", 4), "gang-kou-gong-jiang");
+    }
+}
