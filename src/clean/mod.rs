@@ -5,14 +5,30 @@
 //! | step | module | defect |
 //! | --- | --- | --- |
 //! | 1 | [`lines`] | invisible characters, odd spaces, blank-line runs |
-//! | 2 | [`headline`] | title / kicker / subtitle detection |
+//! | 2 | [`gloss`] | romanisation glosses, runs of replacement marks, mojibake lines |
+//! | 3 | [`script`] | Simplified text converted to Traditional by mirror sites |
+//! | 4 | [`punct`] | full-width punctuation normalised to ASCII inside Chinese text |
+//! | 5 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
+//! | 6 | [`despin`] | synonym-spun wording (伪原创) |
+//! | 7 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
+//! | 8 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
+//! | 9 | [`split`] | several articles on one newspaper page |
+//! | 10 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
 //! Raw text goes through every step; curated Markdown is trusted and only has its plain
 //! text extracted for analysis.
 
+pub mod chrome;
+pub mod despin;
+pub mod gloss;
 pub mod headline;
+pub mod layout;
 pub mod lines;
 pub mod markdown;
+pub mod punct;
+pub mod script;
+pub mod spam;
+pub mod split;
 
 use crate::config::Config;
 use crate::model::{CleanArticle, CleaningReport, FrontMatter, PubDate, RawDoc, SourceKind};
@@ -21,12 +37,20 @@ use lines::Line;
 /// Compiled lexicons and settings, built once per build and shared by all threads.
 #[derive(Debug, Clone)]
 pub struct Cleaner {
-    pub script: crate::config::TargetScript,
+    pub script: script::Converter,
+    pub spam: spam::Lexicon,
+    pub despin: despin::Table,
+    pub chrome: chrome::Rules,
 }
 
 impl Cleaner {
     pub fn new(config: &Config) -> Cleaner {
-        Cleaner { script: config.script }
+        Cleaner {
+            script: script::Converter::new(config),
+            spam: spam::Lexicon::new(config),
+            despin: despin::Table::new(config),
+            chrome: chrome::Rules::new(config),
+        }
     }
 
     /// Clean one document into zero or more articles. Zero means the file held no article
@@ -47,10 +71,17 @@ impl Cleaner {
 
     fn clean_raw(&self, doc: &RawDoc) -> Vec<CleanArticle> {
         let mut page = Page::new(doc);
+        gloss::repair(&mut page);
+        self.script.apply(&mut page);
+        punct::restore(&mut page);
+        self.spam.apply(&mut page);
+        self.despin.apply(&mut page);
+        self.chrome.apply(&mut page);
+        layout::rejoin(&mut page);
         if page.lines.is_empty() {
             return Vec::new();
         }
-        let sections = vec![std::mem::take(&mut page.lines)];
+        let sections = split::split(std::mem::take(&mut page.lines));
         sections
             .into_iter()
             .filter_map(|section| page.article_from(section))
