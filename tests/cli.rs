@@ -1,0 +1,325 @@
+//! The commands' happy paths and the spine's guarantees, through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_union-digest"))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A minimal site: config plus the given content files.
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "title = \"测试文摘\"\n").unwrap();
+    for (rel, body) in files {
+        let path = dir.path().join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    dir
+}
+
+const GOOD_MD: &str = "+++\ntitle = \"职工之家建设\"\ndate = 2024-03-06\n+++\n\n各级工会推进职工之家建设。\n";
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["build", "serve", "check", "inspect", "init"] {
+        let out = run(&[cmd, "--help"]);
+        assert!(out.status.success(), "{cmd} --help failed");
+        assert!(
+            text(&out.stdout).contains("Usage"),
+            "{cmd} --help: {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn build_of_the_sample_digest_ends_with_one_summary_line() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let output = out_dir.path().join("public");
+    let out = run(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let last = stdout.lines().last().unwrap();
+    for part in ["files read", "articles", "pages written", "warnings", " s"] {
+        assert!(last.contains(part), "summary line lacks {part:?}: {last}");
+    }
+    assert!(output.join("index.html").is_file());
+    assert!(output.join("data/articles.json").is_file());
+}
+
+#[test]
+fn build_writes_a_page_for_every_article() {
+    let dir = site(&[("a.md", GOOD_MD), ("b.md", "+++\ntitle = \"第二篇\"\n+++\n正文。\n")]);
+    let out = run(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("public/data/articles.json")).unwrap()).unwrap();
+    let records = json.as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    for r in records {
+        let url = r["url"].as_str().unwrap();
+        assert!(
+            dir.path().join("public").join(&url[1..]).join("index.html").is_file(),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn build_is_deterministic() {
+    let dir = site(&[
+        ("a.md", GOOD_MD),
+        (
+            "raw/b.txt",
+            "工会驿站建设\n\n各地工会建成驿站一千余个，方便户外劳动者歇脚。\n",
+        ),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let first = dir.path().join("one");
+    let second = dir.path().join("two");
+    assert!(run(&["build", "--root", root, "--output", first.to_str().unwrap()])
+        .status
+        .success());
+    assert!(run(&["build", "--root", root, "--output", second.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(snapshot(&first), snapshot(&second));
+}
+
+#[test]
+fn non_article_files_are_skipped_with_a_warning_naming_them() {
+    let dir = site(&[("a.md", GOOD_MD), ("logo.png", "png")]);
+    let out = run(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(text(&out.stderr).contains("content/logo.png"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_passes_on_the_sample_and_writes_nothing() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    let out = run(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn check_lists_every_error_and_fails() {
+    let dir = site(&[
+        ("a.md", "+++\ntitel = \"x\"\n+++\n正文\n"),
+        ("b.md", "+++\ndate = \"昨天\"\n+++\n正文\n"),
+        ("c.md", GOOD_MD),
+    ]);
+    std::fs::write(dir.path().join("config.toml"), "paginate = 0\n").unwrap();
+    let out = run(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("content/a.md:2:"), "{stderr}");
+    assert!(stderr.contains("titel"), "{stderr}");
+    assert!(stderr.contains("content/b.md:2:"), "{stderr}");
+    assert!(stderr.contains("config.toml:1:"), "{stderr}");
+    assert!(text(&out.stdout).contains("3 errors"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn unknown_config_key_names_the_key_and_line() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "title = \"x\"\nbase_ulr = \"https://x/\"\n",
+    )
+    .unwrap();
+    let out = run(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
+    assert!(stderr.contains("base_ulr"), "{stderr}");
+}
+
+#[test]
+fn output_dir_at_the_site_root_or_content_is_refused() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    let root = dir.path().to_str().unwrap();
+    for bad in [
+        root.to_string(),
+        format!("{root}/content"),
+        format!("{root}/.."),
+        "/".to_string(),
+    ] {
+        let before = snapshot(dir.path());
+        let out = run(&["build", "--root", root, "--output", &bad]);
+        assert!(!out.status.success(), "{bad} accepted");
+        assert!(text(&out.stderr).contains("refused"), "{}", text(&out.stderr));
+        assert_eq!(snapshot(dir.path()), before, "{bad}: the site changed");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    let root = dir.path().to_str().unwrap();
+    assert!(run(&["build", "--root", root]).status.success());
+    let before = snapshot(&dir.path().join("public"));
+    std::fs::write(dir.path().join("content/broken.md"), "+++\ntitle = \n+++\n").unwrap();
+    let out = run(&["build", "--root", root]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("content/broken.md:2:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(snapshot(&dir.path().join("public")), before);
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn inspect_json_follows_the_contract() {
+    let seed = repo().join("content/raw/002_f2ea2cf918036bb2.txt");
+    let out = run(&["inspect", "--json", seed.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &json.as_array().unwrap()[0];
+    for field in [
+        "file",
+        "part",
+        "title",
+        "subtitle",
+        "kicker",
+        "date",
+        "date_precision",
+        "source",
+        "authors",
+        "region",
+        "themes",
+        "keywords",
+        "url",
+        "body",
+        "cleaning",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field}");
+    }
+    for field in ["script_converted", "spun", "despun", "removed", "joined_lines"] {
+        assert!(first["cleaning"].get(field).is_some(), "missing cleaning.{field}");
+    }
+    for field in ["province", "city", "county", "code"] {
+        assert!(first["region"].get(field).is_some(), "missing region.{field}");
+    }
+    assert_eq!(first["file"], seed.to_str().unwrap());
+    assert_eq!(first["part"], 0);
+    assert!(first["url"].as_str().unwrap().starts_with("/articles/"));
+}
+
+#[test]
+fn inspect_without_json_prints_a_readable_report() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    let file = dir.path().join("content/a.md");
+    let out = run(&["inspect", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("标题   职工之家建设"), "{stdout}");
+    assert!(stdout.contains("日期   2024-03-06"), "{stdout}");
+}
+
+#[test]
+fn init_then_build_works_in_an_empty_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let site_dir = dir.path().join("digest");
+    let out = run(&["init", site_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(site_dir.join("themes/default/templates/base.html").is_file());
+    let out = run(&["build", "--root", site_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(site_dir.join("public/index.html").is_file());
+    let home = std::fs::read_to_string(site_dir.join("public/index.html")).unwrap();
+    assert!(home.contains("lang=\"zh-CN\""));
+    assert!(home.contains("欢迎使用 union-digest"));
+}
+
+#[test]
+fn user_templates_override_the_theme() {
+    let dir = site(&[("a.md", GOOD_MD)]);
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/404.html"), "<p>自定义的404</p>").unwrap();
+    assert!(run(&["build", "--root", dir.path().to_str().unwrap()]).status.success());
+    let page = std::fs::read_to_string(dir.path().join("public/404.html")).unwrap();
+    assert_eq!(page, "<p>自定义的404</p>");
+}
+
+#[test]
+fn serve_builds_and_answers_on_localhost() {
+    use std::io::{Read, Write};
+    let dir = site(&[("a.md", GOOD_MD)]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = bin()
+        .args([
+            "serve",
+            "--root",
+            dir.path().to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut response = String::new();
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            stream.write_all(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
+            stream.read_to_string(&mut response).unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
+        "{response}"
+    );
+    assert!(response.contains("职工之家建设"));
+}
