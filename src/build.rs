@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::analyze::themes::Taxonomy;
 use crate::analyze::Analyzer;
+use crate::cache::{self, Cache};
 use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::content::{self, SourceFile};
@@ -23,6 +24,10 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Hide the progress bar (it is also hidden off a terminal and in CI).
+    pub quiet: bool,
+    /// Ignore and do not write the build cache.
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -81,6 +86,9 @@ pub struct Pipeline {
     pub config: Config,
     pub cleaner: Cleaner,
     pub analyzer: Analyzer,
+    /// Results of earlier builds, by content hash (None: compute everything).
+    pub cache: Option<Cache>,
+    progress: Progress,
 }
 
 impl Pipeline {
@@ -89,7 +97,16 @@ impl Pipeline {
             cleaner: Cleaner::new(&config),
             analyzer: Analyzer::new(&config),
             config,
+            cache: None,
+            progress: Progress::hidden(),
         }
+    }
+
+    /// Use the site's build cache.
+    pub fn with_cache(mut self, root: &Path) -> Pipeline {
+        let config_json = serde_json::to_string(&self.config).unwrap_or_default();
+        self.cache = Some(Cache::open(root, &config_json));
+        self
     }
 
     /// Ingest, clean and analyze one file. `display` names it in warnings.
@@ -129,10 +146,30 @@ impl Pipeline {
             Err(e) => return FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
             Ok(_) => {}
         }
-        match std::fs::read(&file.path) {
-            Ok(bytes) => self.process_bytes(&bytes, &file.rel, file.kind),
-            Err(e) => FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
+        let bytes = match std::fs::read(&file.path) {
+            Ok(bytes) => bytes,
+            Err(e) => return FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
+        };
+        let Some(cache) = &self.cache else {
+            return self.process_bytes(&bytes, &file.rel, file.kind);
+        };
+        let key = cache.key(&file.rel, file.kind, &bytes);
+        if let Some(entry) = cache.get(&key) {
+            return FileOutcome {
+                articles: entry.articles,
+                warning: entry.warning,
+                error: None,
+            };
         }
+        let outcome = self.process_bytes(&bytes, &file.rel, file.kind);
+        if outcome.error.is_none() {
+            cache.put(&cache::Entry {
+                key,
+                articles: outcome.articles.clone(),
+                warning: outcome.warning.clone(),
+            });
+        }
+        outcome
     }
 
     /// Run the per-file stages over every article file of the site, in parallel, then the
@@ -142,8 +179,20 @@ impl Pipeline {
         let (files, mut warnings) = content::walk(root);
         let walk_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
-        let outcomes: Vec<FileOutcome> = files.par_iter().map(|f| self.process_file(f)).collect();
+        self.progress.start(files.len() as u64);
+        let outcomes: Vec<FileOutcome> = files
+            .par_iter()
+            .map(|f| {
+                let outcome = self.process_file(f);
+                self.progress.tick();
+                outcome
+            })
+            .collect();
+        self.progress.finish();
         let per_file_secs = started.elapsed().as_secs_f64();
+        if let Some(cache) = &self.cache {
+            cache.prune();
+        }
         let mut articles = Vec::new();
         let mut errors = Vec::new();
         for outcome in outcomes {
@@ -197,7 +246,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let output_dir = options.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
     let output_dir = output::check_output_dir(root, &output_dir)?;
     let theme = Theme::load(root, &config.theme)?;
-    let pipeline = Pipeline::new(config);
+    let mut pipeline = Pipeline::new(config);
+    if !options.no_cache {
+        pipeline = pipeline.with_cache(root);
+    }
+    if !options.quiet {
+        pipeline.progress = Progress::on_terminal();
+    }
     let corpus = pipeline.load_corpus(root);
     if !corpus.errors.is_empty() {
         return Err(many(corpus.errors));
@@ -284,4 +339,56 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
     }
     pipeline.analyzer.analyze_corpus(&mut articles);
     Ok((articles, warnings, pipeline.config))
+}
+
+/// A progress bar for the per-file stages, drawn on a terminal only once a build has run for
+/// a second; never drawn in CI, off a terminal, or with `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn hidden() -> Progress {
+        Progress {
+            bar: None,
+            started: Instant::now(),
+            shown: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn on_terminal() -> Progress {
+        use std::io::IsTerminal;
+        let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Progress {
+            bar: wanted
+                .then(|| indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden())),
+            ..Progress::hidden()
+        }
+    }
+
+    fn start(&self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files ({eta})")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    fn tick(&self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        if self.started.elapsed().as_secs_f64() > 1.0 && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

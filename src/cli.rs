@@ -37,6 +37,9 @@ pub enum Command {
         /// Print the time spent in each pipeline stage.
         #[arg(long)]
         timings: bool,
+        /// Ignore the build cache (.union-digest-cache/) and do not update it.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Build, serve on 127.0.0.1 and rebuild when content, templates or config change.
     Serve {

@@ -94,7 +94,7 @@ mod tests {
 }
 
 /// A problem that costs one file or one feature, not the build.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     /// The file concerned (empty for site-wide warnings).
     pub file: String,

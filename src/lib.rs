@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod build;
+pub mod cache;
 pub mod clean;
 pub mod cli;
 pub mod config;

@@ -26,12 +26,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             base_url,
             drafts,
             timings,
+            no_cache,
         } => {
             let options = BuildOptions {
                 root: cli.root.clone(),
                 output,
                 base_url,
                 drafts,
+                quiet: cli.quiet,
+                no_cache,
             };
             let summary =
                 build::build(&options).with_context(|| format!("building the site at {}", cli.root.display()))?;

@@ -208,7 +208,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
+        .filter(|n| n.starts_with(".public."))
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
@@ -322,4 +322,33 @@ fn serve_builds_and_answers_on_localhost() {
         "{response}"
     );
     assert!(response.contains("职工之家建设"));
+}
+
+#[test]
+fn a_second_build_reuses_the_cache_and_gives_the_same_site() {
+    let dir = site(&[
+        ("a.md", GOOD_MD),
+        (
+            "raw/b.txt",
+            "工会驿站建设\n\n各地工会建成驿站一千余个，方便户外劳动者歇脚。\n",
+        ),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    assert!(run(&["build", "--root", root]).status.success());
+    let cache = dir.path().join(".union-digest-cache");
+    assert!(cache.is_dir(), "no cache written");
+    let first = snapshot(&dir.path().join("public"));
+    assert!(run(&["build", "--root", root]).status.success());
+    assert_eq!(snapshot(&dir.path().join("public")), first);
+    // A corrupted cache is ignored, never trusted.
+    for (path, _) in snapshot(&cache) {
+        std::fs::write(cache.join(path), b"garbage").unwrap();
+    }
+    assert!(run(&["build", "--root", root]).status.success());
+    assert_eq!(snapshot(&dir.path().join("public")), first);
+    // Deleting it is safe.
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert!(run(&["build", "--root", root, "--no-cache"]).status.success());
+    assert!(!cache.exists());
+    assert_eq!(snapshot(&dir.path().join("public")), first);
 }
