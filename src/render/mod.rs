@@ -7,6 +7,8 @@ pub mod markdown;
 pub mod output;
 pub mod search;
 pub mod stats;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
 pub mod tilemap;
 pub mod views;
@@ -262,4 +264,43 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     w.file("sitemap.xml", feeds::sitemap(&urls).as_bytes())?;
     w.file("robots.txt", feeds::robots(&format!("{base}sitemap.xml")).as_bytes())?;
     Ok(w.stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escape_neutralises_markup_but_keeps_slashes() {
+        assert_eq!(
+            html_escape("<a href=\"x\" title='y'>&</a> /regions/"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt; /regions/"
+        );
+    }
+
+    #[test]
+    fn hostile_titles_are_escaped_on_every_page() {
+        let title = "<script>alert(1)</script>工会";
+        let site = testing::site(vec![testing::article(
+            title,
+            None,
+            ("浙江省", "", "33"),
+            &["rights"],
+            &["工会"],
+        )]);
+        let theme = testing::theme();
+        let dir = tempfile::tempdir().unwrap();
+        let staging = output::Staging::create(&dir.path().join("out")).unwrap();
+        render(&site, &theme, &staging).unwrap();
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(&staging.dir).into_iter().flatten() {
+            let name = entry.path().to_string_lossy().to_string();
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                assert!(!text.contains("<script>alert"), "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 5);
+    }
 }

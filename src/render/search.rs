@@ -211,6 +211,48 @@ struct Meta {
     terms: usize,
 }
 
+/// A postings list as one flat array of integers: for each document in ascending order, the
+/// gap from the previous one (the first gap counted from -1, so every gap is at least 1); a
+/// document whose weight is not 1 has its gap negated and followed by the weight. Most
+/// postings are body words seen once, so most cost a single small number.
+pub fn encode_postings(list: &[(u32, u32)]) -> Vec<i64> {
+    let mut flat = Vec::with_capacity(list.len() + 8);
+    let mut previous: i64 = -1;
+    for &(doc, weight) in list {
+        let gap = i64::from(doc) - previous;
+        if weight == 1 {
+            flat.push(gap);
+        } else {
+            flat.push(-gap);
+            flat.push(i64::from(weight));
+        }
+        previous = i64::from(doc);
+    }
+    flat
+}
+
+/// The inverse of [`encode_postings`] (search.js does the same).
+pub fn decode_postings(flat: &[i64]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(flat.len());
+    let mut doc: i64 = -1;
+    let mut k = 0;
+    while k < flat.len() {
+        let (gap, weight) = if flat[k] < 0 {
+            k += 2;
+            (-flat[k - 2], flat.get(k - 1).copied().unwrap_or(1))
+        } else {
+            k += 1;
+            (flat[k - 1], 1)
+        };
+        doc += gap;
+        out.push((
+            u32::try_from(doc).unwrap_or(u32::MAX),
+            u32::try_from(weight).unwrap_or(1),
+        ));
+    }
+    out
+}
+
 /// Build the index of `docs` (document `n` is `docs[n]`).
 pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     // term → postings (doc, weight), docs ascending because docs are visited in order.
@@ -223,10 +265,10 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     }
     let estimate: usize = postings
         .iter()
-        .map(|(term, list)| term.len() + 6 + list.len() * 5)
+        .map(|(term, list)| term.len() + 6 + list.len() * 3)
         .sum();
     let shard_count = estimate.div_ceil(SHARD_TARGET_BYTES).clamp(1, 4096).next_power_of_two();
-    let mut shards: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shard_count];
+    let mut shards: Vec<BTreeMap<&str, Vec<i64>>> = vec![BTreeMap::new(); shard_count];
     let mut stats = IndexStats {
         docs: docs.len(),
         terms: postings.len(),
@@ -234,14 +276,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     };
     for (term, list) in &postings {
         stats.postings += list.len();
-        // Flattened pairs: doc number as the gap from the previous one, then the weight.
-        let mut flat = Vec::with_capacity(list.len() * 2);
-        let mut previous = 0;
-        for &(doc, weight) in list {
-            flat.push(doc - previous);
-            flat.push(weight);
-            previous = doc;
-        }
+        let flat = encode_postings(list);
         let shard = fnv1a(term) as usize % shard_count;
         shards[shard].insert(term.as_str(), flat);
     }
@@ -308,14 +343,18 @@ mod tests {
     fn lookup(index: &SearchIndex, term: &str) -> Vec<(u32, u32)> {
         let path = format!("search/shards/{}.json", fnv1a(term) as usize % index.shard_count);
         let (_, bytes) = index.files.iter().find(|(p, _)| *p == path).unwrap();
-        let shard: BTreeMap<String, Vec<u32>> = serde_json::from_slice(bytes).unwrap();
-        let mut out = Vec::new();
-        let mut doc = 0;
-        for pair in shard.get(term).map(Vec::as_slice).unwrap_or(&[]).chunks(2) {
-            doc += pair[0];
-            out.push((doc, pair[1]));
-        }
-        out
+        let shard: BTreeMap<String, Vec<i64>> = serde_json::from_slice(bytes).unwrap();
+        decode_postings(shard.get(term).map(Vec::as_slice).unwrap_or(&[]))
+    }
+
+    #[test]
+    fn postings_encoding_round_trips_and_is_compact() {
+        let list = [(0, 1), (1, 1), (5, 3), (6, 1), (40, 12)];
+        let flat = encode_postings(&list);
+        assert_eq!(flat, [1, 1, -4, 3, 1, -34, 12]);
+        assert_eq!(decode_postings(&flat), list);
+        assert_eq!(encode_postings(&[(0, 2)]), [-1, 2]);
+        assert!(decode_postings(&[]).is_empty());
     }
 
     #[test]

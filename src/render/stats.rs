@@ -492,3 +492,122 @@ impl Views<'_> {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PubDate, Removal};
+    use crate::render::testing::{article, site, theme};
+
+    fn sample() -> crate::site::Site {
+        let d = |m| PubDate::day(2024, m, 6);
+        site(vec![
+            article(
+                "杭州一",
+                d(1),
+                ("浙江省", "杭州市", "330100"),
+                &["rights"],
+                &["集体协商"],
+            ),
+            article(
+                "杭州二",
+                d(3),
+                ("浙江省", "杭州市", "330100"),
+                &["rights", "wellbeing"],
+                &["集体协商"],
+            ),
+            article("长沙", d(3), ("湖南省", "长沙市", "430100"), &["wellbeing"], &[]),
+            article("全总", d(4), ("", "", "000000"), &["organizing"], &[]),
+        ])
+    }
+
+    #[test]
+    fn province_map_shades_and_links_provinces_with_articles() {
+        let site = sample();
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let map = views.province_map("m");
+        assert!(
+            map.svg
+                .contains("<a href=\"/regions/zhejiang/\" aria-label=\"浙江省：2 篇\">"),
+            "{}",
+            map.svg
+        );
+        assert!(map
+            .svg
+            .contains("<a href=\"/regions/hunan/\" aria-label=\"湖南省：1 篇\">"));
+        assert!(map.svg.contains("<title>云南省：0 篇</title>"));
+        assert_eq!(map.svg.matches("<a href=").count(), 2);
+        // The national group is not a province: listed beside the map.
+        assert_eq!(map.others.len(), 1);
+        assert_eq!((map.others[0].name.as_str(), map.others[0].count), ("全国性", 1));
+    }
+
+    #[test]
+    fn sections_hold_the_real_counts() {
+        let site = sample();
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let sections = views.stats_sections();
+        let ids: Vec<&str> = sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "per-province",
+                "map",
+                "per-theme",
+                "per-month",
+                "heatmap",
+                "keywords",
+                "sources",
+                "authors",
+                "cleaning"
+            ]
+        );
+        let provinces = &sections[0];
+        assert_eq!(
+            (provinces.rows[0].name.as_str(), provinces.rows[0].count),
+            ("浙江省", 2)
+        );
+        // Months from January to April with February empty.
+        let months = sections[3].chart.as_ref().unwrap();
+        assert!(months.contains("<title>2024年2月：0 篇</title>"));
+        assert!(months.contains("<title>2024年3月：2 篇</title>"));
+        let heat = sections[4].matrix.as_ref().unwrap();
+        let columns: Vec<&str> = heat.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["浙江", "湖南", "全国性"]);
+        let rights = heat.rows.iter().find(|r| r.name == "维权与劳动关系").unwrap();
+        assert_eq!(rights.cells, [2, 0, 0]);
+        let keywords = &sections[5];
+        assert_eq!(
+            (keywords.rows[0].name.as_str(), keywords.rows[0].count),
+            ("集体协商", 2)
+        );
+    }
+
+    #[test]
+    fn cleaning_record_links_the_articles_concerned() {
+        let mut spammed = article("被清理", PubDate::day(2024, 5, 1), ("浙江省", "", "33"), &[], &[]);
+        spammed.clean.cleaning.removed.push(Removal {
+            kind: "spam-line".into(),
+            text: "博彩".into(),
+        });
+        spammed.clean.cleaning.script_converted = true;
+        let site = site(vec![spammed, article("干净", None, ("", "", ""), &[], &[])]);
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let sections = views.stats_sections();
+        let cleaning = sections.iter().find(|s| s.id == "cleaning").unwrap();
+        let spam = &cleaning.rows[0];
+        assert_eq!((spam.name.as_str(), spam.count), ("删除了垃圾内容", 1));
+        assert_eq!(spam.articles[0].name, "被清理");
+        assert!(spam.articles[0].url.starts_with("/articles/2024-05-01-"));
+        let script = cleaning.rows.iter().find(|r| r.name == "繁体转换为简体").unwrap();
+        assert_eq!(script.count, 1);
+        assert!(cleaning
+            .rows
+            .iter()
+            .filter(|r| r.count == 0)
+            .all(|r| r.articles.is_empty()));
+    }
+}

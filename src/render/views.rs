@@ -812,3 +812,114 @@ mod tests {
         assert_eq!(excerpt(&["一二".to_string()], 3), "一二");
     }
 }
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+    use crate::model::{PubDate, Removal, Replacement};
+    use crate::render::testing::{article, site, theme};
+
+    #[test]
+    fn cleaning_report_is_grouped_and_named_in_chinese() {
+        let mut a = article(
+            "标题",
+            PubDate::day(2024, 3, 6),
+            ("浙江省", "杭州市", "330100"),
+            &[],
+            &[],
+        );
+        let r = &mut a.clean.cleaning;
+        for (kind, text) in [
+            ("spam-line", "广告一"),
+            ("chrome", "首页"),
+            ("spam-line", "广告二"),
+            ("new-rule", "x"),
+        ] {
+            r.removed.push(Removal {
+                kind: kind.into(),
+                text: text.into(),
+            });
+        }
+        r.despun.push(Replacement {
+            from: "职员".into(),
+            to: "职工".into(),
+            count: 3,
+        });
+        r.joined_lines = 12;
+        let site = site(vec![a]);
+        let theme = theme();
+        let view = Views::new(&site, &theme).article(0);
+        let groups: Vec<(&str, usize)> = view
+            .removed_groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.items.len()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("垃圾广告行", 2),
+                ("网页框架（导航、版权、分享等）", 1),
+                ("new-rule", 1)
+            ]
+        );
+        assert_eq!(view.cleaning_summary, "删除 4 处 · 还原改写 3 处 · 合并断行 12 处");
+        assert_eq!(view.date_display, "2024年3月6日");
+        let crumbs: Vec<&str> = view.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["浙江省", "杭州市"]);
+        assert_eq!(view.breadcrumb[1].url, "/regions/zhejiang/hangzhou/");
+    }
+
+    #[test]
+    fn region_lists_are_breadcrumbed_from_the_region_index() {
+        let site = site(vec![article("标题", None, ("浙江省", "杭州市", "330100"), &[], &[])]);
+        let theme = theme();
+        let lists = Views::new(&site, &theme).lists();
+        let city = lists.iter().find(|l| l.path == "regions/zhejiang/hangzhou/").unwrap();
+        let crumbs: Vec<&str> = city.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["地区", "浙江省"]);
+        assert!(city.feed_path.is_none());
+        let province = lists.iter().find(|l| l.path == "regions/zhejiang/").unwrap();
+        assert_eq!(province.feed_path.as_deref(), Some("regions/zhejiang/feed.xml"));
+        assert_eq!(province.children[0].name, "杭州市");
+    }
+
+    #[test]
+    fn years_and_months_have_pages_and_year_precise_dates_count_in_years_only() {
+        let site = site(vec![
+            article("一", PubDate::day(2023, 5, 1), ("", "", ""), &[], &[]),
+            article("二", PubDate::year(2023), ("", "", ""), &[], &[]),
+            article("三", PubDate::month(2024, 1), ("", "", ""), &[], &[]),
+        ]);
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let lists = views.lists();
+        let year = lists.iter().find(|l| l.path == "archive/2023/").unwrap();
+        assert_eq!((year.title.as_str(), year.count), ("2023年", 2));
+        assert_eq!(year.children.len(), 1);
+        let month = lists.iter().find(|l| l.path == "archive/2023/05/").unwrap();
+        assert_eq!(month.count, 1);
+        let crumbs: Vec<&str> = month.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["归档", "2023年"]);
+        assert!(lists.iter().any(|l| l.path == "archive/2024/01/"));
+        let overview = views.archive_overview();
+        assert_eq!(overview["years"][0]["url"], "/archive/2024/");
+        assert_eq!(overview["years"][1]["count"], 2);
+    }
+
+    #[test]
+    fn search_docs_carry_region_path_and_theme_names() {
+        let site = site(vec![article(
+            "标题",
+            None,
+            ("浙江省", "杭州市", "330100"),
+            &["rights"],
+            &[],
+        )]);
+        let theme = theme();
+        let docs = Views::new(&site, &theme).search_docs();
+        assert_eq!(docs[0].region, "浙江省 › 杭州市");
+        assert_eq!(docs[0].tags, ["浙江省", "杭州市", "维权与劳动关系"]);
+        assert_eq!(docs[0].date, "日期不详");
+        assert!(docs[0].url.starts_with("/articles/undated-"));
+    }
+}

@@ -370,15 +370,17 @@ fn unique_segment(parent: &RegionNode, segment: String) -> String {
         .expect("unbounded")
 }
 
-/// Children ordered by division code (provinces in official order), unknown/national last.
+/// Children ordered by division code (provinces in official order), then national, then
+/// unknown.
 fn sort_regions(node: &mut RegionNode) {
     node.children.sort_by(|a, b| {
         let key = |n: &RegionNode| {
-            (
-                n.code.is_none() || n.code.as_deref() == Some(NATIONAL_CODE),
-                n.code.clone(),
-                n.path.clone(),
-            )
+            let rank = match n.code.as_deref() {
+                Some(NATIONAL_CODE) => 1,
+                Some(_) => 0,
+                None => 2,
+            };
+            (rank, n.code.clone(), n.path.clone())
         };
         key(a).cmp(&key(b))
     });

@@ -145,14 +145,21 @@
     return cache[path];
   }
 
-  /* Postings of a term: array of [doc, weight]. */
+  /* Postings of a term: array of [doc, weight] (decoding search::encode_postings). */
   function postings(term) {
     return getJson("search/shards/" + (fnv1a(term) % shardCount) + ".json").then(function (shard) {
       var flat = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
-      var out = [], doc = 0;
-      for (var i = 0; i + 1 < flat.length; i += 2) {
-        doc += flat[i];
-        out.push([doc, flat[i + 1]]);
+      var out = [], doc = -1, i = 0;
+      while (i < flat.length) {
+        if (flat[i] < 0) {
+          doc += -flat[i];
+          out.push([doc, flat[i + 1] || 1]);
+          i += 2;
+        } else {
+          doc += flat[i];
+          out.push([doc, 1]);
+          i += 1;
+        }
       }
       return out;
     });
