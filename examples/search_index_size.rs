@@ -1,8 +1,12 @@
-//! Measure the search index: build it for synthetic corpora of growing size (bodies remixed
-//! from the sentences of the sample corpus) and print its size per 1,000 articles and what
-//! typical queries download.
+//! Measure the search index: build it for synthetic corpora of growing size and print its size
+//! per 1,000 articles and what typical queries download. Two corpora bound a real one:
+//! - `remix` (default): bodies remixed from whole sentences of the sample corpus: real words
+//!   and phrases, but a small vocabulary (a lower bound on the number of distinct terms);
+//! - `chars`: the same bodies with every Han character replaced by one drawn at random with
+//!   the sample corpus's character frequencies: far more distinct bigrams than real text
+//!   (an upper bound).
 //!
-//! cargo run --release --example search_index_size [ARTICLES...]
+//! cargo run --release --example search_index_size [remix|chars] [ARTICLES...]
 
 #[path = "../tests/common/synthetic.rs"]
 mod synthetic;
@@ -22,17 +26,61 @@ fn kib(bytes: usize) -> String {
 }
 
 fn main() -> anyhow::Result<()> {
-    let sizes: Vec<usize> = std::env::args().skip(1).map(|s| s.parse()).collect::<Result<_, _>>()?;
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let scramble = match args.first().map(String::as_str) {
+        Some("chars") => {
+            args.remove(0);
+            true
+        }
+        Some("remix") => {
+            args.remove(0);
+            false
+        }
+        _ => false,
+    };
+    let sizes: Vec<usize> = args.iter().map(|s| s.parse()).collect::<Result<_, _>>()?;
     let sizes = if sizes.is_empty() { vec![100, 1000, 3000] } else { sizes };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let sentences = synthetic::sentences(&root);
     let theme = Theme::load(&root, "default")?;
     let segmenter = search::Segmenter::new(&[]);
-    println!("sentence pool: {} sentences from content/", sentences.len());
+    println!(
+        "sentence pool: {} sentences from content/; corpus: {}",
+        sentences.len(),
+        if scramble {
+            "chars (upper bound)"
+        } else {
+            "remix (lower bound)"
+        }
+    );
+    // Han characters of the pool, repeated as often as they occur (frequency-weighted draws).
+    let pool: Vec<char> = sentences
+        .iter()
+        .flat_map(|s| s.chars())
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .collect();
     for n in sizes {
         let config = Config::default();
         let taxonomy = Taxonomy::load(&config.themes);
-        let site = Site::build(config, taxonomy, synthetic::articles(n, 7, &sentences), false);
+        let mut articles = synthetic::articles(n, 7, &sentences);
+        if scramble {
+            let mut rng = synthetic::Rng::new(11);
+            for a in &mut articles {
+                for p in &mut a.clean.body {
+                    *p = p
+                        .chars()
+                        .map(|c| {
+                            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                                *rng.pick(&pool)
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                }
+            }
+        }
+        let site = Site::build(config, taxonomy, articles, false);
         let views = Views::new(&site, &theme);
         let docs = views.search_docs();
         let chars: usize = docs

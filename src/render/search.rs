@@ -23,7 +23,7 @@ use crate::clean::lines::is_han;
 /// Bump when the file format changes (the page passes it to the script).
 pub const FORMAT_VERSION: u32 = 1;
 /// Aim for shards of about this many bytes.
-const SHARD_TARGET_BYTES: usize = 16 * 1024;
+const SHARD_TARGET_BYTES: usize = 8 * 1024;
 /// Most characters of an article kept for snippets.
 const SNIPPET_TEXT_CHARS: usize = 5000;
 /// Longest Han word indexed as a whole.
@@ -267,7 +267,10 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
         .iter()
         .map(|(term, list)| term.len() + 6 + list.len() * 3)
         .sum();
-    let shard_count = estimate.div_ceil(SHARD_TARGET_BYTES).clamp(1, 4096).next_power_of_two();
+    let shard_count = estimate
+        .div_ceil(SHARD_TARGET_BYTES)
+        .clamp(1, 16_384)
+        .next_power_of_two();
     let mut shards: Vec<BTreeMap<&str, Vec<i64>>> = vec![BTreeMap::new(); shard_count];
     let mut stats = IndexStats {
         docs: docs.len(),
