@@ -6,13 +6,15 @@
 # Usage: scripts/browser-test.sh            (CI runs it from .ci/run)
 #   SITE_DIR=dir   test an already built site instead of building content/
 #   SHOTS_DIR=dir  where screenshots and DOM dumps go (default target/browser-test)
-#   PORT=n         local port (default 8765)
+#   PORT=n         local port (default: a free one)
 # Installs Debian's chromium with apt-get when it is missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SHOTS_DIR=${SHOTS_DIR:-target/browser-test}
-PORT=${PORT:-8765}
+if [ -z "${PORT:-}" ]; then
+  PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 8765)
+fi
 BASE="http://127.0.0.1:$PORT"
 
 fail() { echo "browser-test: FAIL: $*" >&2; exit 1; }
@@ -55,20 +57,28 @@ trap cleanup EXIT
 
 if [ -n "${SITE_DIR:-}" ]; then
   SITE="$SITE_DIR"
+  SAMPLE=""
 else
   SITE="$WORK/public"
+  SAMPLE=1
   note "building the sample site"
-  cargo run --quiet -- build --output "$SITE" --base-url "$BASE/" >"$WORK/build.log" 2>&1 \
+  cargo build --quiet 2>"$WORK/cargo.log" || { cat "$WORK/cargo.log"; fail "cargo build failed"; }
+  target/debug/union-digest build --output "$SITE" --base-url "$BASE/" >"$WORK/build.log" 2>&1 \
     || { cat "$WORK/build.log"; fail "build failed"; }
   tail -n 1 "$WORK/build.log"
 fi
 [ -f "$SITE/index.html" ] || fail "no index.html in $SITE"
 
+# Serve the built files as they are: python's static server, else the tool's own `serve`
+# (which rebuilds the sample site into public/ and serves that).
 if command -v python3 >/dev/null 2>&1; then
   python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$SITE" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
+elif [ -n "$SAMPLE" ]; then
+  target/debug/union-digest serve --port "$PORT" --drafts false >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
 else
-  fail "python3 is needed to serve the site"
+  fail "python3 is needed to serve SITE_DIR"
 fi
 for _ in $(seq 1 50); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
@@ -139,17 +149,22 @@ done
 [ "$(grep -o '<table' "$SHOTS_DIR/stats.html" | wc -l)" -ge 5 ] || fail "stats: fewer than five tables"
 
 # Search: the query is read from ?q=, results are built by search.js.
+# search NAME QUERY ENCODED: results, a count and a highlighted snippet for QUERY.
 search() {
-  local name=$1 query=$2 encoded
-  encoded=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$query")
+  local name=$1 query=$2 encoded=$3
   shoot "$name" "/search/?q=$encoded" 1280 1600
   expect "$name" 'class="card search-result"' "results for $query"
   expect "$name" '找到' "the result count for $query"
   grep -q '<mark>[^<]*</mark>' "$SHOTS_DIR/$name.html" || fail "$name: no highlighted snippet for $query"
 }
-search search '工会驿站'
-search search-negotiation '集体协商'
-search search-name '郑荣胜'
+search search '工会驿站' '%E5%B7%A5%E4%BC%9A%E9%A9%BF%E7%AB%99'
+search search-negotiation '集体协商' '%E9%9B%86%E4%BD%93%E5%8D%8F%E5%95%86'
+search search-name '郑荣胜' '%E9%83%91%E8%8D%A3%E8%83%9C'
+if [ -n "$SAMPLE" ]; then
+  # The curated sample article about new-employment workers mentions 工会驿站.
+  expect search '全总部署推进新就业形态劳动者入会和服务工作' "the curated article among the results for 工会驿站"
+  expect search '<mark>工会驿站</mark>' "工会驿站 highlighted as a whole"
+fi
 chrome --dump-dom "$BASE/search/?q=%E8%BF%99%E4%B8%AA%E8%AF%8D%E4%B8%8D%E5%AD%98%E5%9C%A8" >"$SHOTS_DIR/search-none.html"
 expect search-none '没有找到' "the no-result message"
 if grep -q 'class="card search-result"' "$SHOTS_DIR/search-none.html"; then fail "search-none: results for a query with no match"; fi

@@ -31,9 +31,15 @@ pub struct StatRow {
     pub name: String,
     pub url: Option<String>,
     pub count: usize,
-    /// Articles behind the count (cleaning record only).
+    /// Articles behind the count (cleaning record only), newest first, at most
+    /// [`MAX_LINKED`].
     pub articles: Vec<Link>,
+    /// How many more articles the count holds than are linked.
+    pub more: usize,
 }
+
+/// Most articles linked from one row of the cleaning record (the page stays small).
+pub const MAX_LINKED: usize = 100;
 
 /// A table of counts by row and column (the heatmap's numbers).
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +83,7 @@ impl Views<'_> {
                 name: t.name,
                 count: t.count,
                 articles: Vec::new(),
+                more: 0,
             })
             .collect()
     }
@@ -175,6 +182,7 @@ impl Views<'_> {
                 url: Some(self.region_href(n)),
                 count: n.all.len(),
                 articles: Vec::new(),
+                more: 0,
             })
             .collect();
         map_rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
@@ -224,6 +232,7 @@ impl Views<'_> {
                 url: Some(self.href(&format!("archive/{:04}/{:02}/", m.year, m.month))),
                 count: m.articles.len(),
                 articles: Vec::new(),
+                more: 0,
             })
             .collect();
         sections.push(StatSection {
@@ -434,9 +443,13 @@ impl Views<'_> {
         let rows: Vec<StatRow> = kinds
             .iter()
             .map(|(key, test)| {
-                let articles: Vec<Link> = (0..self.s.articles.len())
+                let matching: Vec<usize> = (0..self.s.articles.len())
                     .filter(|&i| test(&self.s.articles[i]))
-                    .map(|i| Link {
+                    .collect();
+                let articles: Vec<Link> = matching
+                    .iter()
+                    .take(MAX_LINKED)
+                    .map(|&i| Link {
                         name: self.s.articles[i].clean.title.clone(),
                         url: self.href(&format!("articles/{}/", self.s.slugs[i])),
                     })
@@ -444,7 +457,8 @@ impl Views<'_> {
                 StatRow {
                     name: self.t(key),
                     url: None,
-                    count: articles.len(),
+                    count: matching.len(),
+                    more: matching.len() - articles.len(),
                     articles,
                 }
             })
@@ -485,6 +499,7 @@ impl Views<'_> {
                 url: None,
                 count,
                 articles: Vec::new(),
+                more: 0,
             })
             .collect();
         rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
@@ -609,5 +624,26 @@ mod tests {
             .iter()
             .filter(|r| r.count == 0)
             .all(|r| r.articles.is_empty()));
+        assert!(cleaning.rows.iter().all(|r| r.more == 0));
+    }
+
+    #[test]
+    fn cleaning_record_links_at_most_max_linked_articles_per_row() {
+        let articles = (0..MAX_LINKED + 3)
+            .map(|k| {
+                let mut a = article(&format!("第{k}篇"), None, ("", "", ""), &[], &[]);
+                a.clean.cleaning.joined_lines = 1;
+                a
+            })
+            .collect();
+        let site = site(articles);
+        let theme = theme();
+        let sections = Views::new(&site, &theme).stats_sections();
+        let cleaning = sections.iter().find(|s| s.id == "cleaning").unwrap();
+        let joined = cleaning.rows.iter().find(|r| r.name == "修复了排版断行").unwrap();
+        assert_eq!(
+            (joined.count, joined.articles.len(), joined.more),
+            (MAX_LINKED + 3, MAX_LINKED, 3)
+        );
     }
 }

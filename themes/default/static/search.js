@@ -140,6 +140,9 @@
           throw new Error(path + ": HTTP " + r.status);
         }
         return r.json();
+      }).catch(function (err) {
+        delete cache[path]; /* let a later query try again */
+        throw err;
       });
     }
     return cache[path];
