@@ -94,6 +94,20 @@ fn check_site(out: &Path, base_url: &str) {
     let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
     assert!(robots.contains(&format!("Sitemap: {base_url}sitemap.xml")));
 
+    // Every page: one <h1>, the language set, no id used twice.
+    for page in files.iter().filter(|f| f.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"), "{page}");
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{page}");
+        assert_eq!(html.matches("<h1").count(), 1, "{page} should have one <h1>");
+        assert!(
+            common::duplicate_ids(&html).is_empty(),
+            "{page}: {:?}",
+            common::duplicate_ids(&html)
+        );
+        assert!(html.contains("<main id=\"main\""), "{page} lacks the main landmark");
+    }
+
     // URLs are ASCII.
     for f in &files {
         assert!(f.is_ascii(), "non-ASCII path {f}");

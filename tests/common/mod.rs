@@ -47,6 +47,23 @@ pub fn ids(html: &str) -> BTreeSet<String> {
     out
 }
 
+/// `id` values used more than once in a page (invalid HTML, and broken fragment links).
+pub fn duplicate_ids(html: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut dups = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        rest = &rest[i + 5..];
+        if let Some(end) = rest.find('"') {
+            let id = rest[..end].to_string();
+            if !seen.insert(id.clone()) {
+                dups.push(id);
+            }
+        }
+    }
+    dups
+}
+
 /// The site-relative file a link points to, or None for an external link. `page` is the
 /// site-relative path of the page holding the link; `base_url` the site's absolute URL.
 pub fn target(link: &str, page: &str, base_url: &str) -> Option<(String, Option<String>)> {
