@@ -1,10 +1,16 @@
 //! Render: [`Site`] + [`Theme`] → files in a staging directory (see [`output`]).
 //! Tera templates for pages, sanitised Markdown, Atom feeds, sitemap, and the data export.
 
+pub mod charts;
 pub mod feeds;
 pub mod markdown;
 pub mod output;
+pub mod search;
+pub mod stats;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod theme;
+pub mod tilemap;
 pub mod views;
 
 use serde_json::json;
@@ -15,6 +21,9 @@ use crate::site::Site;
 use output::Staging;
 use theme::Theme;
 use views::Views;
+
+/// Most articles listed on the home page (the archive lists them all).
+const HOME_LATEST: usize = 12;
 
 /// What a render wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,9 +38,28 @@ pub struct RenderStats {
 pub fn compile_templates(theme: &Theme) -> Result<tera::Tera> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(html_escape);
     tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .map_err(|e| template_error("theme", &e))?;
     Ok(tera)
+}
+
+/// Escape text for HTML element content and quoted attribute values: the five characters
+/// that can end a text or an attribute. Unlike tera's default, `/` stays as is, so URLs in
+/// `href` read naturally (escaping it adds no safety inside quoted attributes).
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Flatten a tera error chain (which holds the template name, line and variable).
@@ -100,14 +128,23 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     };
 
     // Home.
-    let latest: Vec<_> = (0..site.articles.len().min(site.config.paginate))
+    let latest: Vec<_> = (0..site.articles.len().min(site.config.paginate).min(HOME_LATEST))
         .map(|i| views.card(i))
         .collect();
     let html = render_page(
         "index.html",
         "",
         "",
-        json!({ "latest": latest, "themes": views.theme_tiles(), "regions": views.province_tiles(), "stats": { "articles": site.articles.len() } }),
+        json!({
+            "latest": latest,
+            "themes": views.theme_tiles(),
+            "map": views.province_map("home-map"),
+            "totals": theme.text("home_totals", &[
+                ("articles", site.articles.len().to_string()),
+                ("themes", site.themes.iter().filter(|t| !t.articles.is_empty()).count().to_string()),
+                ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
+            ]),
+        }),
     )?;
     w.page("", html)?;
 
@@ -157,7 +194,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
         "regions.html",
         "regions/",
         &theme.text("regions", &[]),
-        json!({ "tree": views.region_tree() }),
+        json!({ "tree": views.region_tree(), "map": views.province_map("regions-map") }),
     )?;
     w.page("regions/", html)?;
     let html = render_page(
@@ -178,9 +215,25 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
         "stats.html",
         "stats/",
         &theme.text("stats_title", &[]),
-        json!({ "stats": views.stats() }),
+        json!({ "articles": site.articles.len(), "sections": views.stats_sections() }),
     )?;
     w.page("stats/", html)?;
+
+    // Search: the page, and the index it reads.
+    if site.config.search.enabled {
+        let segmenter = search::Segmenter::new(&site.config.analyze.dictionary);
+        let index = search::build(&views.search_docs(), &segmenter);
+        let html = render_page(
+            "search.html",
+            "search/",
+            &theme.text("search", &[]),
+            json!({ "search": { "shards": index.shard_count, "docs": index.stats.docs, "version": search::FORMAT_VERSION } }),
+        )?;
+        w.page("search/", html)?;
+        for (rel, bytes) in &index.files {
+            w.file(rel, bytes)?;
+        }
+    }
 
     // 404 (not in the sitemap).
     let not_found = render_page("404.html", "404.html", &theme.text("not_found_title", &[]), json!({}))?;
@@ -200,6 +253,9 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     })?;
     w.file("data/articles.json", &json)?;
     for (rel, bytes) in &theme.statics {
+        if rel == "search.js" && !site.config.search.enabled {
+            continue;
+        }
         w.file(rel, bytes)?;
     }
     let mut urls = std::mem::take(&mut w.sitemap);
@@ -208,4 +264,43 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     w.file("sitemap.xml", feeds::sitemap(&urls).as_bytes())?;
     w.file("robots.txt", feeds::robots(&format!("{base}sitemap.xml")).as_bytes())?;
     Ok(w.stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escape_neutralises_markup_but_keeps_slashes() {
+        assert_eq!(
+            html_escape("<a href=\"x\" title='y'>&</a> /regions/"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt; /regions/"
+        );
+    }
+
+    #[test]
+    fn hostile_titles_are_escaped_on_every_page() {
+        let title = "<script>alert(1)</script>工会";
+        let site = testing::site(vec![testing::article(
+            title,
+            None,
+            ("浙江省", "", "33"),
+            &["rights"],
+            &["工会"],
+        )]);
+        let theme = testing::theme();
+        let dir = tempfile::tempdir().unwrap();
+        let staging = output::Staging::create(&dir.path().join("out")).unwrap();
+        render(&site, &theme, &staging).unwrap();
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(&staging.dir).into_iter().flatten() {
+            let name = entry.path().to_string_lossy().to_string();
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                assert!(!text.contains("<script>alert"), "{name}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 5);
+    }
 }

@@ -19,6 +19,7 @@ macro_rules! default_files {
 default_files!(
     "strings.toml",
     "static/style.css",
+    "static/search.js",
     "templates/base.html",
     "templates/macros.html",
     "templates/index.html",
@@ -29,6 +30,7 @@ default_files!(
     "templates/archive.html",
     "templates/stats.html",
     "templates/404.html",
+    "templates/search.html",
 );
 
 /// A loaded theme.

@@ -72,11 +72,25 @@ pub struct ArticleView {
     /// Sanitised HTML of curated Markdown.
     pub html: Option<String>,
     pub cleaning: Option<crate::model::CleaningReport>,
+    /// One line saying what the cleaner changed (empty for curated articles).
+    pub cleaning_summary: String,
+    /// Removed text grouped by the rule that removed it, in order of first removal.
+    pub removed_groups: Vec<RemovedGroup>,
+    /// Files the story was found in when reposts were merged (more than one).
+    pub copies: Vec<String>,
     pub char_count_display: String,
     pub reading_display: String,
     pub related: Vec<Card>,
     pub prev: Option<Card>,
     pub next: Option<Card>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RemovedGroup {
+    pub kind: String,
+    /// Human-readable name of the rule (from the theme's strings, `kind_<kind>`).
+    pub name: String,
+    pub items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +120,8 @@ pub struct ListSpec {
     pub children: Vec<Tile>,
     pub breakdown_title: String,
     pub breakdown: Vec<Tile>,
+    /// Bar chart of the breakdown (safe SVG made by the tool).
+    pub breakdown_chart: Option<String>,
     pub feed_url: Option<String>,
     #[serde(skip)]
     pub feed_path: Option<String>,
@@ -113,23 +129,15 @@ pub struct ListSpec {
     pub items: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct StatTable {
-    pub title: String,
-    pub rows: Vec<Tile>,
-    /// Inline SVG chart of the rows (already safe markup made by the tool).
-    pub chart: Option<String>,
-}
-
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
 const CHARS_PER_MINUTE: usize = 400;
 
 pub struct Views<'a> {
     pub site: SiteView,
-    s: &'a Site,
-    theme: &'a Theme,
-    /// Region path of each article's deepest region node.
-    region_of: Vec<Option<&'a RegionNode>>,
+    pub(crate) s: &'a Site,
+    pub(crate) theme: &'a Theme,
+    /// Each article's deepest region node.
+    pub(crate) region_of: Vec<Option<&'a RegionNode>>,
 }
 
 impl<'a> Views<'a> {
@@ -149,7 +157,7 @@ impl<'a> Views<'a> {
                 language: site.config.language.clone(),
                 base_url,
                 base_path,
-                search: false,
+                search: site.config.search.enabled,
             },
             s: site,
             theme,
@@ -197,7 +205,7 @@ impl<'a> Views<'a> {
             date_display: self.date_display(a),
             date_iso: a.clean.date.map(|d| d.iso()),
             region: self.region_of[i].map(|n| Link {
-                name: n.name.clone(),
+                name: self.region_label(n),
                 url: self.region_href(n),
             }),
             source: a.clean.source.clone(),
@@ -206,11 +214,21 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn region_href(&self, node: &RegionNode) -> String {
+    pub(crate) fn region_href(&self, node: &RegionNode) -> String {
         if node.path.is_empty() {
             self.href("regions/")
         } else {
             self.href(&format!("regions/{}/", node.path))
+        }
+    }
+
+    /// A region with its parents, e.g. 浙江省 › 杭州市 › 余杭区.
+    pub fn region_label(&self, node: &RegionNode) -> String {
+        let names: Vec<String> = self.breadcrumb_of(node).into_iter().map(|l| l.name).collect();
+        if names.is_empty() {
+            node.name.clone()
+        } else {
+            names.join(" › ")
         }
     }
 
@@ -274,12 +292,84 @@ impl<'a> Views<'a> {
             body: c.body.clone(),
             html: c.markdown.as_deref().map(|md| super::markdown::to_html(md, &c.title)),
             cleaning: (c.kind == crate::model::SourceKind::Raw).then(|| c.cleaning.clone()),
+            cleaning_summary: if c.kind == crate::model::SourceKind::Raw {
+                self.cleaning_summary(&c.cleaning)
+            } else {
+                String::new()
+            },
+            removed_groups: self.removed_groups(&c.cleaning),
+            copies: if a.sources.len() > 1 {
+                a.sources
+                    .iter()
+                    .map(|s| match &s.source {
+                        Some(name) => format!("{name}（{}）", s.file),
+                        None => s.file.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             char_count_display: self.theme.text("char_count", &[("count", a.char_count.to_string())]),
             reading_display: self.theme.text("reading_time", &[("minutes", minutes.to_string())]),
             related: self.related(i).into_iter().map(|j| self.card(j)).collect(),
             // Site order is newest first: the previous article is the older one.
             prev: (i + 1 < self.s.articles.len()).then(|| self.card(i + 1)),
             next: (i > 0).then(|| self.card(i - 1)),
+        }
+    }
+
+    /// Human-readable name of a removal rule: `kind_spam_line` for `spam-line`, else the kind.
+    pub fn kind_name(&self, kind: &str) -> String {
+        let key = format!("kind_{}", kind.replace('-', "_"));
+        self.theme
+            .strings
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| kind.to_string())
+    }
+
+    fn removed_groups(&self, report: &crate::model::CleaningReport) -> Vec<RemovedGroup> {
+        let mut groups: Vec<RemovedGroup> = Vec::new();
+        for r in &report.removed {
+            match groups.iter_mut().find(|g| g.kind == r.kind) {
+                Some(g) => g.items.push(r.text.clone()),
+                None => groups.push(RemovedGroup {
+                    kind: r.kind.clone(),
+                    name: self.kind_name(&r.kind),
+                    items: vec![r.text.clone()],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// E.g. "删除 5 处 · 还原改写 3 处 · 合并断行 12 处", or a note that nothing changed.
+    fn cleaning_summary(&self, r: &crate::model::CleaningReport) -> String {
+        let n = |k: &str, count: usize| self.theme.text(k, &[("n", count.to_string())]);
+        let mut parts = Vec::new();
+        if !r.removed.is_empty() {
+            parts.push(n("summary_removed", r.removed.len()));
+        }
+        let despun: usize = r.despun.iter().map(|d| d.count).sum();
+        if despun > 0 {
+            parts.push(n("summary_despun", despun));
+        }
+        if r.script_converted {
+            parts.push(self.theme.text("script_converted", &[]));
+        }
+        if r.joined_lines > 0 {
+            parts.push(n("summary_joined", r.joined_lines));
+        }
+        if r.punctuation_fixed > 0 {
+            parts.push(n("summary_punct", r.punctuation_fixed));
+        }
+        if r.split_parts > 1 {
+            parts.push(n("summary_split", r.split_parts));
+        }
+        if parts.is_empty() {
+            self.theme.text("summary_nothing", &[])
+        } else {
+            parts.join(" · ")
         }
     }
 
@@ -339,7 +429,7 @@ impl<'a> Views<'a> {
         self.s.regions.children.iter().map(|n| self.region_tile(n)).collect()
     }
 
-    fn region_tile(&self, n: &RegionNode) -> Tile {
+    pub(crate) fn region_tile(&self, n: &RegionNode) -> Tile {
         Tile {
             name: n.name.clone(),
             url: self.region_href(n),
@@ -368,7 +458,7 @@ impl<'a> Views<'a> {
     pub fn lists(&self) -> Vec<ListSpec> {
         let mut lists = Vec::new();
         for node in self.s.regions.walk().into_iter().skip(1) {
-            let breakdown = self
+            let mut breakdown: Vec<Tile> = self
                 .s
                 .themes
                 .iter()
@@ -380,15 +470,27 @@ impl<'a> Views<'a> {
                 })
                 .filter(|t| t.count > 0)
                 .collect();
+            breakdown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
             let is_province = node.depth() == 1;
             let path = format!("regions/{}/", node.path);
             lists.push(ListSpec {
                 title: node.name.clone(),
                 description: String::new(),
                 count: node.all.len(),
-                breadcrumb: self.breadcrumb_of(node),
+                breadcrumb: {
+                    // 地区 › the node's parents (the page's own name is its heading).
+                    let mut crumbs = vec![Link {
+                        name: self.theme.text("regions", &[]),
+                        url: self.href("regions/"),
+                    }];
+                    let mut parents = self.breadcrumb_of(node);
+                    parents.pop();
+                    crumbs.extend(parents);
+                    crumbs
+                },
                 children: node.children.iter().map(|c| self.region_tile(c)).collect(),
                 breakdown_title: self.theme.text("theme_breakdown", &[]),
+                breakdown_chart: self.breakdown_chart("theme-breakdown", "theme_breakdown", &breakdown),
                 breakdown,
                 feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
                 feed_path: is_province.then(|| format!("{path}feed.xml")),
@@ -422,6 +524,7 @@ impl<'a> Views<'a> {
                 }],
                 children: Vec::new(),
                 breakdown_title: self.theme.text("province_breakdown", &[]),
+                breakdown_chart: self.breakdown_chart("province-breakdown", "province_breakdown", &by_province),
                 breakdown: by_province,
                 feed_url: Some(self.href(&format!("{path}feed.xml"))),
                 feed_path: Some(format!("{path}feed.xml")),
@@ -429,14 +532,28 @@ impl<'a> Views<'a> {
                 path,
             });
         }
+        for y in &self.s.years {
+            let mut list = self.simple_list(
+                self.year_name(y.year),
+                format!("archive/{:04}/", y.year),
+                y.articles.clone(),
+                "archive",
+            );
+            list.children = self.month_tiles(y.year);
+            lists.push(list);
+        }
         for m in &self.s.months {
-            let date = crate::model::PubDate::month(m.year, m.month).expect("month index holds valid months");
-            lists.push(self.simple_list(
-                self.theme.format_date(&date),
+            let mut list = self.simple_list(
+                self.month_name_of(m.year, m.month),
                 format!("archive/{:04}/{:02}/", m.year, m.month),
                 m.articles.clone(),
                 "archive",
-            ));
+            );
+            list.breadcrumb.push(Link {
+                name: self.year_name(m.year),
+                url: self.href(&format!("archive/{:04}/", m.year)),
+            });
+            lists.push(list);
         }
         let undated = self.s.undated();
         if !undated.is_empty() {
@@ -458,6 +575,30 @@ impl<'a> Views<'a> {
         lists
     }
 
+    fn breakdown_chart(&self, id: &str, title_key: &str, tiles: &[Tile]) -> Option<String> {
+        if tiles.is_empty() {
+            return None;
+        }
+        let title = self.theme.text(title_key, &[]);
+        let unit = self.theme.text("article_count", &[]);
+        let bars: Vec<super::charts::Bar> = tiles
+            .iter()
+            .map(|t| super::charts::Bar {
+                label: t.name.clone(),
+                value: t.count,
+            })
+            .collect();
+        Some(super::charts::bar_chart(
+            &super::charts::Labels {
+                id,
+                title: &title,
+                desc: &title,
+                unit: &unit,
+            },
+            &bars,
+        ))
+    }
+
     fn simple_list(&self, title: String, path: String, items: Vec<usize>, parent: &str) -> ListSpec {
         ListSpec {
             title,
@@ -470,6 +611,7 @@ impl<'a> Views<'a> {
             children: Vec::new(),
             breakdown_title: String::new(),
             breakdown: Vec::new(),
+            breakdown_chart: None,
             feed_url: None,
             feed_path: None,
             items,
@@ -511,130 +653,88 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    fn year_name(&self, year: i32) -> String {
+        crate::model::PubDate::year(year).map_or_else(|| year.to_string(), |d| self.theme.format_date(&d))
+    }
+
+    fn month_name_of(&self, year: i32, month: u32) -> String {
+        crate::model::PubDate::month(year, month)
+            .map_or_else(|| format!("{year}-{month:02}"), |d| self.theme.format_date(&d))
+    }
+
+    /// The months of a year that have articles, oldest first.
+    fn month_tiles(&self, year: i32) -> Vec<Tile> {
+        let mut tiles: Vec<Tile> = self
+            .s
+            .months
+            .iter()
+            .filter(|m| m.year == year)
+            .map(|m| Tile {
+                name: self.month_name_of(m.year, m.month),
+                url: self.href(&format!("archive/{:04}/{:02}/", m.year, m.month)),
+                count: m.articles.len(),
+                description: String::new(),
+            })
+            .collect();
+        tiles.reverse();
+        tiles
+    }
+
+    /// Years (newest first), each with its months (oldest first), and the undated articles.
     pub fn archive_overview(&self) -> serde_json::Value {
-        let mut years: Vec<serde_json::Value> = Vec::new();
-        let mut current: Option<i32> = None;
-        for m in &self.s.months {
-            let month = json!({
-                "name": self.theme.format_date(&crate::model::PubDate::month(m.year, m.month).expect("valid month")),
-                "url": self.href(&format!("archive/{:04}/{:02}/", m.year, m.month)),
-                "count": m.articles.len(),
-            });
-            if current != Some(m.year) {
-                current = Some(m.year);
-                let name = self
-                    .theme
-                    .format_date(&crate::model::PubDate::year(m.year).expect("valid year"));
-                years.push(json!({ "name": name, "months": [] }));
-            }
-            if let Some(months) = years.last_mut().and_then(|y| y["months"].as_array_mut()) {
-                months.push(month);
-            }
-        }
+        let years: Vec<serde_json::Value> = self
+            .s
+            .years
+            .iter()
+            .map(|y| {
+                json!({
+                    "name": self.year_name(y.year),
+                    "url": self.href(&format!("archive/{:04}/", y.year)),
+                    "count": y.articles.len(),
+                    "months": self.month_tiles(y.year),
+                })
+            })
+            .collect();
         let undated = self.s.undated();
         let undated =
             (!undated.is_empty()).then(|| json!({ "url": self.href("archive/undated/"), "count": undated.len() }));
         json!({ "years": years, "undated": undated })
     }
 
-    pub fn stats(&self) -> serde_json::Value {
-        let t = |k: &str| self.theme.text(k, &[]);
-        let mut tables = vec![
-            StatTable {
-                title: t("stats_per_province"),
-                rows: self.province_tiles(),
-                chart: None,
-            },
-            StatTable {
-                title: t("stats_per_theme"),
-                rows: self.theme_tiles(),
-                chart: None,
-            },
-            StatTable {
-                title: t("stats_per_month"),
-                rows: self
-                    .s
-                    .months
-                    .iter()
-                    .rev()
-                    .map(|m| Tile {
-                        name: self
-                            .theme
-                            .format_date(&crate::model::PubDate::month(m.year, m.month).expect("valid month")),
-                        url: self.href(&format!("archive/{:04}/{:02}/", m.year, m.month)),
-                        count: m.articles.len(),
-                        description: String::new(),
-                    })
-                    .collect(),
-                chart: None,
-            },
-        ];
-        let count_by = |f: &dyn Fn(&Article) -> Vec<String>| -> Vec<Tile> {
-            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-            for a in &self.s.articles {
-                for key in f(a) {
-                    *counts.entry(key).or_default() += 1;
+    /// What the search index needs of every article, in site order.
+    pub fn search_docs(&self) -> Vec<super::search::SearchDoc> {
+        (0..self.s.articles.len())
+            .map(|i| {
+                let a = &self.s.articles[i];
+                let c = &a.clean;
+                let crumbs: Vec<String> = self.region_of[i]
+                    .map(|n| self.breadcrumb_of(n))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|l| l.name)
+                    .collect();
+                let mut sources: Vec<String> = Vec::new();
+                for s in a.sources.iter().filter_map(|s| s.source.clone()) {
+                    if !sources.contains(&s) {
+                        sources.push(s);
+                    }
                 }
-            }
-            let mut rows: Vec<Tile> = counts
-                .into_iter()
-                .map(|(name, count)| Tile {
-                    name,
-                    url: String::new(),
-                    count,
-                    description: String::new(),
-                })
-                .collect();
-            rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-            rows.truncate(30);
-            rows
-        };
-        let mut keyword_rows = count_by(&|a| a.keywords.clone());
-        for row in &mut keyword_rows {
-            if let Some(k) = self.s.keywords.iter().find(|k| k.word == row.name) {
-                row.url = self.href(&format!("keywords/{}/", k.slug));
-            }
-        }
-        tables.push(StatTable {
-            title: t("stats_top_keywords"),
-            rows: keyword_rows,
-            chart: None,
-        });
-        tables.push(StatTable {
-            title: t("stats_top_sources"),
-            rows: count_by(&|a| a.sources.iter().filter_map(|s| s.source.clone()).collect()),
-            chart: None,
-        });
-        tables.push(StatTable {
-            title: t("stats_authors"),
-            rows: count_by(&|a| a.clean.authors.clone()),
-            chart: None,
-        });
-        let cleaning = [
-            ("script_converted", self.count(|a| a.clean.cleaning.script_converted)),
-            ("spun", self.count(|a| a.clean.cleaning.spun)),
-            ("removed", self.count(|a| a.clean.cleaning.had_spam())),
-            ("split_parts", self.count(|a| a.clean.cleaning.split_parts > 1)),
-            ("joined_lines", self.count(|a| a.clean.cleaning.joined_lines > 0)),
-        ];
-        tables.push(StatTable {
-            title: t("stats_cleaning"),
-            rows: cleaning
-                .into_iter()
-                .map(|(k, count)| Tile {
-                    name: t(k),
-                    url: String::new(),
-                    count,
-                    description: String::new(),
-                })
-                .collect(),
-            chart: None,
-        });
-        json!({ "articles": self.s.articles.len(), "tables": tables })
-    }
-
-    fn count(&self, f: impl Fn(&Article) -> bool) -> usize {
-        self.s.articles.iter().filter(|a| f(a)).count()
+                let mut tags = crumbs.clone();
+                tags.extend(self.theme_links(a).into_iter().map(|l| l.name));
+                super::search::SearchDoc {
+                    url: self.href(&self.article_path(i)),
+                    title: c.title.clone(),
+                    date: self.date_display(a),
+                    region: crumbs.join(" › "),
+                    kicker: c.kicker.clone(),
+                    subtitle: c.subtitle.clone(),
+                    authors: c.authors.clone(),
+                    sources,
+                    tags,
+                    body: c.body.clone(),
+                }
+            })
+            .collect()
     }
 
     /// An Atom feed of the newest `feed_size` articles of a list.
@@ -710,5 +810,116 @@ mod tests {
     fn excerpt_cuts_on_chars() {
         assert_eq!(excerpt(&["一二三四五".to_string()], 3), "一二三…");
         assert_eq!(excerpt(&["一二".to_string()], 3), "一二");
+    }
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+    use crate::model::{PubDate, Removal, Replacement};
+    use crate::render::testing::{article, site, theme};
+
+    #[test]
+    fn cleaning_report_is_grouped_and_named_in_chinese() {
+        let mut a = article(
+            "标题",
+            PubDate::day(2024, 3, 6),
+            ("浙江省", "杭州市", "330100"),
+            &[],
+            &[],
+        );
+        let r = &mut a.clean.cleaning;
+        for (kind, text) in [
+            ("spam-line", "广告一"),
+            ("chrome", "首页"),
+            ("spam-line", "广告二"),
+            ("new-rule", "x"),
+        ] {
+            r.removed.push(Removal {
+                kind: kind.into(),
+                text: text.into(),
+            });
+        }
+        r.despun.push(Replacement {
+            from: "职员".into(),
+            to: "职工".into(),
+            count: 3,
+        });
+        r.joined_lines = 12;
+        let site = site(vec![a]);
+        let theme = theme();
+        let view = Views::new(&site, &theme).article(0);
+        let groups: Vec<(&str, usize)> = view
+            .removed_groups
+            .iter()
+            .map(|g| (g.name.as_str(), g.items.len()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("垃圾广告行", 2),
+                ("网页框架（导航、版权、分享等）", 1),
+                ("new-rule", 1)
+            ]
+        );
+        assert_eq!(view.cleaning_summary, "删除 4 处 · 还原改写 3 处 · 合并断行 12 处");
+        assert_eq!(view.date_display, "2024年3月6日");
+        let crumbs: Vec<&str> = view.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["浙江省", "杭州市"]);
+        assert_eq!(view.breadcrumb[1].url, "/regions/zhejiang/hangzhou/");
+    }
+
+    #[test]
+    fn region_lists_are_breadcrumbed_from_the_region_index() {
+        let site = site(vec![article("标题", None, ("浙江省", "杭州市", "330100"), &[], &[])]);
+        let theme = theme();
+        let lists = Views::new(&site, &theme).lists();
+        let city = lists.iter().find(|l| l.path == "regions/zhejiang/hangzhou/").unwrap();
+        let crumbs: Vec<&str> = city.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["地区", "浙江省"]);
+        assert!(city.feed_path.is_none());
+        let province = lists.iter().find(|l| l.path == "regions/zhejiang/").unwrap();
+        assert_eq!(province.feed_path.as_deref(), Some("regions/zhejiang/feed.xml"));
+        assert_eq!(province.children[0].name, "杭州市");
+    }
+
+    #[test]
+    fn years_and_months_have_pages_and_year_precise_dates_count_in_years_only() {
+        let site = site(vec![
+            article("一", PubDate::day(2023, 5, 1), ("", "", ""), &[], &[]),
+            article("二", PubDate::year(2023), ("", "", ""), &[], &[]),
+            article("三", PubDate::month(2024, 1), ("", "", ""), &[], &[]),
+        ]);
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let lists = views.lists();
+        let year = lists.iter().find(|l| l.path == "archive/2023/").unwrap();
+        assert_eq!((year.title.as_str(), year.count), ("2023年", 2));
+        assert_eq!(year.children.len(), 1);
+        let month = lists.iter().find(|l| l.path == "archive/2023/05/").unwrap();
+        assert_eq!(month.count, 1);
+        let crumbs: Vec<&str> = month.breadcrumb.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(crumbs, ["归档", "2023年"]);
+        assert!(lists.iter().any(|l| l.path == "archive/2024/01/"));
+        let overview = views.archive_overview();
+        assert_eq!(overview["years"][0]["url"], "/archive/2024/");
+        assert_eq!(overview["years"][1]["count"], 2);
+    }
+
+    #[test]
+    fn search_docs_carry_region_path_and_theme_names() {
+        let site = site(vec![article(
+            "标题",
+            None,
+            ("浙江省", "杭州市", "330100"),
+            &["rights"],
+            &[],
+        )]);
+        let theme = theme();
+        let docs = Views::new(&site, &theme).search_docs();
+        assert_eq!(docs[0].region, "浙江省 › 杭州市");
+        assert_eq!(docs[0].tags, ["浙江省", "杭州市", "维权与劳动关系"]);
+        assert_eq!(docs[0].date, "日期不详");
+        assert!(docs[0].url.starts_with("/articles/undated-"));
     }
 }

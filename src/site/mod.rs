@@ -23,6 +23,8 @@ pub struct Site {
     pub regions: RegionNode,
     /// Months with articles, newest first.
     pub months: Vec<MonthIndex>,
+    /// Years with articles (any date precision), newest first.
+    pub years: Vec<YearIndex>,
     pub keywords: Vec<KeywordIndex>,
 }
 
@@ -75,6 +77,13 @@ pub struct MonthIndex {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct YearIndex {
+    pub year: i32,
+    /// Every article dated in the year, whether to the day, the month or only the year.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeywordIndex {
     pub word: String,
     pub slug: String,
@@ -103,6 +112,7 @@ impl Site {
         let themes = theme_indexes(&taxonomy, &articles);
         let regions = region_tree(&articles);
         let months = month_indexes(&articles);
+        let years = year_indexes(&articles);
         let keywords = keyword_indexes(&articles, config.analyze.keyword_page_min_articles);
         Site {
             config,
@@ -112,6 +122,7 @@ impl Site {
             themes,
             regions,
             months,
+            years,
             keywords,
         }
     }
@@ -208,6 +219,21 @@ fn month_indexes(articles: &[Article]) -> Vec<MonthIndex> {
         .into_iter()
         .rev()
         .map(|((year, month), articles)| MonthIndex { year, month, articles })
+        .collect()
+}
+
+fn year_indexes(articles: &[Article]) -> Vec<YearIndex> {
+    use chrono::Datelike;
+    let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(d) = a.clean.date {
+            years.entry(d.date.year()).or_default().push(i);
+        }
+    }
+    years
+        .into_iter()
+        .rev()
+        .map(|(year, articles)| YearIndex { year, articles })
         .collect()
 }
 
@@ -344,15 +370,17 @@ fn unique_segment(parent: &RegionNode, segment: String) -> String {
         .expect("unbounded")
 }
 
-/// Children ordered by division code (provinces in official order), unknown/national last.
+/// Children ordered by division code (provinces in official order), then national, then
+/// unknown.
 fn sort_regions(node: &mut RegionNode) {
     node.children.sort_by(|a, b| {
         let key = |n: &RegionNode| {
-            (
-                n.code.is_none() || n.code.as_deref() == Some(NATIONAL_CODE),
-                n.code.clone(),
-                n.path.clone(),
-            )
+            let rank = match n.code.as_deref() {
+                Some(NATIONAL_CODE) => 1,
+                Some(_) => 0,
+                None => 2,
+            };
+            (rank, n.code.clone(), n.path.clone())
         };
         key(a).cmp(&key(b))
     });
