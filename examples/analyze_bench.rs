@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use union_digest::analyze::doc::Doc;
 use union_digest::analyze::Analyzer;
-use union_digest::build::Pipeline;
+use union_digest::clean::Cleaner;
 use union_digest::config::Config;
 use union_digest::model::{CleanArticle, SourceKind};
 use union_digest::{content, ingest};
@@ -39,13 +39,13 @@ fn main() -> Result<()> {
         inputs.push(PathBuf::from("content"));
     }
     let config = Config::default();
-    let pipeline = Pipeline::new(config.clone());
+    let cleaner = Cleaner::new(&config);
     let mut articles: Vec<CleanArticle> = Vec::new();
     for path in files(&inputs) {
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let kind = content::kind_of(&path).unwrap_or(SourceKind::Raw);
         if let Ok(doc) = ingest::ingest(&bytes, &path.to_string_lossy(), kind) {
-            articles.extend(pipeline.cleaner.clean(&doc));
+            articles.extend(cleaner.clean(&doc));
         }
     }
     if articles.is_empty() {

@@ -414,6 +414,14 @@ impl Gazetteer {
         ids
     }
 
+    /// True when `name` is the official or suffix-less name of a division.
+    pub fn is_place_name(&self, name: &str) -> bool {
+        self.names.get(name).is_some_and(|refs| {
+            refs.iter()
+                .any(|(r, k)| matches!(r, Referent::Division(_)) && *k >= NameKind::Bare)
+        })
+    }
+
     /// A name that is also an ordinary word and needs context to count as a place.
     pub fn is_guarded(&self, name: &str) -> bool {
         self.guarded.contains(name)

@@ -59,18 +59,10 @@ fn is_term_tag(tag: &str) -> bool {
 
 /// The candidate terms of an article with their title-weighted counts.
 pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &Segmenter) -> TermCounts {
-    let gazetteer = Gazetteer::global();
     let mut counts: BTreeMap<&str, f64> = BTreeMap::new();
     for w in words {
         let han_only = w.text.chars().all(crate::clean::lines::is_han);
-        // Words the segmenter guessed (names, fragments like 类津) are not terms.
-        if w.text.chars().count() < 2 || !han_only || !is_term_tag(w.tag) || stop.contains(w.text) {
-            continue;
-        }
-        if !segmenter.knows(w.text) {
-            continue;
-        }
-        if !gazetteer.divisions_named(w.text).is_empty() {
+        if w.text.chars().count() < 2 || !han_only || !is_term_tag(w.tag) {
             continue;
         }
         let weight = if doc.zone(w.start) == Zone::Title {
@@ -80,8 +72,11 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
         };
         *counts.entry(w.text).or_default() += weight;
     }
+    let gazetteer = Gazetteer::global();
     counts
         .into_iter()
+        // Words the segmenter guessed (names, fragments like 类津) are not terms, nor places.
+        .filter(|(text, _)| !stop.contains(text) && segmenter.knows(text) && !gazetteer.is_place_name(text))
         .map(|(text, count)| Term {
             specificity: 1.0 / (std::f64::consts::E + segmenter.frequency(text) as f64 / EVERYDAY_FREQUENCY).ln(),
             text: text.to_string(),

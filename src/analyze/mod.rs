@@ -115,6 +115,11 @@ impl Analyzer {
         for (article, keywords) in articles.iter_mut().zip(picked) {
             article.keywords = keywords;
         }
+        // The counts served this corpus; a long-lived analyzer (serve) must not grow with edits.
+        self.terms
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
         articles
     }
 

@@ -75,10 +75,12 @@ impl Segmenter {
         self.jieba.suggest_freq(word)
     }
 
-    /// The words of `text`, in order, covering it.
+    /// The words of `text`, in order, covering it. Dictionary words only: without the HMM
+    /// that guesses new words (names, fragments), which keywords drop anyway and which would
+    /// cost most of the segmentation time in part-of-speech guessing.
     pub fn words<'a>(&'a self, text: &'a str) -> Vec<Word<'a>> {
         self.jieba
-            .tag(text, true)
+            .tag(text, false)
             .into_iter()
             .map(|t| Word {
                 text: t.word,

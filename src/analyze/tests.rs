@@ -214,6 +214,20 @@ fn places_in_phrases_that_are_not_places_do_not_count() {
 }
 
 #[test]
+fn short_names_inside_other_words_do_not_count() {
+    // 天全 (天全县), 白银 (白银市), 建平 (建平县), 千山 (千山区), 城区, 老城区: not places here.
+    let a = shared().analyze(article(
+        "t.txt",
+        "工会服务365天全天候",
+        &[
+            "真金白银的奖励，搭建平台，走遍千山万水。",
+            "中心城区和老城区的职工都能享受。",
+        ],
+    ));
+    assert!(a.mentioned_regions.is_empty(), "{:?}", a.mentioned_regions);
+}
+
+#[test]
 fn literary_names_are_weak_evidence() {
     // 三湘 alone places the article in Hunan…
     let r = region_of("三湘职工技能大赛开幕", &["来自各地的选手参赛。"]);
