@@ -37,7 +37,7 @@ const DISPERSED_MIN_SHARE: f64 = 0.15;
 
 /// Words before a place that make it a destination or an origin rather than the subject.
 const VISIT_MARKERS: [&str; 11] = [
-    "赴", "前往", "来到", "走进", "走访", "奔赴", "抵达", "到访", "远赴", "考察", "来自",
+    "赴", "前往", "到", "走进", "走访", "奔赴", "抵达", "到访", "远赴", "考察", "来自",
 ];
 /// Words between two places of one list ("赴衢州、黄山和长春").
 const LIST_SEPARATORS: [&str; 5] = ["、", "和", "及", "与", "，"];
@@ -45,6 +45,39 @@ const LIST_SEPARATORS: [&str; 5] = ["、", "和", "及", "与", "，"];
 const VENUE_VERBS: [&str; 9] = ["举行", "召开", "举办", "开幕", "启动", "开班", "开讲", "闭幕", "落幕"];
 /// Official bodies after a place name (衡南县委, 长沙市人民政府).
 const ORGAN_SUFFIXES: [&str; 6] = ["人民政府", "政府", "党委", "委", "人大", "政协"];
+/// After a place name, the name of a street named after it (南京路, 新会路, 中山大道).
+const STREET_SUFFIXES: [&str; 5] = ["路", "大街", "大道", "巷", "胡同"];
+/// Words after which a surname starts a person's name (主席刘玉泉).
+const PERSON_TITLES: [&str; 16] = [
+    "主席",
+    "书记",
+    "部长",
+    "主任",
+    "局长",
+    "市长",
+    "县长",
+    "区长",
+    "省长",
+    "同志",
+    "代表",
+    "职工",
+    "记者",
+    "通讯员",
+    "员",
+    "长",
+];
+/// A union named by its level only ("市总工会主席", "区总工会开展"): the article's own union.
+const UNNAMED_UNIONS: [(&str, u8); 6] = [
+    ("省总工会", 1),
+    ("市总工会", 2),
+    ("州总工会", 2),
+    ("区总工会", 3),
+    ("县总工会", 3),
+    ("旗总工会", 3),
+];
+/// Codes of the municipalities, whose "市总工会" is the provincial-level union.
+const MUNICIPALITIES: [&str; 4] = ["110000", "120000", "310000", "500000"];
+const SURNAMES: &str = include_str!("../../data/surnames.txt");
 
 /// One name the matcher knows.
 #[derive(Debug, Clone)]
@@ -54,6 +87,8 @@ struct Pattern {
     /// A name of two characters or fewer (not an abbreviation) must be a whole word of the
     /// segmented text: 天全 (天全县) is not in 365天全天候, 白银 not in 真金白银.
     word_bounded: bool,
+    /// Two characters or fewer: may be the given name of a person (刘玉泉, 周皖红).
+    short: bool,
 }
 
 impl Pattern {
@@ -113,6 +148,7 @@ pub struct RegionFinder {
     gazetteer: &'static Gazetteer,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+    surnames: Vec<char>,
 }
 
 impl std::fmt::Debug for RegionFinder {
@@ -146,9 +182,11 @@ impl RegionFinder {
             .into_iter()
             .map(|(name, referents)| {
                 let abbreviation = referents.iter().all(|(_, kind)| *kind == NameKind::Weak);
+                let short = name.chars().count() <= 2;
                 Pattern {
                     guarded: gazetteer.is_guarded(&name),
-                    word_bounded: name.chars().count() <= 2 && !abbreviation,
+                    word_bounded: short && !abbreviation,
+                    short,
                     referents,
                 }
             })
@@ -157,10 +195,32 @@ impl RegionFinder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .expect("place names build an automaton (checked by unit tests)");
+        let mut surnames: Vec<char> = super::gazetteer::data_lines(SURNAMES)
+            .flat_map(|line| line.split_whitespace())
+            .filter_map(|s| s.chars().next())
+            .collect();
+        surnames.sort_unstable();
         RegionFinder {
             gazetteer,
             automaton,
             patterns,
+            surnames,
+        }
+    }
+
+    /// True when the text before a short name ends with a surname that starts a person's
+    /// name: after a title ("主席刘"), a list comma or punctuation ("、周"), or at the start.
+    fn is_given_name(&self, before: &str) -> bool {
+        let mut chars = before.chars().rev();
+        let Some(surname) = chars.next() else { return false };
+        if self.surnames.binary_search(&surname).is_err() {
+            return false;
+        }
+        let rest = &before[..before.len() - surname.len_utf8()];
+        match rest.chars().next_back() {
+            None => true,
+            Some(c) if !crate::clean::lines::is_han(c) => true,
+            Some(_) => PERSON_TITLES.iter().any(|t| rest.ends_with(t)),
         }
     }
 
@@ -173,8 +233,9 @@ impl RegionFinder {
             .filter_map(|m| m.national.map(|kind| (kind, m.weight(kind))))
             .collect();
         let national_weight = national.iter().map(|(_, w)| w).sum();
+        let unnamed = unnamed_unions(doc);
         Placement {
-            region: self.decide(&resolved, national_weight),
+            region: self.decide(&resolved, national_weight, &unnamed),
             mentioned: self.mention_counts(&resolved, &national),
         }
     }
@@ -215,8 +276,10 @@ impl RegionFinder {
         let text = doc.text.as_str();
         let g = self.gazetteer;
         let mut mentions: Vec<Mention> = Vec::new();
-        for hit in self.automaton.find_iter(text) {
+        let hits: Vec<aho_corasick::Match> = self.automaton.find_iter(text).collect();
+        for (index, hit) in hits.iter().enumerate() {
             let pattern = &self.patterns[hit.pattern().as_usize()];
+            let next_is_place = hits.get(index + 1).is_some_and(|next| next.start() == hit.end());
             if pattern.is_block() {
                 continue;
             }
@@ -227,7 +290,18 @@ impl RegionFinder {
             let needs_context = pattern.guarded || (pattern.word_bounded && !whole_word);
             let after = &text[end..];
             let before = &text[..start];
-            let body = if after.starts_with("总工会") || (!needs_context && after.starts_with("工会")) {
+            // 台州市路桥区 is two places; 新会路 is a street.
+            if STREET_SUFFIXES.iter().any(|s| after.starts_with(s)) && !next_is_place {
+                continue;
+            }
+            if pattern.short && self.is_given_name(before) {
+                continue;
+            }
+            // "朝阳区总工会" names a place, "金清镇总工会" (清镇) does not: a name that needs
+            // context is a union body only when it does not end a longer word.
+            let starts_word = !before.chars().next_back().is_some_and(crate::clean::lines::is_han);
+            let named_union = after.starts_with("总工会") && (!needs_context || starts_word);
+            let body = if named_union || (!needs_context && after.starts_with("工会")) {
                 Some(NameKind::Union)
             } else if !needs_context && ORGAN_SUFFIXES.iter().any(|s| after.starts_with(s)) {
                 Some(NameKind::Organ)
@@ -245,10 +319,10 @@ impl RegionFinder {
                     .collect();
                 if !under_previous.is_empty() {
                     candidates = under_previous;
-                } else if needs_context && body != Some(NameKind::Union) {
+                } else if needs_context && !named_union {
                     continue;
                 }
-            } else if needs_context && body != Some(NameKind::Union) {
+            } else if needs_context && !named_union {
                 continue;
             }
             let national = pattern.is_national().then(|| pattern.strongest_kind());
@@ -331,8 +405,11 @@ impl RegionFinder {
         Some((common, kind))
     }
 
-    /// Province with most weight, then down while one child clearly dominates.
-    fn decide(&self, resolved: &[(DivId, f64)], national: f64) -> RegionRef {
+    /// Province with most weight, then down while one child clearly dominates. `unnamed`:
+    /// the weight of unions named by level only (市总工会 …), by that level's suffix; they
+    /// count for the division of their rank on the way down (an article about the 市总工会
+    /// visiting a county stays with the city).
+    fn decide(&self, resolved: &[(DivId, f64)], national: f64, unnamed: &[(&str, u8, f64)]) -> RegionRef {
         let g = self.gazetteer;
         let mut subtree: BTreeMap<DivId, f64> = BTreeMap::new();
         let mut total = 0.0;
@@ -371,13 +448,30 @@ impl RegionFinder {
         if national > province_weight || dispersed {
             return national_ref();
         }
+        let municipality = MUNICIPALITIES.contains(&g.division(province).code.as_str());
+        let unnamed_weight = |id: DivId| -> f64 {
+            let rank = g.division(id).rank;
+            unnamed
+                .iter()
+                .filter(|(suffix, r, _)| {
+                    let r = if municipality && *suffix == "市总工会" {
+                        1
+                    } else {
+                        *r
+                    };
+                    r == rank
+                })
+                .map(|(_, _, w)| w)
+                .sum()
+        };
         let mut chosen = province;
         loop {
-            let parent_weight = subtree.get(&chosen).copied().unwrap_or(0.0);
+            let parent_weight = subtree.get(&chosen).copied().unwrap_or(0.0) + unnamed_weight(chosen);
             let children = children_of(Some(chosen));
             let Some(&(child, weight)) = children.first() else {
                 break;
             };
+            let weight = weight + unnamed_weight(child);
             let runner_up = children.get(1).map_or(0.0, |c| c.1);
             if weight >= DESCEND_SHARE * parent_weight && runner_up <= SIBLING_RATIO * weight {
                 chosen = child;
@@ -418,6 +512,22 @@ impl RegionFinder {
         out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
         out
     }
+}
+
+/// Unions named by their level only (", 市总工会主席…"), with the rank they stand for and
+/// their position weight. "湖南省总工会" is named, so is "各市总工会" (not the article's own).
+fn unnamed_unions(doc: &Doc) -> Vec<(&'static str, u8, f64)> {
+    let text = doc.text.as_str();
+    let mut found = Vec::new();
+    for (suffix, rank) in UNNAMED_UNIONS {
+        for (at, _) in text.match_indices(suffix) {
+            let unnamed = !text[..at].chars().next_back().is_some_and(crate::clean::lines::is_han);
+            if unnamed {
+                found.push((suffix, rank, NameKind::Place.weight() * doc.zone(at).weight()));
+            }
+        }
+    }
+    found
 }
 
 /// The national level (中华全国总工会, 全国…).

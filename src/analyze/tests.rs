@@ -228,6 +228,38 @@ fn short_names_inside_other_words_do_not_count() {
 }
 
 #[test]
+fn streets_and_people_named_after_places_are_not_places() {
+    let a = shared().analyze(article(
+        "t.txt",
+        "新会路商户联合工会成立",
+        &["市委常委、市总工会主席刘玉泉出席，王东明、周皖红讲话，会址在南京路。"],
+    ));
+    assert!(a.mentioned_regions.is_empty(), "{:?}", a.mentioned_regions);
+}
+
+#[test]
+fn a_city_union_visiting_a_county_stays_with_the_city() {
+    let r = region_of(
+        "市总工会开展新春送温暖",
+        &[
+            "枣庄新闻网讯 1月24日，市总工会开展春节送温暖活动，走访慰问困难职工。",
+            "慰问组还到滕州仲家汇商贸有限公司，对滕州市物流中心的货车司机进行慰问。",
+        ],
+    );
+    assert_eq!(names(&r), (Some("山东省"), Some("枣庄市"), None));
+}
+
+#[test]
+fn a_town_union_is_not_the_union_of_a_place_name_inside_it() {
+    // 金清镇, a town of 台州路桥, contains 清镇 (清镇市, Guizhou).
+    let r = region_of(
+        "金清镇总工会举办技能比武",
+        &["台州路桥金清镇总工会联合企业开展职工技能竞赛。"],
+    );
+    assert_eq!(names(&r), (Some("浙江省"), Some("台州市"), Some("路桥区")));
+}
+
+#[test]
 fn literary_names_are_weak_evidence() {
     // 三湘 alone places the article in Hunan…
     let r = region_of("三湘职工技能大赛开幕", &["来自各地的选手参赛。"]);
