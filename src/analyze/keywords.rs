@@ -65,6 +65,9 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
         if w.text.chars().count() < 2 || !han_only || !is_term_tag(w.tag) {
             continue;
         }
+        if w.text.chars().count() <= 2 && super::people::is_given_name(&doc.text[..w.start]) {
+            continue;
+        }
         let weight = if doc.zone(w.start) == Zone::Title {
             TITLE_BOOST
         } else {

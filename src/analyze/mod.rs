@@ -9,6 +9,7 @@
 pub mod doc;
 pub mod gazetteer;
 pub mod keywords;
+pub mod people;
 pub mod pinyin;
 pub mod regions;
 pub mod reposts;

@@ -47,25 +47,6 @@ const VENUE_VERBS: [&str; 9] = ["举行", "召开", "举办", "开幕", "启动"
 const ORGAN_SUFFIXES: [&str; 6] = ["人民政府", "政府", "党委", "委", "人大", "政协"];
 /// After a place name, the name of a street named after it (南京路, 新会路, 中山大道).
 const STREET_SUFFIXES: [&str; 5] = ["路", "大街", "大道", "巷", "胡同"];
-/// Words after which a surname starts a person's name (主席刘玉泉).
-const PERSON_TITLES: [&str; 16] = [
-    "主席",
-    "书记",
-    "部长",
-    "主任",
-    "局长",
-    "市长",
-    "县长",
-    "区长",
-    "省长",
-    "同志",
-    "代表",
-    "职工",
-    "记者",
-    "通讯员",
-    "员",
-    "长",
-];
 /// A union named by its level only ("市总工会主席", "区总工会开展"): the article's own union.
 const UNNAMED_UNIONS: [(&str, u8); 6] = [
     ("省总工会", 1),
@@ -77,7 +58,6 @@ const UNNAMED_UNIONS: [(&str, u8); 6] = [
 ];
 /// Codes of the municipalities, whose "市总工会" is the provincial-level union.
 const MUNICIPALITIES: [&str; 4] = ["110000", "120000", "310000", "500000"];
-const SURNAMES: &str = include_str!("../../data/surnames.txt");
 
 /// One name the matcher knows.
 #[derive(Debug, Clone)]
@@ -148,7 +128,6 @@ pub struct RegionFinder {
     gazetteer: &'static Gazetteer,
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
-    surnames: Vec<char>,
 }
 
 impl std::fmt::Debug for RegionFinder {
@@ -195,32 +174,10 @@ impl RegionFinder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&names)
             .expect("place names build an automaton (checked by unit tests)");
-        let mut surnames: Vec<char> = super::gazetteer::data_lines(SURNAMES)
-            .flat_map(|line| line.split_whitespace())
-            .filter_map(|s| s.chars().next())
-            .collect();
-        surnames.sort_unstable();
         RegionFinder {
             gazetteer,
             automaton,
             patterns,
-            surnames,
-        }
-    }
-
-    /// True when the text before a short name ends with a surname that starts a person's
-    /// name: after a title ("主席刘"), a list comma or punctuation ("、周"), or at the start.
-    fn is_given_name(&self, before: &str) -> bool {
-        let mut chars = before.chars().rev();
-        let Some(surname) = chars.next() else { return false };
-        if self.surnames.binary_search(&surname).is_err() {
-            return false;
-        }
-        let rest = &before[..before.len() - surname.len_utf8()];
-        match rest.chars().next_back() {
-            None => true,
-            Some(c) if !crate::clean::lines::is_han(c) => true,
-            Some(_) => PERSON_TITLES.iter().any(|t| rest.ends_with(t)),
         }
     }
 
@@ -294,7 +251,7 @@ impl RegionFinder {
             if STREET_SUFFIXES.iter().any(|s| after.starts_with(s)) && !next_is_place {
                 continue;
             }
-            if pattern.short && self.is_given_name(before) {
+            if pattern.short && super::people::is_given_name(before) {
                 continue;
             }
             // "朝阳区总工会" names a place, "金清镇总工会" (清镇) does not: a name that needs
