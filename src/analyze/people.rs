@@ -9,7 +9,7 @@ use super::gazetteer::data_lines;
 const SURNAMES: &str = include_str!("../../data/surnames.txt");
 
 /// Words after which a surname starts a person's name.
-const TITLES: [&str; 16] = [
+const TITLES: [&str; 17] = [
     "主席",
     "书记",
     "部长",
@@ -26,6 +26,7 @@ const TITLES: [&str; 16] = [
     "通讯员",
     "员",
     "长",
+    "者",
 ];
 
 fn surnames() -> &'static [char] {
