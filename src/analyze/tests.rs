@@ -636,33 +636,3 @@ fn counts_han_and_alphanumerics_not_spaces() {
     let body = vec!["工会 5G 建设，".to_string()];
     assert_eq!(count_chars(&body), 6);
 }
-
-/// `cargo test --lib analyze::tests::show_seeds -- --ignored --nocapture`: what analysis makes
-/// of each seed (for tuning; asserts nothing).
-#[test]
-#[ignore]
-fn show_seeds() {
-    let names = [
-        "000", "001", "002", "003", "004-1", "004-2", "004-3", "004-4", "004-5", "004-6", "004-7",
-    ];
-    let articles: Vec<Article> = names.iter().map(|n| shared().analyze(fixture(n))).collect();
-    for a in shared().analyze_corpus(articles, false) {
-        println!("== {} {}", a.clean.file, a.clean.title);
-        println!("   region {:?}", a.region);
-        let m: Vec<String> = a
-            .mentioned_regions
-            .iter()
-            .map(|m| format!("{}×{}", m.name, m.count))
-            .collect();
-        println!("   mentioned {}", m.join(" "));
-        let t: Vec<String> = a.themes.iter().map(|t| format!("{} {:.2}", t.slug, t.score)).collect();
-        println!("   themes {}", t.join(", "));
-        let doc = Doc::new(&a.clean);
-        let all = shared()
-            .themes
-            .scores(&doc, &Boundaries::new(&shared().segmenter.words(&doc.text)));
-        let t: Vec<String> = all.iter().map(|t| format!("{} {:.2}", t.slug, t.score)).collect();
-        println!("   all themes {}", t.join(", "));
-        println!("   keywords {}", a.keywords.join(" "));
-    }
-}
