@@ -201,7 +201,7 @@ impl Pipeline {
             errors.extend(outcome.error);
         }
         let started = Instant::now();
-        self.analyzer.analyze_corpus(&mut articles);
+        let articles = self.analyzer.analyze_corpus(articles, true);
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
         Corpus {
@@ -337,7 +337,8 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
     if !errors.is_empty() {
         return Err(many(errors));
     }
-    pipeline.analyzer.analyze_corpus(&mut articles);
+    // One record per article found, in file order: reposts are not merged here.
+    let articles = pipeline.analyzer.analyze_corpus(articles, false);
     Ok((articles, warnings, pipeline.config))
 }
 

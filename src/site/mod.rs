@@ -263,37 +263,10 @@ fn keyword_indexes(articles: &[Article], min_articles: usize) -> Vec<KeywordInde
         .collect()
 }
 
-/// Strip the administrative suffix of a division name for its URL segment.
+/// URL segment of a division: the pinyin of its name without the administrative suffix, with
+/// place-name readings (重庆 chongqing, 六安 luan), from the analyze stage's gazetteer tables.
 pub fn region_segment(name: &str) -> String {
-    const SUFFIXES: [&str; 12] = [
-        "维吾尔自治区",
-        "壮族自治区",
-        "回族自治区",
-        "特别行政区",
-        "自治区",
-        "自治州",
-        "自治县",
-        "省",
-        "市",
-        "区",
-        "县",
-        "旗",
-    ];
-    let mut base = name;
-    for suffix in SUFFIXES {
-        if let Some(stripped) = name.strip_suffix(suffix) {
-            if stripped.chars().count() >= 2 {
-                base = stripped;
-                break;
-            }
-        }
-    }
-    let s = slug::sanitize(base).replace('-', "");
-    if s.is_empty() {
-        "region".to_string()
-    } else {
-        s
-    }
+    crate::analyze::pinyin::region_slug(name)
 }
 
 fn region_tree(articles: &[Article]) -> RegionNode {
@@ -401,5 +374,16 @@ mod tests {
         assert_eq!(region_segment("新疆维吾尔自治区"), "xinjiang");
         // A one-character base keeps its suffix so the segment stays meaningful.
         assert_eq!(region_segment("沙区"), "shaqu");
+    }
+
+    #[test]
+    fn region_segments_read_polyphones_as_place_names() {
+        assert_eq!(region_segment("重庆市"), "chongqing");
+        assert_eq!(region_segment("长沙市"), "changsha");
+        assert_eq!(region_segment("厦门市"), "xiamen");
+        assert_eq!(region_segment("蚌埠市"), "bengbu");
+        assert_eq!(region_segment("六安市"), "luan");
+        assert_eq!(region_segment("丽水市"), "lishui");
+        assert_eq!(region_segment("乐山市"), "leshan");
     }
 }
