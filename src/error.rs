@@ -111,23 +111,39 @@ impl Error {
 }
 
 /// Find where the variable of tera's "Variable `x.y` not found in context while rendering
-/// 'name'" message is written in template `name`: (template, line, column, variable).
+/// 'name'" message is written: (template, line, column, variable). tera names the template
+/// being rendered; when the variable sits in a parent it says "(error happened in 'base.html')"
+/// first, so that one is searched first, then the rendered one, then every other template.
 pub fn locate_undefined_variable(
     message: &str,
     sources: &BTreeMap<String, String>,
 ) -> Option<(String, usize, usize, String)> {
-    let after = message.split_once("Variable `")?.1;
-    let (variable, rest) = after.split_once('`')?;
-    let template = rest.split_once("while rendering '")?.1.split_once('\'')?.0;
-    let source = sources.get(template)?;
+    let quoted_after = |marker: &str| {
+        message
+            .split_once(marker)
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(name, _)| name)
+    };
+    let variable = message.split_once("Variable `")?.1.split_once('`')?.0;
+    let named = [quoted_after("error happened in '"), quoted_after("while rendering '")];
+    let candidates = named.into_iter().flatten().chain(sources.keys().map(String::as_str));
+    for template in candidates {
+        if let Some(offset) = sources.get(template).and_then(|source| find_variable(source, variable)) {
+            let (line, column) = line_col(&sources[template], offset);
+            return Some((template.to_string(), line, column, variable.to_string()));
+        }
+    }
+    None
+}
+
+/// Byte offset of `variable` written as a whole expression path in a template source.
+fn find_variable(source: &str, variable: &str) -> Option<usize> {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
-    let offset = source.match_indices(variable).map(|(i, _)| i).find(|&i| {
+    source.match_indices(variable).map(|(i, _)| i).find(|&i| {
         let before = source[..i].chars().next_back();
         let after = source[i + variable.len()..].chars().next();
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-    })?;
-    let (line, column) = line_col(source, offset);
-    Some((template.to_string(), line, column, variable.to_string()))
+    })
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -184,6 +200,14 @@ mod tests {
             .to_string()
             .starts_with("template a.html: base.html:2:24: variable `page.title`"));
         assert_eq!(locate_undefined_variable("Filter `x` not found", &sources), None);
+        // A variable in a parent template: tera names the child it was rendering.
+        sources.insert("index.html".to_string(), "{% extends \"base.html\" %}".to_string());
+        let message = "Failed to render 'index.html' (error happened in 'base.html').: \
+                       Variable `page.title` not found in context while rendering 'index.html'";
+        assert_eq!(
+            locate_undefined_variable(message, &sources),
+            Some(("base.html".into(), 2, 24, "page.title".into()))
+        );
     }
 }
 
