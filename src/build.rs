@@ -286,7 +286,7 @@ pub struct CheckReport {
     pub articles: usize,
 }
 
-/// Validate config, content and templates without writing anything.
+/// Validate config, content and templates without writing anything into the site.
 pub fn check(root: &Path) -> CheckReport {
     let mut report = CheckReport::default();
     let config = match Config::load(root) {
@@ -296,16 +296,37 @@ pub fn check(root: &Path) -> CheckReport {
             Config::default()
         }
     };
-    match Theme::load(root, &config.theme).and_then(|theme| render::compile_templates(&theme).map(|_| ())) {
-        Ok(()) => {}
-        Err(e) => report.errors.push(e.to_string()),
-    }
-    let corpus = Pipeline::new(config).load_corpus(root);
+    let theme = Theme::load(root, &config.theme).and_then(|theme| render::compile_templates(&theme).map(|_| theme));
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(e) => {
+            report.errors.push(e.to_string());
+            None
+        }
+    };
+    let pipeline = Pipeline::new(config);
+    let corpus = pipeline.load_corpus(root);
     report.errors.extend(corpus.errors.iter().map(ToString::to_string));
     report.warnings = corpus.warnings;
     report.files_read = corpus.files_read;
     report.articles = corpus.articles.len();
+    if let (true, Some(theme)) = (report.errors.is_empty(), theme) {
+        if let Err(e) = dry_render(&pipeline.config, &theme, corpus.articles) {
+            report.errors.push(e.to_string());
+        }
+    }
     report
+}
+
+/// Render the site (drafts included) into a scratch directory of the system's temporary
+/// directory, removed at once: some template errors (an undefined variable) only show when
+/// a template is rendered with real data.
+fn dry_render(config: &Config, theme: &Theme, articles: Vec<Article>) -> Result<()> {
+    let taxonomy = Taxonomy::load(&config.themes);
+    let site = Site::build(config.clone(), taxonomy, articles, true);
+    let scratch = std::env::temp_dir().join(format!("union-digest-check-{}", std::process::id()));
+    let staging = output::Staging::create(&scratch)?;
+    render::render(&site, theme, &staging).map(|_| ())
 }
 
 /// Ingest, clean and analyze the given files (for `inspect`), in the order given.

@@ -49,6 +49,14 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
         return (files, warnings);
     }
     let inside = content.canonicalize().unwrap_or_else(|_| content.clone());
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if inside == site || !inside.starts_with(&site) {
+        warnings.push(Warning::new(
+            "content",
+            "content/ is a symlink leading outside the site (or to its root), not read: links may not publish files from elsewhere",
+        ));
+        return (files, warnings);
+    }
     let mut escapes = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
@@ -217,6 +225,27 @@ mod tests {
         let warned: Vec<&str> = warnings.iter().map(|w| w.file.as_str()).collect();
         assert_eq!(warned, ["content/outdir", "content/raw/leak.txt"]);
         assert!(warnings[0].message.contains("outside content/"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn content_may_not_be_a_link_out_of_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::write(dir.path().join("home/notes.md"), "secret").unwrap();
+        std::os::unix::fs::symlink("../home", site.join("content")).unwrap();
+        let (files, warnings) = walk(&site);
+        assert!(files.is_empty());
+        assert!(warnings[0].message.contains("outside the site"));
+        // A content/ linked elsewhere inside the site is fine.
+        std::fs::remove_file(site.join("content")).unwrap();
+        std::fs::create_dir_all(site.join("articles")).unwrap();
+        std::fs::write(site.join("articles/a.md"), "x").unwrap();
+        std::os::unix::fs::symlink("articles", site.join("content")).unwrap();
+        let (files, _) = walk(&site);
+        assert_eq!(files.len(), 1);
     }
 
     #[test]

@@ -49,6 +49,14 @@ fn undefined_variable_names_template_line_and_variable() {
         stderr.contains("article.html:5:9: variable `article.no_such_field` is not defined"),
         "{stderr}"
     );
+    // `check` renders too (into a scratch directory), so it finds the same error.
+    let check = site.cli(&["check"]);
+    assert!(!check.status.success());
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("article.html:5:9: variable `article.no_such_field`"),
+        "{stderr}"
+    );
 }
 
 #[test]
