@@ -1,8 +1,10 @@
 //! `serve`: build, serve the output on 127.0.0.1, rebuild on change, reload the browser.
 //!
 //! Every build is atomic (see [`crate::render::output`]) and files are looked up per request,
-//! so a request never sees a half-written site. A failed rebuild keeps the last good site
-//! and shows the error in a banner on every page until the next good build.
+//! so a request never sees a half-written site; the swap itself runs under a lock requests
+//! share (see [`Preview`]), so a request never falls between its two renames either. A
+//! failed rebuild keeps the last good site and shows the error in a banner on every page
+//! until the next good build.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -370,9 +370,13 @@ proptest! {
     }
 
     #[test]
-    fn slugs_are_always_safe_path_segments(wish in any::<String>()) {
+    fn slugs_are_always_safe_path_segments(
+        wish in prop_oneof![any::<String>(), "[\u{3400}-\u{4dbf}\u{4e00}-\u{9fff}./\\ a-zA-Z0-9-]{1,12}"],
+    ) {
         let slug = union_digest::site::slug::sanitize(&wish);
         prop_assert!(slug.is_empty() || union_digest::site::slug::is_ascii_slug(&slug), "{:?} → {:?}", wish, slug);
+        let words = union_digest::site::slug::title_pinyin(&wish, 6);
+        prop_assert!(words.is_empty() || union_digest::site::slug::is_ascii_slug(&words), "{:?} → {:?}", wish, words);
         if !slug.is_empty() {
             static STAGING: OnceLock<(tempfile::TempDir, union_digest::render::output::Staging)> = OnceLock::new();
             let (_, staging) = STAGING.get_or_init(|| {
