@@ -28,18 +28,24 @@ fn failed_rebuild_keeps_the_last_good_site_and_shows_the_error() {
     assert!(!home.contains("重新构建失败"));
     let generation = preview.generation();
 
-    site.write("content/curated/broken.md", "+++\ntitle = \"<坏>\n+++\n正文。\n");
+    // The error quotes the file's own text (an unknown key): the banner must escape it.
+    site.write(
+        "content/curated/broken.md",
+        "+++\ntitle = \"标题\"\n\"<script>alert(1)</script>\" = 1\n+++\n正文。\n",
+    );
     let error = preview.rebuild(&site.options()).expect_err("broken front matter");
-    assert!(error.contains("content/curated/broken.md:2:"), "{error}");
+    assert!(error.contains("content/curated/broken.md:3:"), "{error}");
+    assert!(error.contains("<script>alert(1)</script>"), "{error}");
     assert!(preview.generation() > generation, "the browser must be told to reload");
     let (status, home) = body(&preview, &public, "/");
     assert_eq!(status, 200);
     assert!(home.contains("编辑整理的文章"), "the last good site is still served");
-    assert!(home.contains("重新构建失败") && home.contains("content/curated/broken.md:2:"));
+    assert!(home.contains("重新构建失败") && home.contains("content/curated/broken.md:3:"));
     assert!(
-        home.contains("&lt;坏&gt;") || !home.contains("<坏>"),
-        "the banner is escaped"
+        home.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the banner shows the error escaped"
     );
+    assert!(!home.contains("<script>alert(1)"), "the banner must not run the error");
 
     site.remove("content/curated/broken.md");
     preview.rebuild(&site.options()).expect("fixed");
