@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::content::{self, SourceFile};
 use crate::error::{Error, Result, UserError, Warning};
 use crate::ingest::{self, IngestError};
-use crate::model::{Article, SourceKind};
+use crate::model::{Article, CleanArticle, SourceKind};
 use crate::render::{self, output, theme::Theme};
 use crate::site::Site;
 
@@ -111,8 +111,8 @@ impl Pipeline {
 
     /// Ingest, clean and analyze one file. `display` names it in warnings.
     pub fn process_bytes(&self, bytes: &[u8], display: &str, kind: SourceKind) -> FileOutcome {
-        let doc = match ingest::ingest(bytes, display, kind) {
-            Ok(doc) => doc,
+        let (doc, notes) = match ingest::ingest_with_notes(bytes, display, kind) {
+            Ok(ingested) => ingested,
             Err(IngestError::Skip(why)) => return FileOutcome::warn(display, why),
             Err(IngestError::Invalid(e)) => {
                 return FileOutcome {
@@ -121,34 +121,37 @@ impl Pipeline {
                 }
             }
         };
-        let cleaned = self.cleaner.clean(&doc);
+        let mut outcome = FileOutcome::default();
+        outcome
+            .warnings
+            .extend(notes.into_iter().map(|n| Warning::new(display, n)));
+        let mut cleaned = self.cleaner.clean(&doc);
+        let found = cleaned.len();
+        cleaned.retain(has_text);
         if cleaned.is_empty() {
-            return FileOutcome::warn(display, "no article found after cleaning (empty or all noise), skipped");
+            outcome.warnings.push(Warning::new(
+                display,
+                "no article found after cleaning (empty or all noise), skipped",
+            ));
+            return outcome;
         }
-        FileOutcome {
-            articles: cleaned.into_iter().map(|c| self.analyzer.analyze(c)).collect(),
-            ..FileOutcome::default()
+        if cleaned.len() < found {
+            outcome.warnings.push(Warning::new(
+                display,
+                format!(
+                    "{} of {found} articles have no text after cleaning, skipped",
+                    found - cleaned.len()
+                ),
+            ));
         }
+        outcome.articles = cleaned.into_iter().map(|c| self.analyzer.analyze(c)).collect();
+        outcome
     }
 
     fn process_file(&self, file: &SourceFile) -> FileOutcome {
-        match std::fs::metadata(&file.path) {
-            Ok(m) if m.len() > self.config.max_file_bytes => {
-                return FileOutcome::warn(
-                    &file.rel,
-                    format!(
-                        "{} bytes is over max_file_bytes ({}), skipped",
-                        m.len(),
-                        self.config.max_file_bytes
-                    ),
-                )
-            }
-            Err(e) => return FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
-            Ok(_) => {}
-        }
-        let bytes = match std::fs::read(&file.path) {
+        let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
             Ok(bytes) => bytes,
-            Err(e) => return FileOutcome::warn(&file.rel, format!("cannot read, skipped: {e}")),
+            Err(e) => return FileOutcome::warn(&file.rel, e.to_string()),
         };
         let Some(cache) = &self.cache else {
             return self.process_bytes(&bytes, &file.rel, file.kind);
@@ -157,7 +160,7 @@ impl Pipeline {
         if let Some(entry) = cache.get(&key) {
             return FileOutcome {
                 articles: entry.articles,
-                warning: entry.warning,
+                warnings: entry.warnings,
                 error: None,
             };
         }
@@ -166,7 +169,7 @@ impl Pipeline {
             cache.put(&cache::Entry {
                 key,
                 articles: outcome.articles.clone(),
-                warning: outcome.warning.clone(),
+                warnings: outcome.warnings.clone(),
             });
         }
         outcome
@@ -197,7 +200,7 @@ impl Pipeline {
         let mut errors = Vec::new();
         for outcome in outcomes {
             articles.extend(outcome.articles);
-            warnings.extend(outcome.warning);
+            warnings.extend(outcome.warnings);
             errors.extend(outcome.error);
         }
         let started = Instant::now();
@@ -222,21 +225,68 @@ impl Pipeline {
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub articles: Vec<Article>,
-    pub warning: Option<Warning>,
+    pub warnings: Vec<Warning>,
     pub error: Option<UserError>,
 }
 
 impl FileOutcome {
     fn warn(file: &str, message: impl Into<String>) -> FileOutcome {
         FileOutcome {
-            warning: Some(Warning::new(file, message)),
+            warnings: vec![Warning::new(file, message)],
             ..FileOutcome::default()
         }
     }
 }
 
+/// An article worth a page has text a reader can see: a paragraph, or for curated Markdown
+/// something visible once its HTML is sanitised. A title alone (front matter over an empty
+/// body, a spam page whose list was cut away) would publish an empty page.
+fn has_text(article: &CleanArticle) -> bool {
+    article.body.iter().any(|p| !p.trim().is_empty())
+        || article
+            .markdown
+            .as_deref()
+            .is_some_and(|md| !render::markdown::visible_text(md).trim().is_empty())
+}
+
 /// Build the site. On any error nothing is published and the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
+    stage(options)?.publish()
+}
+
+/// A build rendered completely into its staging directory, not yet published. Dropping it
+/// publishes nothing and removes the staging directory.
+#[derive(Debug)]
+pub struct StagedBuild {
+    staging: output::Staging,
+    summary: BuildSummary,
+    started: Instant,
+}
+
+impl StagedBuild {
+    /// The directory the build will replace.
+    pub fn output(&self) -> &Path {
+        &self.summary.output
+    }
+
+    /// Swap the staged site in (see [`output::Staging::commit`]).
+    pub fn publish(self) -> Result<BuildSummary> {
+        let StagedBuild {
+            staging,
+            mut summary,
+            started,
+        } = self;
+        let t = Instant::now();
+        staging.commit()?;
+        summary.timings.push(("publish", t.elapsed().as_secs_f64()));
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
+}
+
+/// Every step of [`build`] but the swap: the caller decides when to publish (the preview
+/// server does it while no request is reading the output directory).
+pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let started = Instant::now();
     let root = &options.root;
     let mut config = load_config(root)?;
@@ -266,10 +316,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
     let staging = output::Staging::create(&output_dir)?;
     let stats = render::render(&site, &theme, &staging)?;
     timings.push(("render", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
-    staging.commit()?;
-    timings.push(("publish", t.elapsed().as_secs_f64()));
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         files_read: corpus.files_read,
         articles: site.articles.len(),
         pages: stats.pages,
@@ -277,6 +324,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
         seconds: started.elapsed().as_secs_f64(),
         timings,
         output: output_dir,
+    };
+    Ok(StagedBuild {
+        staging,
+        summary,
+        started,
     })
 }
 
@@ -289,7 +341,7 @@ pub struct CheckReport {
     pub articles: usize,
 }
 
-/// Validate config, content and templates without writing anything.
+/// Validate config, content and templates without writing anything into the site.
 pub fn check(root: &Path) -> CheckReport {
     let mut report = CheckReport::default();
     let config = match Config::load(root) {
@@ -299,21 +351,43 @@ pub fn check(root: &Path) -> CheckReport {
             Config::default()
         }
     };
-    match Theme::load(root, &config.theme).and_then(|theme| render::compile_templates(&theme).map(|_| ())) {
-        Ok(()) => {}
-        Err(e) => report.errors.push(e.to_string()),
-    }
-    let corpus = Pipeline::new(config).load_corpus(root);
+    let theme = Theme::load(root, &config.theme).and_then(|theme| render::compile_templates(&theme).map(|_| theme));
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(e) => {
+            report.errors.push(e.to_string());
+            None
+        }
+    };
+    let pipeline = Pipeline::new(config);
+    let corpus = pipeline.load_corpus(root);
     report.errors.extend(corpus.errors.iter().map(ToString::to_string));
     report.warnings = corpus.warnings;
     report.files_read = corpus.files_read;
     report.articles = corpus.articles.len();
+    if let (true, Some(theme)) = (report.errors.is_empty(), theme) {
+        if let Err(e) = dry_render(&pipeline.config, &theme, corpus.articles) {
+            report.errors.push(e.to_string());
+        }
+    }
     report
+}
+
+/// Render the site (drafts included) into a scratch directory of the system's temporary
+/// directory, removed at once: some template errors (an undefined variable) only show when
+/// a template is rendered with real data.
+fn dry_render(config: &Config, theme: &Theme, articles: Vec<Article>) -> Result<()> {
+    let taxonomy = Taxonomy::load(&config.themes);
+    let site = Site::build(config.clone(), taxonomy, articles, true);
+    let scratch = std::env::temp_dir().join(format!("union-digest-check-{}", std::process::id()));
+    let staging = output::Staging::create(&scratch)?;
+    render::render(&site, theme, &staging).map(|_| ())
 }
 
 /// Ingest, clean and analyze the given files (for `inspect`), in the order given.
 pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warning>, Config)> {
     let config = load_config(root)?;
+    let max_bytes = config.max_file_bytes;
     let pipeline = Pipeline::new(config);
     let mut articles = Vec::new();
     let mut warnings = Vec::new();
@@ -323,15 +397,15 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
         .map(|path| {
             let display = path.to_string_lossy().into_owned();
             let kind = content::kind_of(path).unwrap_or(SourceKind::Raw);
-            match std::fs::read(path) {
+            match content::read_capped(path, max_bytes) {
                 Ok(bytes) => pipeline.process_bytes(&bytes, &display, kind),
-                Err(e) => FileOutcome::warn(&display, format!("cannot read: {e}")),
+                Err(e) => FileOutcome::warn(&display, e.to_string()),
             }
         })
         .collect();
     for outcome in outcomes {
         articles.extend(outcome.articles);
-        warnings.extend(outcome.warning);
+        warnings.extend(outcome.warnings);
         errors.extend(outcome.error);
     }
     if !errors.is_empty() {

@@ -25,7 +25,7 @@ const FORMAT: &str = "v1";
 pub struct Entry {
     pub key: String,
     pub articles: Vec<Article>,
-    pub warning: Option<Warning>,
+    pub warnings: Vec<Warning>,
 }
 
 /// A cache for one build.
@@ -140,7 +140,7 @@ mod tests {
         Entry {
             key: cache.key("content/a.txt", SourceKind::Raw, bytes),
             articles: Vec::new(),
-            warning: Some(Warning::new("content/a.txt", "w")),
+            warnings: vec![Warning::new("content/a.txt", "w")],
         }
     }
 
@@ -150,7 +150,7 @@ mod tests {
         let cache = Cache::open(dir.path(), "{}");
         let e = entry(&cache, b"abc");
         cache.put(&e);
-        assert_eq!(cache.get(&e.key).unwrap().warning, e.warning);
+        assert_eq!(cache.get(&e.key).unwrap().warnings, e.warnings);
         assert_ne!(cache.key("content/a.txt", SourceKind::Raw, b"abd"), e.key);
         assert_ne!(cache.key("content/b.txt", SourceKind::Raw, b"abc"), e.key);
         assert_ne!(cache.key("content/a.txt", SourceKind::Curated, b"abc"), e.key);

@@ -30,8 +30,13 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// List article files under `root/content`, sorted by path. Hidden files and directories
-/// (`.git`, editor backups `foo~`) are ignored silently; other non-article files, unreadable
-/// entries and symlink loops become warnings.
+/// (`.git`, editor backups `foo~`) are ignored silently; other non-article files, special
+/// files (FIFOs, devices), unreadable entries, symlink loops and symlinks leading out of
+/// `content/` become warnings.
+///
+/// Symlinks are followed only while they stay inside `content/`: content is pushed by people
+/// the build machine should not have to trust, and a link to `../../.git/config` or
+/// `/etc/passwd` would otherwise be decoded and published as an article.
 pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
     let content = root.join("content");
     let mut files = Vec::new();
@@ -43,11 +48,36 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
         ));
         return (files, warnings);
     }
+    let inside = content.canonicalize().unwrap_or_else(|_| content.clone());
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if inside == site || !inside.starts_with(&site) {
+        warnings.push(Warning::new(
+            "content",
+            "content/ is a symlink leading outside the site (or to its root), not read: links may not publish files from elsewhere",
+        ));
+        return (files, warnings);
+    }
+    let mut escapes = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_hidden(e.file_name()) {
+                return false;
+            }
+            if e.path_is_symlink() && leaves(e.path(), &inside) {
+                escapes.push(Warning::new(
+                    rel_path(root, e.path()),
+                    "symlink leading outside content/, skipped (links may not publish files from elsewhere)",
+                ));
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -56,16 +86,24 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
                 let why = if e.loop_ancestor().is_some() {
                     "symlink loop, skipped".to_string()
                 } else {
-                    format!("cannot read, skipped: {e}")
+                    format!("cannot read, skipped: {}", io_reason(&e))
                 };
                 warnings.push(Warning::new(at, why));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
             continue;
         }
         let rel = rel_path(root, entry.path());
+        if !file_type.is_file() {
+            warnings.push(Warning::new(
+                rel,
+                "not a regular file (FIFO, socket or device), skipped",
+            ));
+            continue;
+        }
         match kind_of(entry.path()) {
             Some(kind) => files.push(SourceFile {
                 rel,
@@ -75,8 +113,57 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
             None => warnings.push(Warning::new(rel, "not an article (.txt raw or .md curated), skipped")),
         }
     }
+    warnings.extend(escapes);
     files.sort();
     (files, warnings)
+}
+
+/// True when the symlink at `path` resolves to somewhere outside `inside` (canonical). A link
+/// that cannot be resolved (dangling, looping) is left to the walker, which reports it.
+fn leaves(path: &Path, inside: &Path) -> bool {
+    path.canonicalize().is_ok_and(|target| !target.starts_with(inside))
+}
+
+/// The I/O error behind a walk error, without walkdir's path prefix (the warning names it).
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+}
+
+/// Why a source file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{size} bytes is over max_file_bytes ({max}), skipped")]
+    TooLarge { size: u64, max: u64 },
+    #[error("not a regular file, skipped")]
+    NotAFile,
+    #[error("cannot read, skipped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Read a whole file, refusing more than `max` bytes. The cap is enforced while reading, not
+/// only from the size the file announced, so a file that grows (or lies, like `/proc` files)
+/// cannot make the build swallow unbounded memory.
+pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO for reading would block until a writer comes.
+    let announced = std::fs::metadata(path)?;
+    if !announced.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if announced.len() > max {
+        return Err(ReadError::TooLarge {
+            size: announced.len(),
+            max,
+        });
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(announced.len()).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    let read = bytes.len() as u64;
+    if read > max {
+        return Err(ReadError::TooLarge { size: read, max });
+    }
+    Ok(bytes)
 }
 
 /// `path` relative to `root`, with forward slashes.
@@ -116,5 +203,61 @@ mod tests {
         assert_eq!(rels, ["content/a.md", "content/raw/b.txt"]);
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].file, "content/logo.png");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_may_not_leave_content() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("raw")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "token").unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere")).unwrap();
+        std::fs::write(dir.path().join("elsewhere/a.txt"), "x").unwrap();
+        std::fs::write(content.join("raw/real.txt"), "x").unwrap();
+        symlink("../../secret.txt", content.join("raw/leak.txt")).unwrap();
+        symlink("../elsewhere", content.join("outdir")).unwrap();
+        symlink("real.txt", content.join("raw/alias.txt")).unwrap();
+        let (files, warnings) = walk(dir.path());
+        let rels: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["content/raw/alias.txt", "content/raw/real.txt"]);
+        let warned: Vec<&str> = warnings.iter().map(|w| w.file.as_str()).collect();
+        assert_eq!(warned, ["content/outdir", "content/raw/leak.txt"]);
+        assert!(warnings[0].message.contains("outside content/"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn content_may_not_be_a_link_out_of_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::write(dir.path().join("home/notes.md"), "secret").unwrap();
+        std::os::unix::fs::symlink("../home", site.join("content")).unwrap();
+        let (files, warnings) = walk(&site);
+        assert!(files.is_empty());
+        assert!(warnings[0].message.contains("outside the site"));
+        // A content/ linked elsewhere inside the site is fine.
+        std::fs::remove_file(site.join("content")).unwrap();
+        std::fs::create_dir_all(site.join("articles")).unwrap();
+        std::fs::write(site.join("articles/a.md"), "x").unwrap();
+        std::os::unix::fs::symlink("articles", site.join("content")).unwrap();
+        let (files, _) = walk(&site);
+        assert_eq!(files.len(), 1);
+    }
+
+    #[test]
+    fn read_capped_refuses_big_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "12345").unwrap();
+        assert_eq!(read_capped(&path, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_capped(&path, 4),
+            Err(ReadError::TooLarge { size: 5, max: 4 })
+        ));
+        assert!(matches!(read_capped(dir.path(), 4), Err(ReadError::NotAFile)));
     }
 }

@@ -1,27 +1,118 @@
 //! `serve`: build, serve the output on 127.0.0.1, rebuild on change, reload the browser.
 //!
 //! Every build is atomic (see [`crate::render::output`]) and files are looked up per request,
-//! so a request never sees a half-written site. A failed rebuild keeps the last good site
-//! and shows the error in a banner on every page until the next good build.
+//! so a request never sees a half-written site; the swap itself runs under a lock requests
+//! share (see [`Preview`]), so a request never falls between its two renames either. A
+//! failed rebuild keeps the last good site and shows the error in a banner on every page
+//! until the next good build.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{build, BuildOptions};
+use crate::build::{build, stage, BuildOptions, BuildSummary};
 
-struct State {
+/// The state a preview server shares between its request loop and its rebuild thread.
+///
+/// A build renders into a staging directory and swaps it in with two renames; between them
+/// the output directory does not exist. The swap happens under the write half of `swap_lock`
+/// and every request reads its file under the read half, so a request sees the old site or
+/// the new one, whole, and never a missing one.
+#[derive(Debug, Default)]
+pub struct Preview {
     generation: AtomicU64,
     last_error: Mutex<Option<String>>,
+    swap_lock: RwLock<()>,
+}
+
+/// An HTTP answer, independent of the server library (so it can be tested).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
 }
 
 const RELOAD_PATH: &str = "/__union-digest/generation";
 
 /// Small script injected into served HTML pages: polls the build generation and reloads.
 const RELOAD_SCRIPT: &str = r#"<script>(function(){var g=null;setInterval(function(){fetch("/__union-digest/generation").then(function(r){return r.text()}).then(function(t){if(g!==null&&t!==g){location.reload()}g=t}).catch(function(){})},1000)})();</script>"#;
+
+impl Preview {
+    pub fn new() -> Preview {
+        Preview {
+            generation: AtomicU64::new(1),
+            ..Preview::default()
+        }
+    }
+
+    /// Incremented after every rebuild attempt; the injected script reloads when it changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// The error of the last rebuild, if it failed.
+    pub fn last_error(&self) -> Option<String> {
+        self.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Run `swap` (which replaces the output directory) while no request is reading it.
+    pub fn swap<T>(&self, swap: impl FnOnce() -> T) -> T {
+        let _exclusive = self.swap_lock.write().unwrap_or_else(|p| p.into_inner());
+        swap()
+    }
+
+    /// Rebuild the site. On success the new site is published and the error cleared; on
+    /// failure the last good site stays published and the error is kept for the banner.
+    pub fn rebuild(&self, options: &BuildOptions) -> Result<BuildSummary, String> {
+        let result = stage(options)
+            .and_then(|staged| self.swap(|| staged.publish()))
+            .map_err(|e| e.to_string());
+        *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = result.as_ref().err().cloned();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        result
+    }
+
+    /// Answer a request for `url` from the site in `output`.
+    pub fn respond(&self, output: &Path, url: &str) -> Reply {
+        if url == RELOAD_PATH {
+            return Reply {
+                status: 200,
+                content_type: "text/plain",
+                body: self.generation().to_string().into_bytes(),
+            };
+        }
+        let read = {
+            let _shared = self.swap_lock.read().unwrap_or_else(|p| p.into_inner());
+            match resolve(output, url).map(|path| (std::fs::read(&path), path)) {
+                Some((Ok(bytes), path)) => Ok((bytes, mime_of(&path))),
+                _ => Err(std::fs::read(output.join("404.html")).unwrap_or_else(|_| b"404".to_vec())),
+            }
+        };
+        match read {
+            Ok((bytes, content_type)) => {
+                let body = if content_type.starts_with("text/html") {
+                    decorate(bytes, self.last_error())
+                } else {
+                    bytes
+                };
+                Reply {
+                    status: 200,
+                    content_type,
+                    body,
+                }
+            }
+            Err(page) => Reply {
+                status: 404,
+                content_type: "text/html; charset=utf-8",
+                body: decorate(page, self.last_error()),
+            },
+        }
+    }
+}
 
 /// Run the preview server until interrupted.
 pub fn serve(root: &Path, port: u16, drafts: bool) -> anyhow::Result<()> {
@@ -33,11 +124,8 @@ pub fn serve(root: &Path, port: u16, drafts: bool) -> anyhow::Result<()> {
     let summary = build(&options)?;
     eprintln!("{}", summary.line());
     let output = summary.output.clone();
-    let state = Arc::new(State {
-        generation: AtomicU64::new(1),
-        last_error: Mutex::new(None),
-    });
-    spawn_watcher(root, options, Arc::clone(&state))?;
+    let preview = Arc::new(Preview::new());
+    spawn_watcher(root, options, Arc::clone(&preview))?;
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     eprintln!(
@@ -45,13 +133,13 @@ pub fn serve(root: &Path, port: u16, drafts: bool) -> anyhow::Result<()> {
         output.display()
     );
     for request in server.incoming_requests() {
-        let response = respond(&output, request.url(), &state);
-        let _ = request.respond(response);
+        let reply = preview.respond(&output, request.url());
+        let _ = request.respond(to_http(reply));
     }
     Ok(())
 }
 
-fn spawn_watcher(root: &Path, options: BuildOptions, state: Arc<State>) -> anyhow::Result<()> {
+fn spawn_watcher(root: &Path, options: BuildOptions, preview: Arc<Preview>) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)?;
     for dir in ["content", "themes", "templates"] {
@@ -70,17 +158,10 @@ fn spawn_watcher(root: &Path, options: BuildOptions, state: Arc<State>) -> anyho
             // Debounce: an editor save or a git pull touches many files at once.
             std::thread::sleep(Duration::from_millis(250));
             while rx.try_recv().is_ok() {}
-            match build(&options) {
-                Ok(summary) => {
-                    eprintln!("{}", summary.line());
-                    *state.last_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                }
-                Err(e) => {
-                    eprintln!("rebuild failed, still serving the last good site: {e}");
-                    *state.last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
-                }
+            match preview.rebuild(&options) {
+                Ok(summary) => eprintln!("{}", summary.line()),
+                Err(e) => eprintln!("rebuild failed, still serving the last good site: {e}"),
             }
-            state.generation.fetch_add(1, Ordering::SeqCst);
         }
     });
     Ok(())
@@ -88,38 +169,19 @@ fn spawn_watcher(root: &Path, options: BuildOptions, state: Arc<State>) -> anyho
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
 
-fn respond(output: &Path, url: &str, state: &State) -> Response {
-    if url == RELOAD_PATH {
-        return text_response(
-            200,
-            "text/plain",
-            state.generation.load(Ordering::SeqCst).to_string().into_bytes(),
-        );
+fn to_http(reply: Reply) -> Response {
+    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+    if let Ok(header) = tiny_http::Header::from_bytes(&b"Content-Type"[..], reply.content_type.as_bytes()) {
+        response.add_header(header);
     }
-    let Some(path) = resolve(output, url) else {
-        return not_found(output);
-    };
-    match std::fs::read(&path) {
-        Ok(bytes) => {
-            let mime = mime_of(&path);
-            let bytes = if mime.starts_with("text/html") {
-                decorate(bytes, state)
-            } else {
-                bytes
-            };
-            text_response(200, mime, bytes)
-        }
-        Err(_) => not_found(output),
+    if let Ok(header) = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..]) {
+        response.add_header(header);
     }
-}
-
-fn not_found(output: &Path) -> Response {
-    let body = std::fs::read(output.join("404.html")).unwrap_or_else(|_| b"404".to_vec());
-    text_response(404, "text/html; charset=utf-8", body)
+    response
 }
 
 /// Map a URL path to a file inside `output`, refusing anything that would leave it.
-fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
+pub fn resolve(output: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path)?;
     let mut file = output.to_path_buf();
@@ -152,9 +214,9 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn decorate(bytes: Vec<u8>, state: &State) -> Vec<u8> {
+/// Add the reload script and, after a failed rebuild, a banner with the error.
+fn decorate(bytes: Vec<u8>, error: Option<String>) -> Vec<u8> {
     let html = String::from_utf8_lossy(&bytes);
-    let error = state.last_error.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let mut extra = String::from(RELOAD_SCRIPT);
     if let Some(e) = error {
         let escaped = e.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
@@ -166,17 +228,6 @@ fn decorate(bytes: Vec<u8>, state: &State) -> Vec<u8> {
         Some(i) => format!("{}{}{}", &html[..i], extra, &html[i..]).into_bytes(),
         None => format!("{html}{extra}").into_bytes(),
     }
-}
-
-fn text_response(code: u16, mime: &str, body: Vec<u8>) -> Response {
-    let mut response = tiny_http::Response::from_data(body).with_status_code(code);
-    if let Ok(header) = tiny_http::Header::from_bytes(&b"Content-Type"[..], mime.as_bytes()) {
-        response.add_header(header);
-    }
-    if let Ok(header) = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..]) {
-        response.add_header(header);
-    }
-    response
 }
 
 fn mime_of(path: &Path) -> &'static str {
@@ -211,11 +262,7 @@ mod tests {
 
     #[test]
     fn error_banner_is_escaped_and_injected() {
-        let state = State {
-            generation: AtomicU64::new(1),
-            last_error: Mutex::new(Some("<bad>".into())),
-        };
-        let html = String::from_utf8(decorate(b"<html><body>x</body></html>".to_vec(), &state)).unwrap();
+        let html = String::from_utf8(decorate(b"<html><body>x</body></html>".to_vec(), Some("<bad>".into()))).unwrap();
         assert!(html.contains("&lt;bad&gt;"));
         assert!(html.contains("generation"));
         assert!(html.ends_with("</body></html>"));

@@ -12,7 +12,7 @@ struct Written {
     title: Option<String>,
     subtitle: Option<String>,
     kicker: Option<String>,
-    date: Option<toml::Value>,
+    date: Option<toml::Spanned<toml::Value>>,
     source: Option<String>,
     authors: Option<OneOrMany>,
     region: Option<String>,
@@ -35,11 +35,7 @@ impl OneOrMany {
             OneOrMany::One(s) => s.split(['、', ',', '，']).map(str::to_string).collect(),
             OneOrMany::Many(v) => v,
         };
-        items
-            .into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
+        items.into_iter().filter_map(|s| non_empty(Some(s))).collect()
     }
 }
 
@@ -50,6 +46,9 @@ pub fn split(text: &str, file: &str) -> Result<(FrontMatter, String, usize), Use
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
+        if let Some(error) = yaml_front_matter(text, file) {
+            return Err(error);
+        }
         return Ok((FrontMatter::default(), text.to_string(), 1));
     }
     let mut offset = first.len();
@@ -73,6 +72,28 @@ pub fn split(text: &str, file: &str) -> Result<(FrontMatter, String, usize), Use
     ))
 }
 
+/// Front matter in YAML between `---` lines (Hugo, Jekyll) is not read; published as it is,
+/// its fields would become a paragraph of the article, so it is an error to fix.
+fn yaml_front_matter(text: &str, file: &str) -> Option<UserError> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let first_field = lines.next()?;
+    let looks_like_field = first_field
+        .split_once(':')
+        .is_some_and(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
+    let closed = lines.any(|l| l.trim_end() == "---");
+    (looks_like_field && closed).then(|| {
+        UserError::new(
+            file,
+            1,
+            1,
+            "front matter must be TOML between +++ lines (title = \"…\"); YAML between --- lines is not supported",
+        )
+    })
+}
+
 /// Parse the TOML between the `+++` lines; line numbers in errors count the opening `+++`.
 fn parse(toml_text: &str, file: &str) -> Result<FrontMatter, UserError> {
     let written: Written = toml::from_str(toml_text).map_err(|e| {
@@ -81,13 +102,16 @@ fn parse(toml_text: &str, file: &str) -> Result<FrontMatter, UserError> {
     })?;
     let date = match written.date {
         None => None,
-        Some(value) => Some(parse_date(&value).ok_or_else(|| {
-            let line = field_line(toml_text, "date");
+        Some(spanned) => Some(parse_date(spanned.get_ref()).ok_or_else(|| {
+            let (line, column) = line_col(toml_text, spanned.span().start);
             UserError::new(
                 file,
                 line + 1,
-                1,
-                format!("front matter `date`: {value} is not a date; write 2024-03-06, \"2024-03\" or \"2024\""),
+                column,
+                format!(
+                    "front matter `date`: {} is not a date; write 2024-03-06, \"2024-03\" or \"2024\"",
+                    spanned.get_ref()
+                ),
             )
         })?),
     };
@@ -105,8 +129,21 @@ fn parse(toml_text: &str, file: &str) -> Result<FrontMatter, UserError> {
     })
 }
 
+/// A one-line field: line breaks and tabs become spaces, other control characters (which
+/// TOML escapes like `\u0000` can smuggle in) are dropped, and blank means absent.
 fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    s.map(|s| {
+        s.chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    })
+    .filter(|s| !s.is_empty())
 }
 
 fn parse_date(value: &toml::Value) -> Option<PubDate> {
@@ -119,13 +156,6 @@ fn parse_date(value: &toml::Value) -> Option<PubDate> {
         toml::Value::Integer(y) if (1900..=2200).contains(y) => PubDate::year(*y as i32),
         _ => None,
     }
-}
-
-fn field_line(toml_text: &str, key: &str) -> usize {
-    toml_text
-        .lines()
-        .position(|l| l.trim_start().starts_with(key))
-        .map_or(0, |i| i + 1)
 }
 
 #[cfg(test)]
@@ -178,6 +208,34 @@ mod tests {
         let err = split("+++\ndate = \"昨天\"\n+++\n", "a.md").unwrap_err();
         assert_eq!(err.line, 2);
         assert!(err.message.contains("date"));
+    }
+
+    #[test]
+    fn bad_date_names_the_value_column() {
+        let err = split("+++\ntitle = \"x\"\ndate =   \"2024-02-30\"\n+++\n", "a.md").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 10));
+        let err = split("+++\ndate = 1800\n+++\n", "a.md").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 8));
+    }
+
+    #[test]
+    fn control_characters_cannot_hide_in_fields() {
+        let (front, _, _) = split(
+            "+++\ntitle = \"a\\u0000b\\nc\"\nauthors = [\"x\\u001b[2J\"]\n+++\n",
+            "a.md",
+        )
+        .unwrap();
+        assert_eq!(front.title.as_deref(), Some("ab c"));
+        assert_eq!(front.authors, ["x[2J"]);
+    }
+
+    #[test]
+    fn yaml_front_matter_is_an_error() {
+        let err = split("---\ntitle: 标题\n---\n正文", "a.md").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 1));
+        assert!(err.message.contains("TOML"), "{}", err.message);
+        // A thematic break at the top of a Markdown body is not front matter.
+        assert!(split("---\n正文\n", "a.md").is_ok());
     }
 
     #[test]

@@ -1,5 +1,11 @@
-//! Machine-readable outputs: Atom feeds, the sitemap and robots.txt. Written by hand with
-//! strict XML escaping; timestamps come from article dates only, so output is reproducible.
+//! Machine-readable outputs: Atom feeds, the sitemap, robots.txt and JSON. XML is written
+//! by hand with strict escaping; JSON is escaped so it is safe even inside an HTML
+//! `<script>` block; timestamps come from article dates only, so output is reproducible.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 
 /// Escape text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
@@ -96,6 +102,89 @@ pub fn robots(sitemap_url: &str) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
 }
 
+/// Pretty JSON in which `<`, `>`, `&`, U+2028 and U+2029 inside strings are written as
+/// `\uXXXX` escapes (still the same JSON value). Article text may hold `</script><script>…`;
+/// escaped like this, the JSON can be inlined in a page (a search index, JSON-LD) without
+/// closing the script element, and no raw markup from content appears in any output file.
+pub fn to_json_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut serializer = Serializer::with_formatter(&mut out, HtmlSafe(PrettyFormatter::new()));
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// Compact JSON escaped like [`to_json_pretty`].
+pub fn to_json_compact<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut serializer = Serializer::with_formatter(&mut out, HtmlSafe(serde_json::ser::CompactFormatter));
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// A JSON formatter that escapes HTML-significant characters in strings and delegates
+/// layout to the wrapped formatter.
+struct HtmlSafe<F>(F);
+
+impl<F: Formatter> Formatter for HtmlSafe<F> {
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let escaped = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[start..i])?;
+            writer.write_all(escaped.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_key(writer)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +195,22 @@ mod tests {
             xml_escape("<a href=\"x\">&'\u{1}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
         );
+    }
+
+    #[test]
+    fn json_escapes_markup_but_keeps_the_value() {
+        let value = serde_json::json!({ "t<": ["</script><script>alert(1)</script>", "a&b\u{2028}", 1] });
+        let pretty = String::from_utf8(to_json_pretty(&value).unwrap()).unwrap();
+        assert_eq!(
+            pretty,
+            "{\n  \"t\\u003c\": [\n    \"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\",\n    \"a\\u0026b\\u2028\",\n    1\n  ]\n}"
+        );
+        let compact = to_json_compact(&value).unwrap();
+        assert!(!compact.contains(&b'<') && !compact.contains(&b'>') && !compact.contains(&b'&'));
+        let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(back, value);
+        let back: serde_json::Value = serde_json::from_slice(&compact).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

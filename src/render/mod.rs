@@ -124,7 +124,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
             &json!({ "title": title, "path": page_path, "canonical": format!("{}{page_path}", site.config.base_url_slash()) }),
         );
         tera.render(template, &context)
-            .map_err(|e| template_error(template, &e))
+            .map_err(|e| template_error(template, &e).with_template_location(&theme.templates))
     };
 
     // Home.
@@ -247,7 +247,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     let records: Vec<ArticleRecord> = (0..site.articles.len())
         .map(|i| ArticleRecord::new(&site.articles[i], views.href(&site.article_url(i)[1..])))
         .collect();
-    let json = serde_json::to_vec_pretty(&records).map_err(|e| Error::Template {
+    let json = feeds::to_json_pretty(&records).map_err(|e| Error::Template {
         template: "articles.json".into(),
         message: e.to_string(),
     })?;

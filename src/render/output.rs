@@ -60,7 +60,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
     if root.starts_with(&out) {
         return Err(refuse("it contains the site (an ancestor of the site root)"));
     }
-    for protected in ["content", "themes", "templates", "data", "src", ".git"] {
+    for protected in [
+        "content",
+        "themes",
+        "templates",
+        "data",
+        "src",
+        ".git",
+        ".union-digest-cache",
+    ] {
         if out.starts_with(root.join(protected)) {
             return Err(refuse(&format!("it is inside the site's {protected}/ directory")));
         }
@@ -116,13 +124,27 @@ impl Staging {
         })
     }
 
-    /// Write one file at a site-relative path (forward slashes, no `..`).
+    /// Write one file at a site-relative path (forward slashes, no `..`). A path is written
+    /// once per build: two pages claiming the same path (colliding slugs) are an error, never
+    /// one page silently replacing another.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::OutputRefused {
+                    path: PathBuf::from(rel),
+                    reason: "two outputs of this build claim the same path".into(),
+                },
+                _ => Error::io(&path, e),
+            })?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))
     }
 
     /// Resolve a site-relative path inside the staging directory, refusing escapes.
@@ -191,8 +213,10 @@ fn keep_unchanged_files(old_root: &Path, new_root: &Path, dir: &Path) -> Result<
         }
         let Ok(rel) = path.strip_prefix(new_root) else { continue };
         let old = old_root.join(rel);
-        let same_size =
-            std::fs::metadata(&old).map(|m| m.is_file() && m.len() == entry.metadata().map_or(u64::MAX, |n| n.len()));
+        // Only regular files of the old site are carried over: a symlink planted in the
+        // output directory must not travel into the new one.
+        let same_size = std::fs::symlink_metadata(&old)
+            .map(|m| m.is_file() && m.len() == entry.metadata().map_or(u64::MAX, |n| n.len()));
         if same_size.unwrap_or(false) {
             let (a, b) = (std::fs::read(&old), std::fs::read(&path));
             if let (Ok(a), Ok(b)) = (a, b) {
@@ -243,6 +267,25 @@ mod tests {
             assert!(staging.path_of(bad).is_err(), "{bad:?} accepted");
         }
         assert!(staging.path_of("articles/x/index.html").is_ok());
+    }
+
+    #[test]
+    fn a_path_is_written_once_per_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::create(&dir.path().join("public")).unwrap();
+        staging.write("articles/a/index.html", b"first").unwrap();
+        let err = staging.write("articles/a/index.html", b"second").unwrap_err();
+        assert!(err.to_string().contains("same path"), "{err}");
+        assert_eq!(
+            std::fs::read(staging.dir.join("articles/a/index.html")).unwrap(),
+            b"first"
+        );
+    }
+
+    #[test]
+    fn cache_directory_is_protected() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_output_dir(dir.path(), &dir.path().join(".union-digest-cache")).is_err());
     }
 
     #[test]

@@ -285,7 +285,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     }
     let mut files = Vec::new();
     for (n, shard) in shards.iter().enumerate() {
-        let bytes = serde_json::to_vec(shard).unwrap_or_default();
+        let bytes = super::feeds::to_json_compact(shard).unwrap_or_default();
         stats.shard_bytes += bytes.len();
         stats.largest_shard = stats.largest_shard.max(bytes.len());
         files.push((format!("search/shards/{n}.json"), bytes));
@@ -299,7 +299,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
             region: &doc.region,
             text,
         };
-        let bytes = serde_json::to_vec(&file).unwrap_or_default();
+        let bytes = super::feeds::to_json_compact(&file).unwrap_or_default();
         stats.doc_bytes += bytes.len();
         files.push((format!("search/docs/{n}.json"), bytes));
     }
@@ -311,7 +311,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     };
     files.push((
         "search/meta.json".to_string(),
-        serde_json::to_vec(&meta).unwrap_or_default(),
+        super::feeds::to_json_compact(&meta).unwrap_or_default(),
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     SearchIndex {

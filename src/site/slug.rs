@@ -25,7 +25,7 @@ pub fn sanitize(text: &str) -> String {
             if !out.is_empty() && !out.ends_with('-') {
                 out.push('-');
             }
-            out.push_str(p.plain());
+            out.push_str(&ascii_syllable(p.plain()));
             out.push('-');
         } else if !out.ends_with('-') {
             out.push('-');
@@ -36,13 +36,29 @@ pub fn sanitize(text: &str) -> String {
 
 /// Pinyin of the first `max_han` Han characters of a title, dash-separated.
 pub fn title_pinyin(title: &str, max_han: usize) -> String {
-    let spelt: Vec<&str> = title
+    let spelt: Vec<String> = title
         .chars()
         .filter_map(|c| c.to_pinyin())
         .take(max_han)
-        .map(|p| p.plain())
+        .map(|p| ascii_syllable(p.plain()))
+        .filter(|s| !s.is_empty())
         .collect();
     spelt.join("-")
+}
+
+/// A toneless pinyin syllable in ASCII. "Plain" pinyin still writes ü (女 nü, 绿 lü, 律 lü)
+/// and ê; URLs write them v and e, as pinyin keyboards do (nv, lv). Anything else that is
+/// not an ASCII letter is dropped, so a slug can never hold a non-ASCII character.
+fn ascii_syllable(plain: &str) -> String {
+    plain
+        .chars()
+        .filter_map(|c| match c {
+            'ü' => Some('v'),
+            'ê' => Some('e'),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -68,6 +84,14 @@ mod tests {
         assert_eq!(sanitize("/abs/path"), "abs-path");
         assert_eq!(sanitize("工会 News"), "gong-hui-news");
         assert_eq!(sanitize("..."), "");
+    }
+
+    #[test]
+    fn u_umlaut_is_spelt_v() {
+        assert_eq!(sanitize("女职工"), "nv-zhi-gong");
+        assert_eq!(sanitize("䥨"), "lv");
+        assert_eq!(title_pinyin("律师进企业", 3), "lv-shi-jin");
+        assert!(is_ascii_slug(&sanitize("绿色出行")));
     }
 
     #[test]
