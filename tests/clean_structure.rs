@@ -442,3 +442,91 @@ proptest! {
         let _ = CLEANER.clean(&raw_doc(text));
     }
 }
+
+// Pages in the layouts of other common site templates (written for these tests, not
+// scraped): the structural rules must hold beyond the five seeds.
+
+#[test]
+fn news_portal_page_with_dateline_and_related_list() {
+    let text = "中工网首页 > 新闻 > 地方\n全国总工会召开新就业形态劳动者权益保障工作推进会\n2023-06-07 09:35:12 来源：工人日报\n作者：张三\n字号：大 中 小\n分享到：\n本报讯（记者 李四）6月6日，全国总工会在北京召开推进会，总结交流经验。\n会议指出，各级工会要坚持以职工为中心。\n（完）\n责任编辑：王五\n相关新闻\n· 全总部署推进新就业形态劳动者入会\n· 多地工会开展送清凉活动\n版权所有 中工网 京ICP备08004758号";
+    let a = &clean_text(text, "portal.txt")[0];
+    assert_eq!(a.title, "全国总工会召开新就业形态劳动者权益保障工作推进会");
+    assert_eq!(a.date.map(|d| d.iso()).as_deref(), Some("2023-06-07"));
+    assert_eq!(a.source.as_deref(), Some("工人日报"));
+    assert_eq!(a.authors, ["李四"]);
+    assert_eq!(
+        a.body,
+        [
+            "6月6日，全国总工会在北京召开推进会，总结交流经验。",
+            "会议指出，各级工会要坚持以职工为中心。"
+        ]
+    );
+}
+
+#[test]
+fn wire_dateline_and_bar_separated_date_line() {
+    let text = "工会：让职工更有获得感\n2023年06月07日08:21 | 来源：人民网-人民日报\n小字号\n本报北京6月6日电 （记者 张三）近日，记者走访多家企业发现，职工获得感不断增强。\n据介绍，今年以来，全国各级工会累计投入资金10亿元。\n（责编：李四、王五）\n分享让更多人看到";
+    let a = &clean_text(text, "wire.txt")[0];
+    assert_eq!(
+        (a.title.as_str(), a.kicker.as_deref()),
+        ("工会：让职工更有获得感", None)
+    );
+    assert_eq!(a.date.map(|d| d.iso()).as_deref(), Some("2023-06-07"));
+    assert_eq!(a.source.as_deref(), Some("人民网-人民日报"));
+    assert_eq!(a.authors, ["张三"]);
+    assert_eq!(a.body.len(), 2);
+    assert!(a.body[0].starts_with("近日，记者走访"));
+}
+
+#[test]
+fn government_page_footer_and_tools() {
+    let text = "当前位置：首页 > 工作动态 > 基层动态\nXX县总工会开展“送清凉”活动\n发布时间：2023-07-15 10:20 来源：XX县总工会 浏览次数：123 【字体：大 中 小】\n7月14日，XX县总工会为一线职工送去清凉慰问品。\n据了解，今年县总工会共投入资金30万元开展夏季送清凉活动。\n【打印本页】 【关闭窗口】\n主办单位：XX县人民政府 承办单位：XX县大数据中心 技术支持：XX科技公司\n网站标识码：3301000001 浙ICP备12345678号 浙公网安备 33010002000001号";
+    let a = &clean_text(text, "gov.txt")[0];
+    assert_eq!(a.title, "XX县总工会开展“送清凉”活动");
+    assert_eq!(a.source.as_deref(), Some("XX县总工会"));
+    assert_eq!(a.body.len(), 2);
+}
+
+#[test]
+fn wechat_repost_prefers_the_labelled_source() {
+    let text = "我省出台职工疗休养新规\n杭州市总工会 杭州工会 2023-06-07 08:00 发表于浙江\n近日，省总工会印发《职工疗休养管理办法》，对疗休养作出规定。\n办法明确，疗休养时间一般为5至7天。\n来源：浙江工人日报\n编辑：张三\n审核：李四\n终审：王五\n阅读原文";
+    let a = &clean_text(text, "wechat.txt")[0];
+    assert_eq!(a.date.map(|d| d.iso()).as_deref(), Some("2023-06-07"));
+    assert_eq!(a.source.as_deref(), Some("浙江工人日报"));
+    assert!(a.authors.is_empty(), "editors are not authors: {:?}", a.authors);
+    assert_eq!(a.body.len(), 2);
+}
+
+#[test]
+fn notice_keeps_its_schedule_and_signature() {
+    let text = "关于举办2023年全市职工乒乓球比赛的通知\n各区（县、市）总工会，各产业工会：\n为丰富职工文化体育生活，经研究，决定举办比赛。现将有关事项通知如下：\n一、比赛时间和地点\n时间：2023年8月5日至6日\n地点：市职工文化中心\n二、参赛对象\n全市在职职工，每单位限报一队。\n杭州市总工会\n2023年7月1日";
+    let a = &clean_text(text, "notice.txt")[0];
+    assert_eq!(a.title, "关于举办2023年全市职工乒乓球比赛的通知");
+    assert_eq!(a.subtitle, None);
+    assert_eq!(
+        a.body.first().map(String::as_str),
+        Some("各区（县、市）总工会，各产业工会：")
+    );
+    assert!(a.body.iter().any(|p| p == "时间：2023年8月5日至6日"));
+    assert_eq!(a.body.last().map(String::as_str), Some("2023年7月1日"));
+    let d = a.date.expect("the notice's date");
+    assert_eq!((d.iso(), d.precision), ("2023-07-01".to_string(), DatePrecision::Day));
+    assert!(a.cleaning.removed.is_empty(), "{:?}", a.cleaning.removed);
+}
+
+#[test]
+fn repost_original_title_label() {
+    let text = "原标题：劳模工匠进校园 点燃学子报国梦\n5月20日，市总工会组织劳模工匠走进市第一中学。\n同学们纷纷表示，要学习劳模精神。\n返回搜狐，查看更多\n责任编辑：";
+    let a = &clean_text(text, "sohu.txt")[0];
+    assert_eq!(a.title, "劳模工匠进校园 点燃学子报国梦");
+    assert_eq!(a.body.len(), 2);
+}
+
+#[test]
+fn title_over_undashed_subtitle_above_the_date() {
+    let text = "省总工会召开产业工人队伍建设改革推进会\n奋力打造新时代产改新高地\n2023-06-05 来源：浙江工人日报\n6月5日，省总工会召开产业工人队伍建设改革推进会，总结五年来的成效。\n会议强调，要把产改工作作为重点任务来抓。";
+    let a = &clean_text(text, "pair.txt")[0];
+    assert_eq!(a.title, "省总工会召开产业工人队伍建设改革推进会");
+    assert_eq!(a.subtitle.as_deref(), Some("奋力打造新时代产改新高地"));
+    assert_eq!(a.kicker, None);
+}

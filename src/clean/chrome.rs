@@ -19,12 +19,12 @@ use std::collections::{BTreeMap, HashSet};
 use regex::Regex;
 
 use super::dates::{self, FoundDate};
-use super::lines::is_han;
+use super::lines::{han_count, is_han};
 use super::meta;
 use super::shape::{self, chars};
 use super::Page;
 use crate::config::Config;
-use crate::model::PubDate;
+use crate::model::{DatePrecision, PubDate};
 
 /// What a label announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,8 @@ struct Words {
     share_platform: HashSet<String>,
     related: Vec<String>,
     widget_verb: Vec<String>,
+    widget_line: Vec<String>,
+    end_mark: Vec<String>,
     image: Vec<String>,
 }
 
@@ -97,6 +99,12 @@ pub struct Rules {
     marker_re: Regex,
     words: Words,
 }
+
+/// Longest label-only page-tool line (浏览提醒, 分享让更多人看到).
+const MAX_WIDGET_WORD: usize = 8;
+
+/// Lines from the top of a page where labelled headlines (原题目…（主题）) are read.
+const HEADLINE_REACH: usize = 8;
 
 /// Words that show a disclaimer speaks about the site itself, not about the article's topic.
 const SITE_SELF: [&str; 7] = ["本站", "本网", "本平台", "本公众号", "联系我们", "本網", "聯繫我們"];
@@ -137,6 +145,8 @@ impl Rules {
                     words.share_platform.insert(label);
                 }
                 "widget-verb" => words.widget_verb.push(label),
+                "widget-line" => words.widget_line.push(label),
+                "end-mark" => words.end_mark.push(label),
                 _ => {}
             }
         }
@@ -183,12 +193,22 @@ impl Rules {
         scan.summary_boxes();
         scan.related_lists();
         scan.repeated_titles();
-        let found = scan.found;
+        let first_pubinfo = scan
+            .found
+            .pubinfo_lines
+            .iter()
+            .copied()
+            .filter(|&i| scan.in_header(i))
+            .min();
+        let mut found = scan.found;
         let remove = scan.remove;
+        found.dates.sort_by_key(|(i, _)| *i);
+        found.sources.sort_by_key(|(i, _)| *i);
+        let sources: Vec<SourceCand> = found.sources.into_iter().map(|(_, c)| c).collect();
 
         // Metadata, chosen on the evidence gathered.
         page.meta.date = found.dates.first().map(|(_, d)| *d).or(page.meta.date);
-        if let Some(source) = choose_source(&found.sources, &found.disclaimers) {
+        if let Some(source) = choose_source(&sources, &found.disclaimers) {
             page.meta.source = Some(source);
         }
         for a in found.authors {
@@ -205,7 +225,7 @@ impl Rules {
         if found.kicker.is_some() {
             page.meta.kicker = found.kicker;
         }
-        page.meta.title_line = title_line(&page.lines, &remove, found.crumb_tail.as_deref(), found.first_pubinfo);
+        page.meta.title_line = title_line(&page.lines, &remove, found.crumb_tail.as_deref(), first_pubinfo);
 
         let mut kept = Vec::with_capacity(page.lines.len());
         for (line, gone) in std::mem::take(&mut page.lines).into_iter().zip(remove) {
@@ -295,18 +315,22 @@ fn outlet_like(s: &str) -> bool {
             .all(|c| is_han(c) || c.is_alphanumeric() || matches!(c, ' ' | '-' | '－' | '·' | '_' | '/' | '／' | '.'))
 }
 
-/// Weekday words printed next to dates.
-fn strip_weekday(s: &str) -> String {
-    let mut out = Vec::new();
-    for token in s.split_whitespace() {
-        let weekday = (token.starts_with("星期") || token.starts_with('周') || token.starts_with("禮拜"))
-            && chars(token) <= 3
-            && token.chars().last().is_some_and(|c| "一二三四五六日天".contains(c));
-        if !weekday {
-            out.push(token);
-        }
-    }
-    out.join(" ")
+/// Words printed beside a date that are neither a date nor an outlet: weekdays, and the
+/// location a platform shows (发表于浙江, IP属地：浙江).
+fn is_noise_token(token: &str) -> bool {
+    let weekday = (token.starts_with("星期") || token.starts_with('周') || token.starts_with("禮拜"))
+        && chars(token) <= 3
+        && token.chars().last().is_some_and(|c| "一二三四五六日天".contains(c));
+    weekday || token.starts_with("发表于") || token.starts_with("發表於") || token.starts_with("IP属地")
+}
+
+/// The outlet name left beside a date: noise tokens and separators taken off.
+fn outlet_text(rest: &str) -> String {
+    rest.split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '丨'))
+        .map(|t| t.trim_matches(|c: char| matches!(c, '-' | '—' | '/' | '／' | '·' | '：' | ':')))
+        .filter(|t| !t.is_empty() && !is_noise_token(t))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A line of links separated by bars: `A| B| C| D`, as printed by link farms and lists.
@@ -325,20 +349,23 @@ struct SourceCand {
     text: String,
     /// Printed under a label naming the original (原文来源, 转自).
     original: bool,
+    /// Printed under a source label (来源), not merely next to a date.
+    labelled: bool,
 }
 
 /// Metadata found while scanning.
 #[derive(Debug, Default)]
 struct Found {
+    /// (line index, date), in the order found; sorted by line before use.
     dates: Vec<(usize, PubDate)>,
-    sources: Vec<SourceCand>,
+    sources: Vec<(usize, SourceCand)>,
     authors: Vec<String>,
     title: Option<String>,
     subtitle: Option<String>,
     kicker: Option<String>,
     crumb_tail: Option<String>,
-    /// Index of the first publication-info line (date or source) in the header.
-    first_pubinfo: Option<usize>,
+    /// Lines that printed a date or a source.
+    pubinfo_lines: Vec<usize>,
     /// Text of removed disclaimers (a source named there is the reposting site).
     disclaimers: Vec<String>,
 }
@@ -362,17 +389,29 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn new(rules: &'a Rules, texts: &'a [&'a str]) -> Scan<'a> {
-        let is_body = |t: &str| {
-            shape::body_like(t) && !is_link_list(t) && !rules.is_disclaimer(t, false) && !rules.has_footer_mark(t)
-        };
         Scan {
             rules,
             texts,
             remove: vec![false; texts.len()],
             found: Found::default(),
-            first_body: texts.iter().position(|t| is_body(t)),
-            last_body: texts.iter().rposition(|t| is_body(t)),
+            first_body: None,
+            last_body: None,
         }
+    }
+
+    /// The run of body paragraphs: from the first to the last line that reads as running
+    /// text (a full stop, or a long sentence), among the lines not already known as chrome.
+    fn find_body_run(&mut self) {
+        let paragraph = |k: &usize| {
+            let t = self.texts[*k];
+            !self.remove[*k]
+                && !is_link_list(t)
+                && ((chars(t) >= 10 && t.contains('。'))
+                    || (chars(t) >= 25 && super::lines::ends_sentence(t))
+                    || chars(t) > 60)
+        };
+        self.first_body = (0..self.texts.len()).find(|k| paragraph(k));
+        self.last_body = (0..self.texts.len()).rev().find(|k| paragraph(k));
     }
 
     fn in_header(&self, i: usize) -> bool {
@@ -384,10 +423,22 @@ impl<'a> Scan<'a> {
         self.in_header(i) || self.last_body.is_none_or(|l| i > l)
     }
 
+    /// Two passes: first the rules that hold anywhere (they also tell where the body
+    /// runs), then, at the header and footer, the rules for labels that are ambiguous in
+    /// running text.
     fn classify_lines(&mut self) {
+        self.classify_pass(false);
+        self.find_body_run();
+        self.classify_pass(true);
+    }
+
+    fn classify_pass(&mut self, edges: bool) {
         for i in 0..self.texts.len() {
+            if self.remove[i] {
+                continue;
+            }
             let text = self.texts[i];
-            let edge = self.at_edge(i);
+            let edge = edges && self.at_edge(i);
             let gone = shape::is_separator(text)
                 || self.breadcrumb(i, text, edge)
                 || self.headline_marker(i, text)
@@ -398,7 +449,8 @@ impl<'a> Scan<'a> {
                 || self.rules.is_comment_widget(text, edge)
                 || (edge && self.rules.is_share_line(text))
                 || self.rules.is_image_placeholder(text)
-                || (edge && self.rules.is_widget_word(text));
+                || self.rules.is_end_mark(text)
+                || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
         }
     }
@@ -450,7 +502,7 @@ impl<'a> Scan<'a> {
     /// Headline lines carrying a label after them, as reposts print the original headline:
     /// `牢记嘱托担使命 奋进争先走前列（主题）`, `——浙江工会五年工作回眸（副题）`.
     fn headline_marker(&mut self, i: usize, text: &str) -> bool {
-        if !self.in_header(i) {
+        if i >= HEADLINE_REACH {
             return false;
         }
         let Some(caps) = self.rules.marker_re.captures(text) else {
@@ -499,15 +551,13 @@ impl<'a> Scan<'a> {
         let Some((prefix, fields)) = self.rules.fields_of(&flat, edge) else {
             return false;
         };
-        // The text before the first label: a date and an outlet, or (at the edges) nothing
-        // but a date or an outlet.
+        // The text before the first label: a date and an outlet name, or nothing.
         let prefix_dates = dates::find_dates(&prefix);
-        let outlet = strip_weekday(&dates::without_dates(&prefix, &prefix_dates));
-        let has_date = !prefix_dates.is_empty();
-        if fields.is_empty() && (!has_date || !edge) {
+        let outlet = outlet_text(&dates::without_dates(&prefix, &prefix_dates));
+        if fields.is_empty() && !self.bare_date_line(i, &prefix, &prefix_dates, &outlet, edge) {
             return false;
         }
-        if !outlet.is_empty() && !(outlet_like(&outlet) && (has_date || edge)) {
+        if !outlet.is_empty() && !(outlet_like(&outlet) && (!prefix_dates.is_empty() || edge)) {
             return false;
         }
         let mut extracted = Extracted::default();
@@ -518,6 +568,7 @@ impl<'a> Scan<'a> {
             extracted.sources.push(SourceCand {
                 text: outlet,
                 original: false,
+                labelled: false,
             });
         }
         for f in &fields {
@@ -525,16 +576,45 @@ impl<'a> Scan<'a> {
                 return false;
             }
         }
+        if fields.is_empty() && self.is_signature_date(i, &prefix, &prefix_dates, &extracted) {
+            // A date closing a notice under its signature is the notice's date, and part
+            // of the text: read it, keep the line.
+            self.commit(i, extracted);
+            return false;
+        }
         self.commit(i, extracted);
         true
     }
 
+    /// A line of a date (and maybe an outlet) without labels, at the header or footer:
+    /// the date opens or closes the line and names at least a month, so that a headline
+    /// mentioning a year (关于举办2023年…的通知) is not taken for one.
+    fn bare_date_line(&self, _i: usize, prefix: &str, found: &[FoundDate], outlet: &str, edge: bool) -> bool {
+        let (Some(first), Some(last)) = (found.first(), found.last()) else {
+            return false;
+        };
+        edge && found.iter().all(|d| d.date.precision != DatePrecision::Year)
+            && (first.start == 0 || outlet_text(&prefix[last.end..]).is_empty())
+            && !outlet.chars().any(|c| c.is_ascii_digit())
+    }
+
+    /// A bare date in the footer, printed without a time or an outlet: a signature date.
+    fn is_signature_date(&self, i: usize, prefix: &str, found: &[FoundDate], ex: &Extracted) -> bool {
+        let footer = !self.in_header(i);
+        let timed = found
+            .iter()
+            .any(|d| prefix[d.range()].contains([':', '：', '时', '時']));
+        footer && !timed && ex.sources.is_empty()
+    }
+
     fn commit(&mut self, i: usize, ex: Extracted) {
-        let pubinfo = !ex.dates.is_empty() || !ex.sources.is_empty();
+        if !ex.dates.is_empty() || !ex.sources.is_empty() {
+            self.found.pubinfo_lines.push(i);
+        }
         for d in ex.dates {
             self.found.dates.push((i, d));
         }
-        self.found.sources.extend(ex.sources);
+        self.found.sources.extend(ex.sources.into_iter().map(|c| (i, c)));
         for a in ex.authors {
             if !self.found.authors.contains(&a) {
                 self.found.authors.push(a);
@@ -542,9 +622,6 @@ impl<'a> Scan<'a> {
         }
         for (cat, value) in ex.headlines {
             self.set_headline(cat, value);
-        }
-        if pubinfo && self.in_header(i) && self.found.first_pubinfo.is_none() {
-            self.found.first_pubinfo = Some(i);
         }
     }
 
@@ -710,14 +787,17 @@ impl Extracted {
                 }
                 let found: Vec<FoundDate> = dates::find_dates(v);
                 let Some(first) = found.first() else { return false };
-                let rest = strip_weekday(&dates::without_dates(v, &found));
+                let rest = outlet_text(&dates::without_dates(v, &found));
                 if !rest.is_empty() {
-                    if !outlet_like(&rest) {
+                    // An outlet after the date (发布时间：2023-06-07 中工网); anything else
+                    // (至6日, 上午9时) means a schedule, not a publication date.
+                    if !outlet_like(&rest) || rest.chars().any(|c| c.is_ascii_digit()) || han_count(&rest) < 2 {
                         return false;
                     }
                     self.sources.push(SourceCand {
                         text: rest,
                         original: false,
+                        labelled: false,
                     });
                 }
                 self.dates.push(first.date);
@@ -728,7 +808,7 @@ impl Extracted {
                     return true;
                 }
                 let found = dates::find_dates(v);
-                let rest = strip_weekday(&dates::without_dates(v, &found));
+                let rest = outlet_text(&dates::without_dates(v, &found));
                 if chars(&rest) > 30 || rest.contains(['，', ',', '。']) {
                     return false;
                 }
@@ -738,6 +818,7 @@ impl Extracted {
                     self.sources.push(SourceCand {
                         text,
                         original: f.cat == Cat::SourceOriginal,
+                        labelled: true,
                     });
                 }
                 true
@@ -924,24 +1005,36 @@ impl Rules {
         self.words.image.iter().any(|w| squeeze(w) == inner)
     }
 
-    /// Very short label-only lines of page tools in the header or footer: 浏览提醒,
-    /// 阅读全文, 点击查看.
-    fn is_widget_word(&self, text: &str) -> bool {
-        chars(text) <= 6
+    /// Page-tool lines in the header or footer: very short label-only lines starting with
+    /// a tool verb (浏览提醒, 阅读全文, 分享让更多人看到) and the fixed phrases of repost
+    /// templates (返回搜狐，查看更多; 点击上方蓝字关注我们).
+    fn is_widget_line(&self, text: &str) -> bool {
+        let n = chars(text);
+        let verb_only = n <= MAX_WIDGET_WORD
             && text.chars().all(is_han)
-            && self.words.widget_verb.iter().any(|v| text.starts_with(v.as_str()))
+            && self.words.widget_verb.iter().any(|v| text.starts_with(v.as_str()));
+        verb_only || (n <= 30 && self.words.widget_line.iter().any(|p| text.starts_with(p.as_str())))
+    }
+
+    /// End marks: （完）, 【全文完】, -END-.
+    fn is_end_mark(&self, text: &str) -> bool {
+        let inner = squeeze(&flatten(text));
+        let inner = inner.trim_matches(['（', '）', '(', ')', '-', '—', ' ']);
+        self.words.end_mark.iter().any(|w| w == inner)
     }
 }
 
-/// The source to publish: a source printed as the original beats the others; a source the
-/// page repeats or names in its repost disclaimer is the reposting site and loses to one
-/// printed once; otherwise the first printed.
+/// The source to publish: a source printed as the original (原文来源, 转自) beats the
+/// others; a source the page repeats or names in its repost disclaimer is the reposting
+/// site and loses to one printed once; a labelled source (来源：) beats an outlet name
+/// merely printed beside the date (a platform or account name); otherwise the first printed.
 fn choose_source(cands: &[SourceCand], disclaimers: &[String]) -> Option<String> {
     let mut best: Option<(i32, usize)> = None;
     for (k, c) in cands.iter().enumerate() {
         let repeats = cands.iter().filter(|o| o.text == c.text).count();
         let disclaimed = disclaimers.iter().any(|d| d.contains(&c.text));
-        let score = 4 * i32::from(c.original) - 2 * i32::from(repeats > 1) - 2 * i32::from(disclaimed);
+        let score =
+            4 * i32::from(c.original) + i32::from(c.labelled) - 2 * i32::from(repeats > 1) - 2 * i32::from(disclaimed);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, k));
         }
@@ -1126,6 +1219,40 @@ mod tests {
         let rules = Rules::new(&config);
         let mut p = page(&format!("市总工会召开全委会\n{BODY}\n稿费：100元\n值班主任：王五"));
         rules.apply(&mut p);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn bare_dates_need_a_month_and_the_edge_of_the_line() {
+        let p = run(&format!("关于举办2023年职工运动会的通知\n{BODY}"));
+        assert_eq!(p.lines.len(), 2);
+        assert_eq!(p.meta.date, None);
+        let p = run(&format!("市总工会召开全委会\n2023年6月7日 星期三\n{BODY}"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-06-07");
+    }
+
+    #[test]
+    fn signature_date_is_read_and_kept_timed_footer_date_goes() {
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n杭州市总工会\n2023年7月1日"));
+        assert_eq!(p.lines.len(), 4);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-07-01");
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n2023-07-01 10:20"));
+        assert_eq!(p.lines.len(), 2);
+    }
+
+    #[test]
+    fn schedule_dates_are_not_publication_dates() {
+        let p = run(&format!("市总工会召开全委会\n时间：2023年8月5日至6日\n{BODY}"));
+        assert_eq!(p.lines.len(), 3);
+        assert_eq!(p.meta.date, None);
+    }
+
+    #[test]
+    fn end_marks_and_template_phrases() {
+        let p = run(&format!(
+            "市总工会召开全委会\n{BODY}\n（完）\n返回搜狐，查看更多\n分享让更多人看到"
+        ));
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
     }
 }

@@ -116,7 +116,13 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
             let run = if run == lines.len() { run.saturating_sub(1) } else { run };
             // A long run of short lines is a poster or a list, not a headline block:
             // only its first line can be the title.
-            (0, None, if run > MAX_BLOCK { 1 } else { run })
+            let mut end = if run > MAX_BLOCK { 1 } else { run };
+            // A line ending with a colon introduces the body (各区总工会：), unless a
+            // headline line follows it.
+            while end > 1 && lines[end - 1].text.ends_with(['：', ':']) {
+                end -= 1;
+            }
+            (0, None, end)
         }
     };
     let block: Vec<Line> = lines.drain(start..end).collect();
@@ -185,7 +191,19 @@ fn assign_headline(head: &mut Headline, mut block: Vec<String>, title_at: Option
         let parts: Vec<String> = v.iter().map(|s| without_dash(s)).filter(|s| !s.is_empty()).collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     };
-    if let Some(t) = title_at.filter(|&t| t < block.len()) {
+    if let Some(mut t) = title_at.filter(|&t| t < block.len()) {
+        // The chrome points at the line above the date; when that line and the one above
+        // it are an unmarked pair, the lead decides which is the title (ties: the one
+        // pointed at), so a title over an undashed subtitle is not read as a kicker.
+        if t >= 1 && t + 1 == block.len() && !shape::ends_lead_in(&block[t - 1]) && !is_dash_led(&block[t]) {
+            let (oa, ob) = (
+                shape::bigram_overlap(&block[t - 1], lead),
+                shape::bigram_overlap(&block[t], lead),
+            );
+            if oa - ob >= OVERLAP_MARGIN {
+                t -= 1;
+            }
+        }
         head.kicker = join(&block[..t]);
         head.title = Some(block[t].clone());
         head.subtitle = join(&block[t + 1..]);
