@@ -530,3 +530,82 @@ fn title_over_undashed_subtitle_above_the_date() {
     assert_eq!(a.subtitle.as_deref(), Some("奋力打造新时代产改新高地"));
     assert_eq!(a.kicker, None);
 }
+
+fn headline_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("市总工会召开全委会".to_string()),
+        Just("工会有为如何具体呈现？".to_string()),
+        Just("——浙江工会五年工作回眸".to_string()),
+        Just("“守好红色根脉·班前十分钟活动”".to_string()),
+        Just("红五月".to_string()),
+        Just("主打一个字，“鲜”".to_string()),
+        Just("讲好劳动故事有门道".to_string()),
+        Just("衢州劳模工匠理论宣讲团成员培训班开讲".to_string()),
+    ]
+}
+
+fn chrome_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("来源：工人日报".to_string()),
+        Just("2023-06-07 15:25:47 中工网".to_string()),
+        Just("浏览次数：100".to_string()),
+        Just("首页 > 要闻".to_string()),
+        Just("记者 张三".to_string()),
+    ]
+}
+
+fn body_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("市总工会召开全委会".to_string()),
+        Just("会议审议通过了工作报告，号召全市职工团结奋斗。".to_string()),
+        Just("近日，市总工会组织开展了劳模工匠理论宣讲活动，覆盖职工一万人次".to_string()),
+        Just("人，儿子突然患了白血病，巨额的治疗费难倒了一家人。".to_string()),
+        Just("通讯员杜斌斌 摄".to_string()),
+        Just("（王钰哲）".to_string()),
+        Just("来源：工人日报".to_string()),
+        Just("一是突出思想政治引领".to_string()),
+        Just("“守好红色根脉·班前十分钟活动”".to_string()),
+        Just("整个“红五月”期间，临安".to_string()),
+        Just("去年以来，平阳县总工会积极开展“守好红色根脉·班前十分".to_string()),
+        Just("钟活动”，因地制宜地创造性开展宣讲。".to_string()),
+        Just("统筹推动，坚持创新发展“主基调”".to_string()),
+        Just("……".to_string()),
+        Just("2023年7月1日".to_string()),
+        Just("摘要：".to_string()),
+        "[\\u{4e00}-\\u{4e20}，。]{1,50}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Headline lines, some chrome, a lead and body lines of the kinds the seeds have:
+    /// cleaning the output of cleaning changes nothing.
+    #[test]
+    fn cleaning_output_again_changes_nothing(
+        head in proptest::collection::vec(headline_piece(), 1..4),
+        chrome in proptest::collection::vec(chrome_piece(), 0..3),
+        body in proptest::collection::vec(body_piece(), 1..10),
+    ) {
+        let mut lines = head;
+        lines.extend(chrome);
+        lines.push("会议审议通过了工作报告，号召全市职工团结奋斗。".to_string());
+        lines.extend(body);
+        for a in clean_text(&lines.join("\n\n"), "prop.txt") {
+            let mut text = String::new();
+            if let Some(k) = &a.kicker {
+                text.push_str(&format!("{k}\n\n"));
+            }
+            text.push_str(&format!("{}\n\n", a.title));
+            if let Some(s) = &a.subtitle {
+                text.push_str(&format!("——{s}\n\n"));
+            }
+            text.push_str(&a.body.join("\n\n"));
+            let again = clean_text(&text, "again.txt");
+            prop_assert_eq!(again.len(), 1);
+            let b = &again[0];
+            prop_assert_eq!((&b.kicker, &b.title, &b.subtitle), (&a.kicker, &a.title, &a.subtitle), "input {:?}", lines);
+            prop_assert_eq!(&b.body, &a.body, "input {:?}", lines);
+        }
+    }
+}

@@ -315,6 +315,11 @@ fn outlet_like(s: &str) -> bool {
             .all(|c| is_han(c) || c.is_alphanumeric() || matches!(c, ' ' | '-' | '－' | '·' | '_' | '/' | '／' | '.'))
 }
 
+/// True when a date in `s` is printed with a time of day.
+fn timed(s: &str, found: &[FoundDate]) -> bool {
+    found.iter().any(|d| s[d.range()].contains([':', '：', '时', '時']))
+}
+
 /// Words printed beside a date that are neither a date nor an outlet: weekdays, and the
 /// location a platform shows (发表于浙江, IP属地：浙江).
 fn is_noise_token(token: &str) -> bool {
@@ -331,6 +336,34 @@ fn outlet_text(rest: &str) -> String {
         .filter(|t| !t.is_empty() && !is_noise_token(t))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A newspaper page label: 第03版：要闻, 第 5 版 综合新闻, A3版.
+fn is_page_label(text: &str) -> bool {
+    if chars(text) > 24 || text.contains(['。', '，']) {
+        return false;
+    }
+    let t = text.trim_start_matches(['【', '[', ' ']);
+    let Some(rest) = t.strip_prefix('第') else {
+        // A3版, B02版
+        let mut cs = t.chars();
+        let letter = cs.next().is_some_and(|c| c.is_ascii_uppercase());
+        let digits: String = cs.clone().take_while(|c| c.is_ascii_digit()).collect();
+        let after = t.get(1 + digits.len()..).unwrap_or("");
+        return letter && !digits.is_empty() && (after.starts_with('版') || after.starts_with("版："));
+    };
+    let rest = rest.trim_start();
+    let digits = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c) || "一二三四五六七八九十".contains(*c))
+        .count();
+    digits > 0
+        && rest
+            .chars()
+            .skip(digits)
+            .collect::<String>()
+            .trim_start()
+            .starts_with('版')
 }
 
 /// A line of links separated by bars: `A| B| C| D`, as printed by link farms and lists.
@@ -450,6 +483,7 @@ impl<'a> Scan<'a> {
                 || (edge && self.rules.is_share_line(text))
                 || self.rules.is_image_placeholder(text)
                 || self.rules.is_end_mark(text)
+                || is_page_label(text)
                 || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
         }
@@ -554,7 +588,7 @@ impl<'a> Scan<'a> {
         // The text before the first label: a date and an outlet name, or nothing.
         let prefix_dates = dates::find_dates(&prefix);
         let outlet = outlet_text(&dates::without_dates(&prefix, &prefix_dates));
-        if fields.is_empty() && !self.bare_date_line(i, &prefix, &prefix_dates, &outlet, edge) {
+        if fields.is_empty() && !self.bare_date_line(&prefix, &prefix_dates, &outlet, edge) {
             return false;
         }
         if !outlet.is_empty() && !(outlet_like(&outlet) && (!prefix_dates.is_empty() || edge)) {
@@ -586,14 +620,16 @@ impl<'a> Scan<'a> {
         true
     }
 
-    /// A line of a date (and maybe an outlet) without labels, at the header or footer:
-    /// the date opens or closes the line and names at least a month, so that a headline
-    /// mentioning a year (关于举办2023年…的通知) is not taken for one.
-    fn bare_date_line(&self, _i: usize, prefix: &str, found: &[FoundDate], outlet: &str, edge: bool) -> bool {
+    /// A line of a date (and maybe an outlet) without labels, at the header or footer, or
+    /// anywhere when it prints a time (a timestamp is never body text): the date opens or
+    /// closes the line and names at least a month, so that a headline mentioning a year
+    /// (关于举办2023年…的通知) is not taken for one.
+    fn bare_date_line(&self, prefix: &str, found: &[FoundDate], outlet: &str, edge: bool) -> bool {
         let (Some(first), Some(last)) = (found.first(), found.last()) else {
             return false;
         };
-        edge && found.iter().all(|d| d.date.precision != DatePrecision::Year)
+        (edge || timed(prefix, found))
+            && found.iter().all(|d| d.date.precision != DatePrecision::Year)
             && (first.start == 0 || outlet_text(&prefix[last.end..]).is_empty())
             && !outlet.chars().any(|c| c.is_ascii_digit())
     }
@@ -1254,5 +1290,14 @@ mod tests {
             "市总工会召开全委会\n{BODY}\n（完）\n返回搜狐，查看更多\n分享让更多人看到"
         ));
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn newspaper_page_labels() {
+        assert!(is_page_label("第03版：要闻"));
+        assert!(is_page_label("第 5 版 综合新闻"));
+        assert!(is_page_label("A3版"));
+        assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
+        assert!(!is_page_label("第一次全体会议"));
     }
 }

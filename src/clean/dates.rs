@@ -184,6 +184,12 @@ pub fn without_dates(s: &str, dates: &[FoundDate]) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A line opening with a full date (2023-06-07 15:25:47 中工网, 2023年7月1日): a
+/// publication-info or signature line, never a headline.
+pub fn opens_with_day(s: &str) -> bool {
+    first_date(s).is_some_and(|d| d.start == 0 && d.date.precision == crate::model::DatePrecision::Day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +230,14 @@ mod tests {
         assert_eq!(one("电话13820231106"), None);
         assert_eq!(one("版本2023.5"), None);
         assert_eq!(one("1850年"), None);
+    }
+
+    #[test]
+    fn lines_opening_with_a_day() {
+        assert!(opens_with_day("2023年7月1日"));
+        assert!(opens_with_day("2023-06-07 15:25:47 中工网"));
+        assert!(!opens_with_day("2023年全市职工运动会"));
+        assert!(!opens_with_day("关于2023年7月1日起施行新规的通知"));
     }
 
     #[test]

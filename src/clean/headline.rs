@@ -64,6 +64,8 @@ impl Headline {
 /// A line that may be part of a headline block.
 fn block_line(text: &str) -> bool {
     shape::heading_like(text)
+        && !super::dates::opens_with_day(text)
+        && !shape::starts_with_enumerator(text)
         && meta::parse_byline_line(text).is_none()
         && meta::parse_credit(text).is_none()
         && meta::parse_dateline(text).is_none()
@@ -94,6 +96,14 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
         .title_line
         .and_then(|no| lines.iter().take(HINT_REACH).position(|l| l.no == no))
         .filter(|&h| block_line(&lines[h].text));
+    // A dash-led line right above the date is the subtitle; the title is above it.
+    let hinted = hinted.map(|h| {
+        if h > 0 && is_dash_led(&lines[h].text) && block_line(&lines[h - 1].text) {
+            h - 1
+        } else {
+            h
+        }
+    });
     let (start, title_at, end) = match hinted {
         Some(h) => {
             let mut start = h;
@@ -245,7 +255,7 @@ fn pick_of_two(a: &str, b: &str, lead: &str) -> usize {
     let (oa, ob) = (shape::bigram_overlap(a, lead), shape::bigram_overlap(b, lead));
     if ob - oa >= OVERLAP_MARGIN {
         1
-    } else if oa - ob >= OVERLAP_MARGIN || chars(a) >= chars(b) + 3 {
+    } else if oa - ob >= OVERLAP_MARGIN {
         0
     } else {
         1

@@ -18,20 +18,30 @@ use super::Page;
 
 /// A line this long with clause punctuation inside is running text, not a headline.
 const LONG_LINE: usize = 35;
-/// A last clause this short after a comma is a sentence cut off, not a headline's half.
-const CUT_CLAUSE: usize = 3;
+/// A last clause this short (Han characters) after a comma, in a line at least
+/// `CUT_LINE` long, is a sentence cut off (…期间，临安|全区), not a headline's half
+/// (奋斗，正当时).
+const CUT_CLAUSE: usize = 2;
+const CUT_LINE: usize = 10;
 
-/// Rejoin broken lines, counting joins in the report.
+/// Rejoin broken lines, counting joins in the report. The result is a fixpoint: a joined
+/// line is checked again against the line before it, so that cleaning the output again
+/// joins nothing more.
 pub fn rejoin(page: &mut Page) {
     let lines = std::mem::take(&mut page.lines);
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
-        match out.last_mut() {
-            Some(prev) if broken_between(&prev.text, &line.text) => {
-                join_into(&mut prev.text, &line.text);
-                page.report.joined_lines += 1;
+        out.push(line);
+        while out.len() >= 2 {
+            let n = out.len();
+            if !broken_between(&out[n - 2].text, &out[n - 1].text) {
+                break;
             }
-            _ => out.push(line),
+            let second = out.pop().map(|l| l.text).unwrap_or_default();
+            if let Some(first) = out.last_mut() {
+                join_into(&mut first.text, &second);
+            }
+            page.report.joined_lines += 1;
         }
     }
     page.lines = out;
@@ -82,7 +92,7 @@ fn first_half_is_running_text(a: &str) -> bool {
         let last = body.rsplit(shape::is_clause_punct).next().unwrap_or(body);
         let quoted = last.starts_with(['“', '‘', '"', '《']) || last.ends_with(['”', '’', '"', '》']);
         let han = last.chars().filter(|&c| is_han(c)).count();
-        if !quoted && han > 0 && han <= CUT_CLAUSE && chars(body) >= 8 {
+        if !quoted && han > 0 && han <= CUT_CLAUSE && chars(body) >= CUT_LINE {
             return true;
         }
     }

@@ -107,11 +107,23 @@ pub fn is_name(s: &str) -> bool {
     n <= 4 && s.chars().next().is_some_and(|c| v.surnames.contains(&c))
 }
 
+/// A name read inside a dateline frame (a role before it, 报道 after it): the frame is the
+/// evidence, so a surname missing from the list is forgiven; the shape still counts.
+fn is_framed_name(s: &str) -> bool {
+    is_name(s) || ((2..=3).contains(&chars(s)) && s.chars().all(is_han) && !VOCAB.not_names.contains(s))
+}
+
 /// Split a list of names printed as `徐冬云、姚磊`, `郑涛 魏星`, `张三，李四`, `甲和乙`.
 /// None unless every item is a name.
 pub fn split_names(s: &str) -> Option<Vec<String>> {
+    split_names_with(s, is_name)
+}
+
+fn split_names_with(s: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
     let items: Vec<&str> = s
-        .split(|c: char| matches!(c, '、' | '，' | ',' | ' ' | '/' | '／' | '；' | ';') || c.is_whitespace())
+        .split(|c: char| {
+            matches!(c, '、' | '，' | ',' | ' ' | '/' | '／' | '；' | ';' | '丨' | '|' | '｜') || c.is_whitespace()
+        })
         .flat_map(|item| {
             // "甲和乙": split on 和/及 only when both sides are names.
             for sep in ['和', '及', '与'] {
@@ -145,7 +157,7 @@ fn role_at(s: &str) -> Option<(&'static str, bool, usize)> {
     let rest = &s[role.len()..];
     // A one-character role (文, 图) must be followed by a separator, or 文静 would read as
     // the role 文 before the name 静.
-    if chars(role) == 1 && !rest.starts_with([' ', '/', '／', '：', ':', '|', '｜']) {
+    if chars(role) == 1 && !rest.starts_with([' ', '/', '／', '：', ':', '|', '｜', '丨']) {
         return None;
     }
     Some((role.as_str(), editor, role.len()))
@@ -165,6 +177,16 @@ fn is_outlet_prefix(s: &str) -> bool {
 /// `记者李凡 通讯员徐冬云、姚磊`. At least one role must be printed; names after an editor
 /// role are read (so the line is recognised) but not returned.
 pub fn parse_byline(text: &str) -> Option<Vec<String>> {
+    parse_byline_with(text, is_name)
+}
+
+/// A byline inside a dateline frame (`记者X报道`, `本报讯（记者 X）`): names need not start
+/// with a listed surname.
+fn parse_framed_byline(text: &str) -> Option<Vec<String>> {
+    parse_byline_with(text, is_framed_name)
+}
+
+fn parse_byline_with(text: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
     let s = strip_brackets(text.trim());
     let s = strip_suffix_word(s, &VOCAB.report).trim_end_matches([' ', '：', ':']);
     if s.is_empty() || chars(s) > 60 {
@@ -193,11 +215,11 @@ pub fn parse_byline(text: &str) -> Option<Vec<String>> {
     for (k, &(_, end, editor)) in roles.iter().enumerate() {
         let until = roles.get(k + 1).map_or(s.len(), |r| r.0);
         let names_text = s[end..until]
-            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '：' | ':' | '/' | '／' | '|' | '｜'));
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '：' | ':' | '/' | '／' | '|' | '｜' | '丨'));
         if names_text.is_empty() {
             continue;
         }
-        let names = split_names(names_text)?;
+        let names = split_names_with(names_text, is_name)?;
         if !editor {
             for n in names {
                 if !authors.contains(&n) {
@@ -278,7 +300,12 @@ pub fn parse_dateline(text: &str) -> Option<Dateline> {
         if let Some(inner_start) = rest.strip_prefix(open) {
             if let Some(end) = inner_start.find(close) {
                 let inner = &inner_start[..end];
-                if let Some(authors) = parse_byline(inner) {
+                let framed = if wire.is_some() {
+                    parse_framed_byline(inner)
+                } else {
+                    parse_byline(inner)
+                };
+                if let Some(authors) = framed {
                     let mut len = at + open.len_utf8() + end + close.len_utf8();
                     len += skip_dateline_gap(&text[len..]);
                     return Some(Dateline { authors, len });
@@ -291,7 +318,7 @@ pub fn parse_dateline(text: &str) -> Option<Dateline> {
     for verb in &VOCAB.report {
         if let Some(pos) = window.find(verb.as_str()) {
             let byline = &rest[..pos];
-            if let Some(authors) = parse_byline(byline) {
+            if let Some(authors) = parse_framed_byline(byline) {
                 if authors.is_empty() {
                     continue;
                 }
@@ -507,5 +534,16 @@ mod tests {
         assert_eq!(authors, ["张三"]);
         assert_eq!(at, "为发展提供支撑。".len());
         assert_eq!(trailing_byline("成立了工会（联合会）"), None);
+    }
+
+    #[test]
+    fn framed_names_forgive_rare_surnames_bare_ones_do_not() {
+        let d = parse_dateline("本报讯（记者 仉鹏）近日，市总工会召开会议。").unwrap();
+        assert_eq!(d.authors, ["仉鹏"]);
+        let d = parse_dateline("记者 仉鹏 报道 近日，市总工会召开会议。").unwrap();
+        assert_eq!(d.authors, ["仉鹏"]);
+        assert_eq!(parse_byline_line("记者 仉鹏"), None);
+        assert_eq!(parse_byline_line("记者手记"), None);
+        assert_eq!(parse_byline("文丨张三"), v(&["张三"]));
     }
 }

@@ -71,6 +71,7 @@ pub fn has_full_stop(s: &str) -> bool {
 pub fn heading_like(s: &str) -> bool {
     let n = chars(s);
     n > 0
+        && s.chars().any(|c| is_han(c) || c.is_alphanumeric())
         && (n <= MAX_HEADING_CHARS || (n <= MAX_KICKER_CHARS && ends_lead_in(s)))
         && !has_full_stop(s)
         && !s

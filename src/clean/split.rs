@@ -48,7 +48,10 @@ fn is_dateline(line: &Line) -> bool {
 /// A line that may belong to a headline block: short, without a full stop, and not a
 /// byline or credit (a credit closes the article above).
 fn block_line(text: &str) -> bool {
-    shape::heading_like(text) && meta::parse_credit(text).is_none() && meta::parse_byline_line(text).is_none()
+    shape::heading_like(text)
+        && !super::dates::opens_with_day(text)
+        && meta::parse_credit(text).is_none()
+        && meta::parse_byline_line(text).is_none()
 }
 
 /// Index of the first line of the headline block ending just above `at`, if any.
