@@ -609,3 +609,73 @@ proptest! {
         }
     }
 }
+
+/// What the lexical steps will hand over: Simplified script, full-width punctuation next
+/// to Han characters (never inside numbers or times), spam lines gone.
+fn simulate_lexical(raw: &str, spam_markers: &[&str]) -> String {
+    let simplified = T2S.convert(raw);
+    let mut out = String::with_capacity(simplified.len());
+    for line in simplified.lines() {
+        if spam_markers.iter().any(|m| line.contains(m)) {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let han =
+                |k: Option<&char>| k.is_some_and(|&c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "“”（）".contains(c));
+            let near_han = han(i.checked_sub(1).and_then(|j| chars.get(j))) || han(chars.get(i + 1));
+            let full = match c {
+                ',' => '，',
+                ':' => '：',
+                ';' => '；',
+                '?' => '？',
+                '!' => '！',
+                '(' => '（',
+                ')' => '）',
+                c => c,
+            };
+            out.push(if near_han { full } else { c });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn seed_003_after_the_lexical_steps() {
+    let text = simulate_lexical(&raw_text("003"), &["婷婷", "蜘蛛池"]);
+    let articles = clean_text(&text, "003-lexical.txt");
+    assert_eq!(articles.len(), 1);
+    let a = &articles[0];
+    assert_eq!(a.title, "湖南工会：瞄准“六强” 打造“桥头堡”");
+    assert_eq!(a.kicker, None);
+    assert_eq!(a.date.map(|d| d.iso()).as_deref(), Some("2023-06-07"));
+    assert_eq!(a.source.as_deref(), Some("中工网"));
+    assert_eq!(a.authors, ["罗晓芳"]);
+    assert!(a.body[0].starts_with("湖南省长沙市长沙县"), "{}", a.body[0]);
+    assert!(a.body.last().is_some_and(|p| p.ends_with("加强基层工会建设。")));
+    assert_eq!(
+        a.body
+            .iter()
+            .filter(|p| p.ends_with("“主基调”") || p.ends_with("“主阵地”"))
+            .count(),
+        2
+    );
+    assert_idempotent(a);
+}
+
+#[test]
+fn seed_000_after_the_lexical_steps() {
+    let text = simulate_lexical(&raw_text("000"), &[]);
+    let articles = clean_text(&text, "000-lexical.txt");
+    assert_eq!(articles.len(), 1);
+    let a = &articles[0];
+    assert!(a.title.ends_with("走前列") && !a.title.contains("（"), "{}", a.title);
+    assert!(a
+        .subtitle
+        .as_deref()
+        .is_some_and(|s| s.ends_with("回眸") && !s.contains("（")));
+    assert_eq!(a.authors, ["邹倜然", "胡慧霞"]);
+    assert!(a.body[0].starts_with("五年感恩奋进"));
+    assert_idempotent(a);
+}

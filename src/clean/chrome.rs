@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::dates::{self, FoundDate};
@@ -85,12 +86,20 @@ struct Words {
     widget_verb: Vec<String>,
     widget_line: Vec<String>,
     end_mark: Vec<String>,
+    /// Squeezed labels of these field categories, for whole-line checks.
     image: Vec<String>,
+    disclaimer: Vec<String>,
 }
 
 /// Compiled chrome rules, built once per build.
 #[derive(Debug, Clone)]
 pub struct Rules {
+    /// Disclaimer vocabulary and the site's self-references, in one automaton each.
+    disclaimer_ac: AhoCorasick,
+    site_self_ac: AhoCorasick,
+    footer_ac: AhoCorasick,
+    /// Disclaimer and summary labels: what may open a long chrome line.
+    lead_label_ac: AhoCorasick,
     /// Field label (spaces removed) → category and whether it is trusted only at the edges.
     fields: BTreeMap<String, (Cat, bool)>,
     /// Anchored alternation of the field labels, longest first, spaces allowed inside.
@@ -111,11 +120,11 @@ const SITE_SELF: [&str; 7] = ["本站", "本网", "本平台", "本公众号", "
 
 impl Rules {
     pub fn new(config: &Config) -> Rules {
-        let mut entries: Vec<(String, String, bool)> = parse_data(include_str!("../../data/chrome-labels.txt"));
+        let data = parse_data(include_str!("../../data/chrome-labels.txt"));
+        let mut entries = data.clone();
         for extra in &config.clean.chrome_labels {
             let extra = extra.trim();
-            let parsed = parse_data(extra);
-            match parsed.into_iter().next() {
+            match parse_data(extra).into_iter().next() {
                 Some((cat, label, edge)) if Cat::field(&cat).is_some() || is_word_category(&cat) => {
                     entries.push((cat, label, edge))
                 }
@@ -123,6 +132,12 @@ impl Rules {
                 _ => {}
             }
         }
+        // Labels from config could, in the thousands, exceed the regex size limit: then
+        // the compiled-in labels alone are used (a unit test proves they compile).
+        Rules::build(entries).unwrap_or_else(|| Rules::build(data).expect("compiled-in chrome labels build"))
+    }
+
+    fn build(entries: Vec<(String, String, bool)>) -> Option<Rules> {
         let mut fields = BTreeMap::new();
         let mut words = Words::default();
         for (cat, label, edge) in entries {
@@ -151,11 +166,16 @@ impl Rules {
             }
         }
         for (label, (cat, _)) in &fields {
-            if *cat == Cat::Image {
-                words.image.push(label.clone());
+            match cat {
+                Cat::Image => words.image.push(label.clone()),
+                Cat::Disclaimer => words.disclaimer.push(label.clone()),
+                _ => {}
             }
         }
-        let mut labels: Vec<&String> = fields.keys().collect();
+        for r in &mut words.related {
+            *r = squeeze(r);
+        }
+        let mut labels: Vec<&String> = fields.keys().filter(|l| !l.is_empty()).collect();
         labels.sort_by(|a, b| chars(b).cmp(&chars(a)).then_with(|| a.cmp(b)));
         let alternation: Vec<String> = labels
             .iter()
@@ -166,7 +186,7 @@ impl Rules {
                     .join("[ ]?")
             })
             .collect();
-        let field_re = Regex::new(&format!("^(?:{})", alternation.join("|"))).expect("labels are escaped");
+        let field_re = Regex::new(&format!("^(?:{})", alternation.join("|"))).ok()?;
         let markers: Vec<String> = fields
             .iter()
             .filter(|(_, (c, _))| matches!(c, Cat::Title | Cat::Subtitle | Cat::Kicker))
@@ -176,13 +196,21 @@ impl Rules {
             r"^(?P<text>.*?)\s*[（(](?P<label>{})[)）]$",
             markers.join("|")
         ))
-        .expect("labels are escaped");
-        Rules {
+        .ok()?;
+        let disclaimer_ac = AhoCorasick::new(&words.disclaimer_phrase).ok()?;
+        let site_self_ac = AhoCorasick::new(SITE_SELF).ok()?;
+        let footer_ac = AhoCorasick::new(&words.footer).ok()?;
+        let lead_label_ac = AhoCorasick::new(words.disclaimer.iter().chain(&words.summary)).ok()?;
+        Some(Rules {
+            lead_label_ac,
+            disclaimer_ac,
+            site_self_ac,
+            footer_ac,
             fields,
             field_re,
             marker_re,
             words,
-        }
+        })
     }
 
     /// Extract metadata from chrome lines into `page.meta`, then remove them.
@@ -252,6 +280,8 @@ fn is_word_category(cat: &str) -> bool {
             | "share-platform"
             | "related"
             | "widget-verb"
+            | "widget-line"
+            | "end-mark"
     )
 }
 
@@ -410,10 +440,37 @@ struct Field {
     value: String,
 }
 
+/// Longest line (chars) any chrome rule can take: longer lines are body text and are not
+/// looked at again (this keeps the step fast on long articles).
+const MAX_CHROME_CHARS: usize = 400;
+
+/// Longer lines than this can only be a disclaimer or a summary box, which announce
+/// themselves by a label at the start or a site self-reference.
+const MAX_SHORT_CHARS: usize = 60;
+
+/// A line as the rules read it, computed once: flattened (decorative brackets off) and
+/// squeezed (spaces off, so 来 源 reads 来源).
+struct View {
+    flat: String,
+    squeezed: String,
+}
+
+impl View {
+    fn of(text: &str) -> View {
+        let flat = flatten(text);
+        let squeezed = squeeze(&flat);
+        View { flat, squeezed }
+    }
+}
+
 /// The state of one scan over a page.
 struct Scan<'a> {
     rules: &'a Rules,
     texts: &'a [&'a str],
+    /// Char count of every line.
+    lens: Vec<usize>,
+    /// Views of the lines short enough to be chrome.
+    views: Vec<Option<View>>,
     remove: Vec<bool>,
     found: Found,
     first_body: Option<usize>,
@@ -422,9 +479,19 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn new(rules: &'a Rules, texts: &'a [&'a str]) -> Scan<'a> {
+        let lens: Vec<usize> = texts.iter().map(|t| chars(t)).collect();
+        let views = texts
+            .iter()
+            .zip(&lens)
+            .map(|(t, &n)| {
+                (n <= MAX_SHORT_CHARS || (n <= MAX_CHROME_CHARS && rules.may_be_long_chrome(t))).then(|| View::of(t))
+            })
+            .collect();
         Scan {
             rules,
             texts,
+            lens,
+            views,
             remove: vec![false; texts.len()],
             found: Found::default(),
             first_body: None,
@@ -436,12 +503,10 @@ impl<'a> Scan<'a> {
     /// text (a full stop, or a long sentence), among the lines not already known as chrome.
     fn find_body_run(&mut self) {
         let paragraph = |k: &usize| {
-            let t = self.texts[*k];
+            let (t, n) = (self.texts[*k], self.lens[*k]);
             !self.remove[*k]
                 && !is_link_list(t)
-                && ((chars(t) >= 10 && t.contains('。'))
-                    || (chars(t) >= 25 && super::lines::ends_sentence(t))
-                    || chars(t) > 60)
+                && ((n >= 10 && t.contains('。')) || (n >= 25 && super::lines::ends_sentence(t)) || n > 60)
         };
         self.first_body = (0..self.texts.len()).find(|k| paragraph(k));
         self.last_body = (0..self.texts.len()).rev().find(|k| paragraph(k));
@@ -467,30 +532,33 @@ impl<'a> Scan<'a> {
 
     fn classify_pass(&mut self, edges: bool) {
         for i in 0..self.texts.len() {
-            if self.remove[i] {
+            // The second pass only has new rules for the header and footer.
+            if self.remove[i] || (edges && !self.at_edge(i)) {
                 continue;
             }
+            let Some(view) = self.views[i].take() else { continue };
             let text = self.texts[i];
             let edge = edges && self.at_edge(i);
             let gone = shape::is_separator(text)
-                || self.breadcrumb(i, text, edge)
+                || self.breadcrumb(&view, edge)
                 || self.headline_marker(i, text)
-                || self.pubinfo(i, text, edge)
+                || self.pubinfo(i, text, &view, edge)
                 || self.rules.has_footer_mark(text)
                 || (edge && self.rules.is_footer_label_line(text))
-                || self.disclaimer(text, edge)
-                || self.rules.is_comment_widget(text, edge)
+                || self.disclaimer(text, &view, edge)
+                || self.rules.is_comment_widget(&view, edge)
                 || (edge && self.rules.is_share_line(text))
-                || self.rules.is_image_placeholder(text)
-                || self.rules.is_end_mark(text)
+                || self.rules.is_image_placeholder(&view)
+                || self.rules.is_end_mark(&view)
                 || is_page_label(text)
                 || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
+            self.views[i] = Some(view);
         }
     }
 
-    fn disclaimer(&mut self, text: &str, edge: bool) -> bool {
-        let hit = self.rules.is_disclaimer(text, edge);
+    fn disclaimer(&mut self, text: &str, view: &View, edge: bool) -> bool {
+        let hit = self.rules.is_disclaimer(view, edge);
         if hit {
             self.found.disclaimers.push(text.to_string());
         }
@@ -498,9 +566,8 @@ impl<'a> Scan<'a> {
     }
 
     /// Breadcrumb trails: 您的位置：首页 > 打榜 >, 首页 / 要闻 / 连锁经营 / <title>.
-    fn breadcrumb(&mut self, _i: usize, text: &str, edge: bool) -> bool {
-        let flat = flatten(text);
-        let squeezed = squeeze(&flat);
+    fn breadcrumb(&mut self, view: &View, edge: bool) -> bool {
+        let (flat, squeezed) = (&view.flat, &view.squeezed);
         let mut rest: Option<&str> = None;
         for (label, label_edge) in &self.rules.words.nav {
             if *label_edge && !edge {
@@ -513,7 +580,7 @@ impl<'a> Scan<'a> {
                 }
             }
         }
-        let items: Vec<String> = split_trail(rest.unwrap_or(&flat));
+        let items: Vec<String> = split_trail(rest.unwrap_or(flat));
         let is_home = |s: &str| self.rules.words.home.iter().any(|h| h == s);
         let trail = rest.is_some()
             || (items.len() >= 2 && is_home(&items[0]) && !flat.contains('。'))
@@ -577,12 +644,11 @@ impl<'a> Scan<'a> {
 
     /// A publication-info line: labelled fields with short values, dates and outlet names,
     /// and nothing else.
-    fn pubinfo(&mut self, i: usize, text: &str, edge: bool) -> bool {
-        if chars(text) > 150 || text.contains(['。', '！', '？', '!', '?']) {
+    fn pubinfo(&mut self, i: usize, text: &str, view: &View, edge: bool) -> bool {
+        if self.lens[i] > 150 || text.contains(['。', '！', '？', '!', '?']) {
             return false;
         }
-        let flat = flatten(text);
-        let Some((prefix, fields)) = self.rules.fields_of(&flat, edge) else {
+        let Some((prefix, fields)) = self.rules.fields_of(&view.flat, edge) else {
             return false;
         };
         // The text before the first label: a date and an outlet name, or nothing.
@@ -668,7 +734,9 @@ impl<'a> Scan<'a> {
             if self.remove[i] {
                 continue;
             }
-            let flat = flatten(self.texts[i]);
+            let Some(flat) = self.views[i].as_ref().map(|v| v.flat.as_str()) else {
+                continue;
+            };
             let Some(rest) = self.rules.words.summary.iter().find_map(|l| {
                 let r = flat.strip_prefix(l.as_str())?;
                 (r.is_empty() || r.starts_with(['：', ':', ' ']))
@@ -725,12 +793,17 @@ impl<'a> Scan<'a> {
     fn related_lists(&mut self) {
         let n = self.texts.len();
         for i in 0..n {
-            let flat = flatten(self.texts[i]);
-            let label = flat
+            let Some(view) = self.views[i].as_ref() else { continue };
+            if view.squeezed.len() > 40 {
+                continue;
+            }
+            let label = view
+                .flat
                 .trim_end_matches(['：', ':', '>', '＞', '»', '›', '+', ' '])
                 .trim_end_matches("更多");
             let label = label.trim_end_matches(['：', ':', ' ', '>', '»']);
-            if !self.rules.words.related.iter().any(|r| squeeze(r) == squeeze(label)) {
+            let label = squeeze(label);
+            if !self.rules.words.related.contains(&label) {
                 continue;
             }
             self.remove[i] = true;
@@ -953,7 +1026,7 @@ impl Rules {
     }
 
     fn has_footer_mark(&self, text: &str) -> bool {
-        chars(text) <= 120 && self.words.footer.iter().any(|m| text.contains(m.as_str()))
+        text.len() <= 120 * 3 && chars(text) <= 120 && self.footer_ac.is_match(text)
     }
 
     fn is_footer_label_line(&self, text: &str) -> bool {
@@ -962,34 +1035,41 @@ impl Rules {
             && self.words.footer_label.iter().any(|l| text.starts_with(l.as_str()))
     }
 
+    /// A long line that a chrome rule may still take: a disclaimer or summary label near
+    /// its start, or a site self-reference (本站) somewhere in it.
+    fn may_be_long_chrome(&self, text: &str) -> bool {
+        let head_end = text.char_indices().nth(24).map_or(text.len(), |(i, _)| i);
+        self.lead_label_ac.is_match(&text[..head_end]) || self.site_self_ac.is_match(text)
+    }
+
     /// Repost disclaimers: a line opening with a disclaimer label and using its vocabulary,
     /// a lone disclaimer heading in the footer, or a line dense with disclaimer vocabulary
     /// that speaks about the site itself.
-    fn is_disclaimer(&self, text: &str, edge: bool) -> bool {
-        let flat = flatten(text);
+    fn is_disclaimer(&self, view: &View, edge: bool) -> bool {
         let labelled = self
-            .fields
-            .iter()
-            .filter(|(_, (c, _))| *c == Cat::Disclaimer)
-            .filter_map(|(l, _)| squeeze(&flat).strip_prefix(l.as_str()).map(|r| r.to_string()))
-            .max_by_key(|r| std::cmp::Reverse(r.len()));
-        let hits = self
             .words
-            .disclaimer_phrase
+            .disclaimer
             .iter()
-            .filter(|p| flat.contains(p.as_str()))
-            .count();
+            .filter_map(|l| view.squeezed.strip_prefix(l.as_str()))
+            .min_by_key(|r| r.len());
+        let hits = || {
+            let mut seen: HashSet<usize> = HashSet::new();
+            for m in self.disclaimer_ac.find_overlapping_iter(&view.flat) {
+                seen.insert(m.pattern().as_usize());
+            }
+            seen.len()
+        };
         match labelled {
-            Some(rest) if rest.trim_matches(['：', ':', ' ']).is_empty() => edge,
-            Some(_) => hits >= 2,
-            None => hits >= 4 && chars(&flat) <= 400 && SITE_SELF.iter().any(|s| flat.contains(s)),
+            Some(rest) if rest.trim_matches(['：', ':']).is_empty() => edge,
+            Some(_) => hits() >= 2,
+            None => self.site_self_ac.is_match(&view.flat) && hits() >= 4,
         }
     }
 
     /// Comment widgets: 发表评论 (0), 暂无评论…, 0/200, 已有0条评论.
-    fn is_comment_widget(&self, text: &str, edge: bool) -> bool {
-        let flat = flatten(text);
-        let n = chars(&flat);
+    fn is_comment_widget(&self, view: &View, edge: bool) -> bool {
+        let flat = &view.flat;
+        let n = chars(flat);
         if n <= 40 && self.words.comment.iter().any(|c| flat.starts_with(c.as_str())) {
             return true;
         }
@@ -1035,10 +1115,9 @@ impl Rules {
     }
 
     /// Image placeholders: (资料图), [图片], 配图.
-    fn is_image_placeholder(&self, text: &str) -> bool {
-        let inner = squeeze(&flatten(text));
-        let inner = inner.trim_matches(['（', '）', '(', ')']);
-        self.words.image.iter().any(|w| squeeze(w) == inner)
+    fn is_image_placeholder(&self, view: &View) -> bool {
+        let inner = view.squeezed.trim_matches(['（', '）', '(', ')']);
+        self.words.image.iter().any(|w| w == inner)
     }
 
     /// Page-tool lines in the header or footer: very short label-only lines starting with
@@ -1053,9 +1132,8 @@ impl Rules {
     }
 
     /// End marks: （完）, 【全文完】, -END-.
-    fn is_end_mark(&self, text: &str) -> bool {
-        let inner = squeeze(&flatten(text));
-        let inner = inner.trim_matches(['（', '）', '(', ')', '-', '—', ' ']);
+    fn is_end_mark(&self, view: &View) -> bool {
+        let inner = view.squeezed.trim_matches(['（', '）', '(', ')', '-', '—']);
         self.words.end_mark.iter().any(|w| w == inner)
     }
 }
@@ -1065,9 +1143,13 @@ impl Rules {
 /// site and loses to one printed once; a labelled source (来源：) beats an outlet name
 /// merely printed beside the date (a platform or account name); otherwise the first printed.
 fn choose_source(cands: &[SourceCand], disclaimers: &[String]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in cands {
+        *counts.entry(c.text.as_str()).or_default() += 1;
+    }
     let mut best: Option<(i32, usize)> = None;
     for (k, c) in cands.iter().enumerate() {
-        let repeats = cands.iter().filter(|o| o.text == c.text).count();
+        let repeats = counts.get(c.text.as_str()).copied().unwrap_or(0);
         let disclaimed = disclaimers.iter().any(|d| d.contains(&c.text));
         let score =
             4 * i32::from(c.original) + i32::from(c.labelled) - 2 * i32::from(repeats > 1) - 2 * i32::from(disclaimed);
@@ -1299,5 +1381,24 @@ mod tests {
         assert!(is_page_label("A3版"));
         assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
         assert!(!is_page_label("第一次全体会议"));
+    }
+
+    #[test]
+    fn compiled_in_labels_build() {
+        let rules = Rules::build(parse_data(include_str!("../../data/chrome-labels.txt"))).unwrap();
+        assert!(rules.fields.len() > 200);
+        assert!(
+            !rules.words.related.is_empty() && !rules.words.end_mark.is_empty() && !rules.words.widget_line.is_empty()
+        );
+    }
+
+    #[test]
+    fn odd_configured_labels_do_not_break_the_rules() {
+        let mut config = Config::default();
+        config.clean.chrome_labels = vec!["(.*".into(), " ".into(), "x".repeat(5000)];
+        let rules = Rules::new(&config);
+        let mut p = page(&format!("市总工会召开全委会\n{BODY}\n(.*：1"));
+        rules.apply(&mut p);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
     }
 }

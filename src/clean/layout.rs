@@ -57,8 +57,22 @@ fn join_into(first: &mut String, second: &str) {
     first.push_str(second);
 }
 
+/// How much of the end of the first half is looked at (chars): where a line was cut is
+/// decided by its end, and a bound keeps rejoining linear on pages of thousands of
+/// broken lines.
+const TAIL_CHARS: usize = 200;
+
+/// The last `TAIL_CHARS` characters of `s`.
+fn tail(s: &str) -> &str {
+    match s.char_indices().rev().nth(TAIL_CHARS - 1) {
+        Some((i, _)) => &s[i..],
+        None => s,
+    }
+}
+
 /// True when `a` and `b` are two halves of one paragraph broken by layout.
 pub fn broken_between(a: &str, b: &str) -> bool {
+    let a = tail(a);
     if ends_sentence(a) || a.ends_with(['：', ':', '—']) || !continues(b) || is_apart(a) {
         return false;
     }

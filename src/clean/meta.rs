@@ -21,6 +21,8 @@ use super::shape::chars;
 struct Vocab {
     /// Role words, longest first.
     roles: Vec<String>,
+    /// First characters of the role and editor-role words (a quick test before matching).
+    role_starts: HashSet<char>,
     editor_roles: Vec<String>,
     report: Vec<String>,
     credit: Vec<String>,
@@ -72,9 +74,17 @@ static VOCAB: LazyLock<Vocab> = LazyLock::new(|| {
             }
         }
     }
+    let roles = longest_first(of("role"));
+    let editor_roles = longest_first(of("editor-role"));
+    let role_starts = roles
+        .iter()
+        .chain(&editor_roles)
+        .filter_map(|r| r.chars().next())
+        .collect();
     Vocab {
-        roles: longest_first(of("role")),
-        editor_roles: longest_first(of("editor-role")),
+        roles,
+        role_starts,
+        editor_roles,
         report: longest_first(of("report")),
         credit: longest_first(of("credit")),
         wire: of("wire"),
@@ -146,6 +156,9 @@ fn split_names_with(s: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
 /// A role word at the start of `s`: (role, is_editor, byte length).
 fn role_at(s: &str) -> Option<(&'static str, bool, usize)> {
     let v = &*VOCAB;
+    if !s.chars().next().is_some_and(|c| v.role_starts.contains(&c)) {
+        return None;
+    }
     let found = v
         .editor_roles
         .iter()

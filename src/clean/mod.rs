@@ -15,8 +15,15 @@
 //! | 9 | [`split`] | several articles on one newspaper page |
 //! | 10 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
+//! The structural steps (7–10) share [`shape`] (how a line looks: heading, body, separator),
+//! [`dates`] (publication dates as printed, with their precision) and [`meta`] (bylines,
+//! datelines, photo credits and names).
+//!
 //! Raw text goes through every step; curated Markdown is trusted and only has its plain
-//! text extracted for analysis.
+//! text extracted for analysis. Removals are recorded by kind: `chrome` (page chrome),
+//! `byline` (bylines and datelines taken out of the body), `column` (column labels above
+//! a headline), `repost-title` (a reposting site's headline replaced by the labelled
+//! original), besides the kinds of the lexical steps.
 
 pub mod chrome;
 pub mod dates;

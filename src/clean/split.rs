@@ -98,11 +98,13 @@ fn undated_starts(lines: &[Line], dated: &[usize]) -> Vec<usize> {
         // Skip the dated headline block and its dateline.
         let body_from = (from..to).find(|&k| is_dateline(&lines[k])).map_or(from, |k| k + 1);
         let candidates: Vec<usize> = (body_from..to).filter(|&k| undated_headline(lines, k, to)).collect();
-        let heads: Vec<usize> = (body_from..to).filter(|&k| section_head(lines, k)).collect();
+        let heads: Vec<(usize, Shape)> = (body_from..to)
+            .filter(|&k| section_head(lines, k))
+            .map(|k| (k, Shape::of(&lines[k].text)))
+            .collect();
         for &k in &candidates {
-            let has_sibling = heads
-                .iter()
-                .any(|&h| h != k && siblings(&lines[h].text, &lines[k].text));
+            let shape = Shape::of(&lines[k].text);
+            let has_sibling = heads.iter().any(|(h, other)| *h != k && shape.sibling_of(other));
             if !has_sibling {
                 found.push(k);
             }
@@ -138,21 +140,28 @@ fn undated_headline(lines: &[Line], k: usize, to: usize) -> bool {
     body >= MIN_ARTICLE_CHARS
 }
 
-/// Two heads are siblings when they share their build: the same inner punctuation (both
-/// `X：Y`, both `X，Y`) or a common two-character word (答卷, 主阵地).
-fn siblings(a: &str, b: &str) -> bool {
-    let inner = |s: &str| -> Vec<char> {
-        s.chars()
-            .filter(|&c| matches!(c, '：' | ':' | '，' | ',' | ' ' | '·'))
-            .collect()
-    };
-    let (pa, pb) = (inner(a), inner(b));
-    if !pa.is_empty() && pa == pb {
-        return true;
+/// The build of a heading: its inner punctuation and its Han bigrams. Two heads are
+/// siblings when they share their build: the same inner punctuation (both `X：Y`, both
+/// `X，Y`) or a common two-character word (答卷, 主阵地).
+struct Shape {
+    punct: Vec<char>,
+    bigrams: std::collections::BTreeSet<[char; 2]>,
+}
+
+impl Shape {
+    fn of(s: &str) -> Shape {
+        Shape {
+            punct: s
+                .chars()
+                .filter(|&c| matches!(c, '：' | ':' | '，' | ',' | ' ' | '·'))
+                .collect(),
+            bigrams: shape::han_bigrams(s).into_iter().collect(),
+        }
     }
-    let ga = shape::han_bigrams(a);
-    let gb = shape::han_bigrams(b);
-    ga.iter().any(|g| gb.contains(g))
+
+    fn sibling_of(&self, other: &Shape) -> bool {
+        (!self.punct.is_empty() && self.punct == other.punct) || self.bigrams.iter().any(|g| other.bigrams.contains(g))
+    }
 }
 
 #[cfg(test)]
