@@ -679,3 +679,16 @@ fn seed_000_after_the_lexical_steps() {
     assert!(a.body[0].starts_with("五年感恩奋进"));
     assert_idempotent(a);
 }
+
+#[test]
+fn labelled_original_title_beats_the_reposts_headline() {
+    let text = "转载网站改写的标题\n原标题：牢记嘱托担使命 奋进争先走前列\n五年来，浙江工会感恩奋进，实干争先，各项工作走在全国前列。\n浙江工会将牢记嘱托，不负使命。";
+    let a = &clean_text(text, "repost.txt")[0];
+    assert_eq!(a.title, "牢记嘱托担使命 奋进争先走前列");
+    assert_eq!(a.body.len(), 2);
+    assert!(a
+        .cleaning
+        .removed
+        .iter()
+        .any(|r| r.kind == "repost-title" && r.text == "转载网站改写的标题"));
+}

@@ -35,7 +35,10 @@ impl FoundDate {
 const D: &str = "[0-9０-９]";
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    let time = format!(r"(?:[\sT]*(?:{D}{{1,2}}[:：]{D}{{2}}(?:[:：]{D}{{2}})?|{D}{{1,2}}[时時](?:{D}{{1,2}}分)?))?");
+    // 14:04, 15:25:47, 14:04:00.000+08:00, 10时20分
+    let time = format!(
+        r"(?:[\sT]*(?:{D}{{1,2}}[:：]{D}{{2}}(?:[:：]{D}{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?|{D}{{1,2}}[时時](?:{D}{{1,2}}分)?))?"
+    );
     let pattern = format!(
         r"(?x)
         (?P<y>{D}{{4}})
@@ -208,6 +211,9 @@ mod tests {
         assert_eq!(one("2019年11月25日 10:20"), Some(("2019-11-25".into(), day)));
         assert_eq!(one("2024/3/6"), Some(("2024-03-06".into(), day)));
         assert_eq!(one("２０２４年３月６日"), Some(("2024-03-06".into(), day)));
+        assert_eq!(one("2024-03-06T14:04:00+08:00"), Some(("2024-03-06".into(), day)));
+        let iso = "2024-03-06T14:04:00+08:00 新华网";
+        assert_eq!(without_dates(iso, &find_dates(iso)), "新华网");
         assert_eq!(one("二〇二三年五月二十六日"), Some(("2023-05-26".into(), day)));
     }
 
