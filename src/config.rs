@@ -74,7 +74,10 @@ impl Default for Config {
 pub struct CleanConfig {
     /// Extra spam keywords (injected words to cut out of sentences).
     pub spam_keywords: Vec<String>,
-    /// Extra label prefixes that mark a page-chrome line (e.g. "点击量").
+    /// Extra labels that mark a page-chrome line, added to `data/chrome-labels.txt`.
+    /// A plain label (e.g. "点击量") marks a line of that label and a short value as
+    /// chrome; "category label" uses a category of that file (e.g. "editor 值班主任",
+    /// "source 稿源单位", "date 发文日期 edge").
     pub chrome_labels: Vec<String>,
     /// Extra de-spinning pairs: `[spun, original]`.
     pub despin: Vec<[String; 2]>,
@@ -293,6 +296,12 @@ mod tests {
     fn non_ascii_theme_slug_is_rejected() {
         let errors = parse("[themes.\"维权\"]\nname = \"x\"\n").unwrap_err();
         assert!(errors[0].message.contains("slug"));
+    }
+
+    #[test]
+    fn chrome_labels_parse() {
+        let c = parse("[clean]\nchrome_labels = [\"点击量\", \"editor 值班主任\"]\n").unwrap();
+        assert_eq!(c.clean.chrome_labels, ["点击量", "editor 值班主任"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::gazetteer::data_lines;
 
-const SURNAMES: &str = include_str!("../../data/surnames.txt");
+const SURNAMES: &str = include_str!("../../data/surnames-common.txt");
 
 /// Words after which a surname starts a person's name.
 const TITLES: [&str; 17] = [

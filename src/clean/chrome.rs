@@ -1,22 +1,1404 @@
-//! Page chrome: navigation and breadcrumbs, publication-info lines, editor lines, footers,
-//! disclaimers, comment widgets, share prompts, recommendation lists, image placeholders.
-//! The metadata in those lines (date, source, authors) is extracted before they go.
+//! Page chrome: the text a site's template prints around an article. Navigation and
+//! breadcrumbs (首页 / 要闻 / …, 您的位置), publication-info lines (发布时间, 来源, 作者,
+//! 浏览次数, 字号 大 中 小, 打印, 关闭), summary boxes that repeat the lead (摘要), editor
+//! and review lines (责任编辑, 初审/复审/终审), copyright, ICP and 公网安备 footers,
+//! repost disclaimers (免责条款, 温馨提示), comment widgets (发表评论 (0), 0/200),
+//! share prompts, 相关推荐/上一篇 lists, image placeholders ((资料图)), empty labels
+//! (标签:), lone separator lines and a title printed twice.
+//!
+//! The metadata printed in those lines (date with its precision, source, authors, a
+//! labelled title) is extracted before the lines go. Evidence for a removal is the shape of
+//! the whole line: every part of it must be a label from `data/chrome-labels.txt` with a
+//! short value, a date, or an outlet name; a sentence that merely starts with 来源 or
+//! mentions 编辑 is never touched. Labels that are ambiguous in running text (时间, 标题)
+//! are trusted only in the page's header or footer, the lines before the first or after the
+//! last body paragraph. Every removed line is recorded in the report (kind `chrome`).
 
+use std::collections::{BTreeMap, HashSet};
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use super::dates::{self, FoundDate};
+use super::lines::{han_count, is_han};
+use super::meta;
+use super::shape::{self, chars};
 use super::Page;
 use crate::config::Config;
+use crate::model::{DatePrecision, PubDate};
+
+/// What a label announces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cat {
+    Date,
+    Source,
+    SourceOriginal,
+    Author,
+    Editor,
+    Counter,
+    Widget,
+    Tag,
+    Title,
+    Subtitle,
+    Kicker,
+    Image,
+    Related,
+    Disclaimer,
+    /// A label added in config without a category: a short-valued chrome field.
+    Generic,
+}
+
+impl Cat {
+    fn field(name: &str) -> Option<Cat> {
+        Some(match name {
+            "date" => Cat::Date,
+            "source" => Cat::Source,
+            "source-original" => Cat::SourceOriginal,
+            "author" => Cat::Author,
+            "editor" => Cat::Editor,
+            "counter" => Cat::Counter,
+            "widget" => Cat::Widget,
+            "tag" => Cat::Tag,
+            "title" => Cat::Title,
+            "subtitle" => Cat::Subtitle,
+            "kicker" => Cat::Kicker,
+            "image" => Cat::Image,
+            "related" => Cat::Related,
+            "disclaimer" => Cat::Disclaimer,
+            "generic" => Cat::Generic,
+            _ => return None,
+        })
+    }
+}
+
+/// Word lists of the non-field categories.
+#[derive(Debug, Clone, Default)]
+struct Words {
+    summary: Vec<String>,
+    nav: Vec<(String, bool)>,
+    home: Vec<String>,
+    disclaimer_phrase: Vec<String>,
+    footer: Vec<String>,
+    footer_label: Vec<String>,
+    comment: Vec<String>,
+    share_platform: HashSet<String>,
+    related: Vec<String>,
+    widget_verb: Vec<String>,
+    widget_line: Vec<String>,
+    end_mark: Vec<String>,
+    /// Squeezed labels of these field categories, for whole-line checks.
+    image: Vec<String>,
+    disclaimer: Vec<String>,
+}
 
 /// Compiled chrome rules, built once per build.
-#[derive(Debug, Clone, Default)]
-pub struct Rules {}
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Disclaimer vocabulary and the site's self-references, in one automaton each.
+    disclaimer_ac: AhoCorasick,
+    site_self_ac: AhoCorasick,
+    footer_ac: AhoCorasick,
+    /// Disclaimer and summary labels: what may open a long chrome line.
+    lead_label_ac: AhoCorasick,
+    /// Field label (spaces removed) → category and whether it is trusted only at the edges.
+    fields: BTreeMap<String, (Cat, bool)>,
+    /// Anchored alternation of the field labels, longest first, spaces allowed inside.
+    field_re: Regex,
+    /// Headline markers printed after a headline: （主题） （副题） （引题）.
+    marker_re: Regex,
+    words: Words,
+}
+
+/// Longest label-only page-tool line (浏览提醒, 分享让更多人看到).
+const MAX_WIDGET_WORD: usize = 8;
+
+/// Lines from the top of a page where labelled headlines (原题目…（主题）) are read.
+const HEADLINE_REACH: usize = 8;
+
+/// Words that show a disclaimer speaks about the site itself, not about the article's topic.
+const SITE_SELF: [&str; 7] = ["本站", "本网", "本平台", "本公众号", "联系我们", "本網", "聯繫我們"];
 
 impl Rules {
     pub fn new(config: &Config) -> Rules {
-        let _ = config;
-        Rules {}
+        let data = parse_data(include_str!("../../data/chrome-labels.txt"));
+        let mut entries = data.clone();
+        for extra in &config.clean.chrome_labels {
+            let extra = extra.trim();
+            match parse_data(extra).into_iter().next() {
+                Some((cat, label, edge)) if Cat::field(&cat).is_some() || is_word_category(&cat) => {
+                    entries.push((cat, label, edge))
+                }
+                _ if !extra.is_empty() => entries.push(("generic".into(), extra.to_string(), false)),
+                _ => {}
+            }
+        }
+        // Labels from config could, in the thousands, exceed the regex size limit: then
+        // the compiled-in labels alone are used (a unit test proves they compile).
+        Rules::build(entries).unwrap_or_else(|| Rules::build(data).expect("compiled-in chrome labels build"))
+    }
+
+    fn build(entries: Vec<(String, String, bool)>) -> Option<Rules> {
+        let mut fields = BTreeMap::new();
+        let mut words = Words::default();
+        for (cat, label, edge) in entries {
+            if cat == "related" {
+                words.related.push(label.clone());
+            }
+            if let Some(c) = Cat::field(&cat) {
+                fields.entry(squeeze(&label)).or_insert((c, edge));
+                continue;
+            }
+            match cat.as_str() {
+                "summary" => words.summary.push(label),
+                "nav" => words.nav.push((label, edge)),
+                "home" => words.home.push(label),
+                "disclaimer-phrase" => words.disclaimer_phrase.push(label),
+                "footer" => words.footer.push(label),
+                "footer-label" => words.footer_label.push(label),
+                "comment" => words.comment.push(label),
+                "share-platform" => {
+                    words.share_platform.insert(label);
+                }
+                "widget-verb" => words.widget_verb.push(label),
+                "widget-line" => words.widget_line.push(label),
+                "end-mark" => words.end_mark.push(label),
+                _ => {}
+            }
+        }
+        for (label, (cat, _)) in &fields {
+            match cat {
+                Cat::Image => words.image.push(label.clone()),
+                Cat::Disclaimer => words.disclaimer.push(label.clone()),
+                _ => {}
+            }
+        }
+        for r in &mut words.related {
+            *r = squeeze(r);
+        }
+        let mut labels: Vec<&String> = fields.keys().filter(|l| !l.is_empty()).collect();
+        labels.sort_by(|a, b| chars(b).cmp(&chars(a)).then_with(|| a.cmp(b)));
+        let alternation: Vec<String> = labels
+            .iter()
+            .map(|l| {
+                l.chars()
+                    .map(|c| regex::escape(&c.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("[ ]?")
+            })
+            .collect();
+        let field_re = Regex::new(&format!("^(?:{})", alternation.join("|"))).ok()?;
+        let markers: Vec<String> = fields
+            .iter()
+            .filter(|(_, (c, _))| matches!(c, Cat::Title | Cat::Subtitle | Cat::Kicker))
+            .map(|(l, _)| regex::escape(l))
+            .collect();
+        let marker_re = Regex::new(&format!(
+            r"^(?P<text>.*?)\s*[（(](?P<label>{})[)）]$",
+            markers.join("|")
+        ))
+        .ok()?;
+        let disclaimer_ac = AhoCorasick::new(&words.disclaimer_phrase).ok()?;
+        let site_self_ac = AhoCorasick::new(SITE_SELF).ok()?;
+        let footer_ac = AhoCorasick::new(&words.footer).ok()?;
+        let lead_label_ac = AhoCorasick::new(words.disclaimer.iter().chain(&words.summary)).ok()?;
+        Some(Rules {
+            lead_label_ac,
+            disclaimer_ac,
+            site_self_ac,
+            footer_ac,
+            fields,
+            field_re,
+            marker_re,
+            words,
+        })
     }
 
     /// Extract metadata from chrome lines into `page.meta`, then remove them.
     pub fn apply(&self, page: &mut Page) {
-        let _ = page;
+        let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        let mut scan = Scan::new(self, &texts);
+        scan.classify_lines();
+        scan.summary_boxes();
+        scan.related_lists();
+        scan.repeated_titles();
+        let first_pubinfo = scan
+            .found
+            .pubinfo_lines
+            .iter()
+            .copied()
+            .filter(|&i| scan.in_header(i))
+            .min();
+        let mut found = scan.found;
+        let remove = scan.remove;
+        found.dates.sort_by_key(|(i, _)| *i);
+        found.sources.sort_by_key(|(i, _)| *i);
+        let sources: Vec<SourceCand> = found.sources.into_iter().map(|(_, c)| c).collect();
+
+        // Metadata, chosen on the evidence gathered.
+        page.meta.date = found.dates.first().map(|(_, d)| *d).or(page.meta.date);
+        if let Some(source) = choose_source(&sources, &found.disclaimers) {
+            page.meta.source = Some(source);
+        }
+        for a in found.authors {
+            if !page.meta.authors.contains(&a) {
+                page.meta.authors.push(a);
+            }
+        }
+        if found.title.is_some() {
+            page.meta.title = found.title;
+        }
+        if found.subtitle.is_some() {
+            page.meta.subtitle = found.subtitle;
+        }
+        if found.kicker.is_some() {
+            page.meta.kicker = found.kicker;
+        }
+        page.meta.title_line = title_line(&page.lines, &remove, found.crumb_tail.as_deref(), first_pubinfo);
+
+        let mut kept = Vec::with_capacity(page.lines.len());
+        for (line, gone) in std::mem::take(&mut page.lines).into_iter().zip(remove) {
+            if gone {
+                page.report.remove("chrome", line.text);
+            } else {
+                kept.push(line);
+            }
+        }
+        page.lines = kept;
+    }
+}
+
+fn is_word_category(cat: &str) -> bool {
+    matches!(
+        cat,
+        "summary"
+            | "nav"
+            | "home"
+            | "disclaimer-phrase"
+            | "footer"
+            | "footer-label"
+            | "comment"
+            | "share-platform"
+            | "related"
+            | "widget-verb"
+            | "widget-line"
+            | "end-mark"
+    )
+}
+
+/// `category label [edge]` entries of a data file.
+fn parse_data(text: &str) -> Vec<(String, String, bool)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let (cat, rest) = l.split_once(char::is_whitespace)?;
+            let rest = rest.trim();
+            let (label, edge) = match rest.strip_suffix(" edge") {
+                Some(label) => (label.trim(), true),
+                None => (rest, false),
+            };
+            (!label.is_empty()).then(|| (cat.to_string(), label.to_string(), edge))
+        })
+        .collect()
+}
+
+/// A label with its inner spaces removed (来 源 → 来源).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Brackets that templates wrap labels and buttons in; they carry no text.
+fn is_decoration(c: char) -> bool {
+    matches!(c, '【' | '】' | '[' | ']' | '「' | '」' | '〖' | '〗' | '［' | '］')
+}
+
+/// A line with its decorative brackets turned into spaces and a bracket around the whole
+/// line taken off: `【字体：大 中 小】` → `字体：大 中 小`, `（责任编辑：张三）` → `责任编辑：张三`.
+fn flatten(s: &str) -> String {
+    let mut t = s.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
+            if !inner.contains([open, close]) {
+                t = inner;
+            }
+        }
+    }
+    let replaced: String = t.chars().map(|c| if is_decoration(c) { ' ' } else { c }).collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Characters after which a new field may start.
+fn is_field_gap(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '|' | '｜' | '丨' | '/' | '／' | '(' | ')' | '（' | '）' | '·' | '•' | '，' | ',' | '；' | ';'
+        )
+}
+
+/// A short outlet or site name: 中工网, 人民网-人民日报, 云岭职工.
+fn outlet_like(s: &str) -> bool {
+    let n = chars(s);
+    (1..=20).contains(&n)
+        && s.chars().any(is_han)
+        && s.chars()
+            .all(|c| is_han(c) || c.is_alphanumeric() || matches!(c, ' ' | '-' | '－' | '·' | '_' | '/' | '／' | '.'))
+}
+
+/// True when a date in `s` is printed with a time of day.
+fn timed(s: &str, found: &[FoundDate]) -> bool {
+    found.iter().any(|d| s[d.range()].contains([':', '：', '时', '時']))
+}
+
+/// Words printed beside a date that are neither a date nor an outlet: weekdays, and the
+/// location a platform shows (发表于浙江, IP属地：浙江).
+fn is_noise_token(token: &str) -> bool {
+    let weekday = (token.starts_with("星期") || token.starts_with('周') || token.starts_with("禮拜"))
+        && chars(token) <= 3
+        && token.chars().last().is_some_and(|c| "一二三四五六日天".contains(c));
+    weekday || token.starts_with("发表于") || token.starts_with("發表於") || token.starts_with("IP属地")
+}
+
+/// The outlet name left beside a date: noise tokens and separators taken off.
+fn outlet_text(rest: &str) -> String {
+    rest.split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '丨'))
+        .map(|t| t.trim_matches(|c: char| matches!(c, '-' | '—' | '/' | '／' | '·' | '：' | ':')))
+        .filter(|t| !t.is_empty() && !is_noise_token(t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A newspaper page label: 第03版：要闻, 第 5 版 综合新闻, A3版.
+fn is_page_label(text: &str) -> bool {
+    if chars(text) > 24 || text.contains(['。', '，']) {
+        return false;
+    }
+    let t = text.trim_start_matches(['【', '[', ' ']);
+    let Some(rest) = t.strip_prefix('第') else {
+        // A3版, B02版
+        let mut cs = t.chars();
+        let letter = cs.next().is_some_and(|c| c.is_ascii_uppercase());
+        let digits: String = cs.clone().take_while(|c| c.is_ascii_digit()).collect();
+        let after = t.get(1 + digits.len()..).unwrap_or("");
+        return letter && !digits.is_empty() && (after.starts_with('版') || after.starts_with("版："));
+    };
+    let rest = rest.trim_start();
+    let digits = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c) || "一二三四五六七八九十".contains(*c))
+        .count();
+    digits > 0
+        && rest
+            .chars()
+            .skip(digits)
+            .collect::<String>()
+            .trim_start()
+            .starts_with('版')
+}
+
+/// A line of links separated by bars: `A| B| C| D`, as printed by link farms and lists.
+fn is_link_list(s: &str) -> bool {
+    let items: Vec<&str> = s
+        .split(['|', '｜', '丨'])
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
+    items.len() >= 3 && items.iter().all(|i| chars(i) <= 30 && !i.contains('。'))
+}
+
+/// A source candidate and where it was printed.
+#[derive(Debug, Clone)]
+struct SourceCand {
+    text: String,
+    /// Printed under a label naming the original (原文来源, 转自).
+    original: bool,
+    /// Printed under a source label (来源), not merely next to a date.
+    labelled: bool,
+}
+
+/// Metadata found while scanning.
+#[derive(Debug, Default)]
+struct Found {
+    /// (line index, date), in the order found; sorted by line before use.
+    dates: Vec<(usize, PubDate)>,
+    sources: Vec<(usize, SourceCand)>,
+    authors: Vec<String>,
+    title: Option<String>,
+    subtitle: Option<String>,
+    kicker: Option<String>,
+    crumb_tail: Option<String>,
+    /// Lines that printed a date or a source.
+    pubinfo_lines: Vec<usize>,
+    /// Text of removed disclaimers (a source named there is the reposting site).
+    disclaimers: Vec<String>,
+}
+
+/// One field of a publication-info line.
+#[derive(Debug)]
+struct Field {
+    cat: Cat,
+    value: String,
+}
+
+/// Longest line (chars) any chrome rule can take: longer lines are body text and are not
+/// looked at again (this keeps the step fast on long articles).
+const MAX_CHROME_CHARS: usize = 400;
+
+/// Longer lines than this can only be a disclaimer or a summary box, which announce
+/// themselves by a label at the start or a site self-reference.
+const MAX_SHORT_CHARS: usize = 60;
+
+/// A line as the rules read it, computed once: flattened (decorative brackets off) and
+/// squeezed (spaces off, so 来 源 reads 来源).
+struct View {
+    flat: String,
+    squeezed: String,
+}
+
+impl View {
+    fn of(text: &str) -> View {
+        let flat = flatten(text);
+        let squeezed = squeeze(&flat);
+        View { flat, squeezed }
+    }
+}
+
+/// The state of one scan over a page.
+struct Scan<'a> {
+    rules: &'a Rules,
+    texts: &'a [&'a str],
+    /// Char count of every line.
+    lens: Vec<usize>,
+    /// Views of the lines short enough to be chrome.
+    views: Vec<Option<View>>,
+    remove: Vec<bool>,
+    found: Found,
+    first_body: Option<usize>,
+    last_body: Option<usize>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(rules: &'a Rules, texts: &'a [&'a str]) -> Scan<'a> {
+        let lens: Vec<usize> = texts.iter().map(|t| chars(t)).collect();
+        let views = texts
+            .iter()
+            .zip(&lens)
+            .map(|(t, &n)| {
+                (n <= MAX_SHORT_CHARS || (n <= MAX_CHROME_CHARS && rules.may_be_long_chrome(t))).then(|| View::of(t))
+            })
+            .collect();
+        Scan {
+            rules,
+            texts,
+            lens,
+            views,
+            remove: vec![false; texts.len()],
+            found: Found::default(),
+            first_body: None,
+            last_body: None,
+        }
+    }
+
+    /// The run of body paragraphs: from the first to the last line that reads as running
+    /// text (a full stop, or a long sentence), among the lines not already known as chrome.
+    fn find_body_run(&mut self) {
+        let paragraph = |k: &usize| {
+            let (t, n) = (self.texts[*k], self.lens[*k]);
+            !self.remove[*k]
+                && !is_link_list(t)
+                && ((n >= 10 && t.contains('。')) || (n >= 25 && super::lines::ends_sentence(t)) || n > 60)
+        };
+        self.first_body = (0..self.texts.len()).find(|k| paragraph(k));
+        self.last_body = (0..self.texts.len()).rev().find(|k| paragraph(k));
+    }
+
+    fn in_header(&self, i: usize) -> bool {
+        self.first_body.is_none_or(|f| i < f)
+    }
+
+    /// Header or footer: outside the run of body paragraphs.
+    fn at_edge(&self, i: usize) -> bool {
+        self.in_header(i) || self.last_body.is_none_or(|l| i > l)
+    }
+
+    /// Two passes: first the rules that hold anywhere (they also tell where the body
+    /// runs), then, at the header and footer, the rules for labels that are ambiguous in
+    /// running text.
+    fn classify_lines(&mut self) {
+        self.classify_pass(false);
+        self.find_body_run();
+        self.classify_pass(true);
+    }
+
+    fn classify_pass(&mut self, edges: bool) {
+        for i in 0..self.texts.len() {
+            // The second pass only has new rules for the header and footer.
+            if self.remove[i] || (edges && !self.at_edge(i)) {
+                continue;
+            }
+            let Some(view) = self.views[i].take() else { continue };
+            let text = self.texts[i];
+            let edge = edges && self.at_edge(i);
+            let gone = shape::is_separator(text)
+                || self.breadcrumb(&view, edge)
+                || self.headline_marker(i, text)
+                || self.pubinfo(i, text, &view, edge)
+                || self.rules.has_footer_mark(text)
+                || (edge && self.rules.is_footer_label_line(text))
+                || self.disclaimer(text, &view, edge)
+                || self.rules.is_comment_widget(&view, edge)
+                || (edge && self.rules.is_share_line(text))
+                || self.rules.is_image_placeholder(&view)
+                || self.rules.is_end_mark(&view)
+                || is_page_label(text)
+                || (edge && self.rules.is_widget_line(text));
+            self.remove[i] = gone;
+            self.views[i] = Some(view);
+        }
+    }
+
+    fn disclaimer(&mut self, text: &str, view: &View, edge: bool) -> bool {
+        let hit = self.rules.is_disclaimer(view, edge);
+        if hit {
+            self.found.disclaimers.push(text.to_string());
+        }
+        hit
+    }
+
+    /// Breadcrumb trails: 您的位置：首页 > 打榜 >, 首页 / 要闻 / 连锁经营 / <title>.
+    fn breadcrumb(&mut self, view: &View, edge: bool) -> bool {
+        let (flat, squeezed) = (&view.flat, &view.squeezed);
+        let mut rest: Option<&str> = None;
+        for (label, label_edge) in &self.rules.words.nav {
+            if *label_edge && !edge {
+                continue;
+            }
+            if let Some(r) = squeezed.strip_prefix(label.as_str()) {
+                if r.is_empty() || r.starts_with(['：', ':', '>', '＞', '»', '›']) {
+                    rest = Some(r);
+                    break;
+                }
+            }
+        }
+        let items: Vec<String> = split_trail(rest.unwrap_or(flat));
+        let is_home = |s: &str| self.rules.words.home.iter().any(|h| h == s);
+        let trail = rest.is_some()
+            || (items.len() >= 2 && is_home(&items[0]) && !flat.contains('。'))
+            || (edge && items.len() == 1 && is_home(&items[0]))
+            || (items.len() >= 3
+                && flat.contains(['>', '＞', '»', '›'])
+                && items[..items.len() - 1].iter().all(|i| chars(i) <= 12)
+                && !flat.contains('。'));
+        if !trail {
+            return false;
+        }
+        if let Some(tail) = items.last() {
+            if chars(tail) >= 6 && !is_home(tail) && self.found.crumb_tail.is_none() {
+                self.found.crumb_tail = Some(tail.clone());
+            }
+        }
+        true
+    }
+
+    /// Headline lines carrying a label after them, as reposts print the original headline:
+    /// `牢记嘱托担使命 奋进争先走前列（主题）`, `——浙江工会五年工作回眸（副题）`.
+    fn headline_marker(&mut self, i: usize, text: &str) -> bool {
+        if i >= HEADLINE_REACH {
+            return false;
+        }
+        let Some(caps) = self.rules.marker_re.captures(text) else {
+            return false;
+        };
+        let label = caps.name("label").map_or("", |m| m.as_str());
+        let inner = caps.name("text").map_or("", |m| m.as_str());
+        // The line may also start with a label (原题目：…（主题）): the field rule reads it.
+        let (inner, cat) = match self.rules.fields.get(label).map(|(c, _)| *c) {
+            Some(cat) => (inner, cat),
+            None => return false,
+        };
+        let fields = self.rules.field_hits(inner, true);
+        let value = match fields.first() {
+            Some((start, end, c)) if *start == 0 && matches!(c, Cat::Title | Cat::Subtitle | Cat::Kicker) => {
+                inner[*end..].trim_start_matches(['：', ':', ' '])
+            }
+            _ => inner,
+        };
+        let value = clean_headline(value);
+        if value.is_empty() || chars(&value) > 60 {
+            return false;
+        }
+        self.set_headline(cat, value);
+        true
+    }
+
+    fn set_headline(&mut self, cat: Cat, value: String) {
+        let slot = match cat {
+            Cat::Title => &mut self.found.title,
+            Cat::Subtitle => &mut self.found.subtitle,
+            _ => &mut self.found.kicker,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+
+    /// A publication-info line: labelled fields with short values, dates and outlet names,
+    /// and nothing else.
+    fn pubinfo(&mut self, i: usize, text: &str, view: &View, edge: bool) -> bool {
+        if self.lens[i] > 150 || text.contains(['。', '！', '？', '!', '?']) {
+            return false;
+        }
+        let Some((prefix, fields)) = self.rules.fields_of(&view.flat, edge) else {
+            return false;
+        };
+        // The text before the first label: a date and an outlet name, or nothing.
+        let prefix_dates = dates::find_dates(&prefix);
+        let outlet = outlet_text(&dates::without_dates(&prefix, &prefix_dates));
+        if fields.is_empty() && !self.bare_date_line(&prefix, &prefix_dates, &outlet, edge) {
+            return false;
+        }
+        if !outlet.is_empty() && !(outlet_like(&outlet) && (!prefix_dates.is_empty() || edge)) {
+            return false;
+        }
+        let mut extracted = Extracted::default();
+        for d in &prefix_dates {
+            extracted.dates.push(d.date);
+        }
+        if !outlet.is_empty() {
+            extracted.sources.push(SourceCand {
+                text: outlet,
+                original: false,
+                labelled: false,
+            });
+        }
+        for f in &fields {
+            if !extracted.read(f) {
+                return false;
+            }
+        }
+        if fields.is_empty() && self.is_signature_date(i, &prefix, &prefix_dates, &extracted) {
+            // A date closing a notice under its signature is the notice's date, and part
+            // of the text: read it, keep the line.
+            self.commit(i, extracted);
+            return false;
+        }
+        self.commit(i, extracted);
+        true
+    }
+
+    /// A line of a date (and maybe an outlet) without labels, at the header or footer, or
+    /// anywhere when it prints a time (a timestamp is never body text): the date opens or
+    /// closes the line and names at least a month, so that a headline mentioning a year
+    /// (关于举办2023年…的通知) is not taken for one.
+    fn bare_date_line(&self, prefix: &str, found: &[FoundDate], outlet: &str, edge: bool) -> bool {
+        let (Some(first), Some(last)) = (found.first(), found.last()) else {
+            return false;
+        };
+        (edge || timed(prefix, found))
+            && found.iter().all(|d| d.date.precision != DatePrecision::Year)
+            && (first.start == 0 || outlet_text(&prefix[last.end..]).is_empty())
+            && !outlet.chars().any(|c| c.is_ascii_digit())
+    }
+
+    /// A bare date in the footer, printed without a time or an outlet: a signature date.
+    fn is_signature_date(&self, i: usize, prefix: &str, found: &[FoundDate], ex: &Extracted) -> bool {
+        let footer = !self.in_header(i);
+        let timed = found
+            .iter()
+            .any(|d| prefix[d.range()].contains([':', '：', '时', '時']));
+        footer && !timed && ex.sources.is_empty()
+    }
+
+    fn commit(&mut self, i: usize, ex: Extracted) {
+        if !ex.dates.is_empty() || !ex.sources.is_empty() {
+            self.found.pubinfo_lines.push(i);
+        }
+        for d in ex.dates {
+            self.found.dates.push((i, d));
+        }
+        self.found.sources.extend(ex.sources.into_iter().map(|c| (i, c)));
+        for a in ex.authors {
+            if !self.found.authors.contains(&a) {
+                self.found.authors.push(a);
+            }
+        }
+        for (cat, value) in ex.headlines {
+            self.set_headline(cat, value);
+        }
+    }
+
+    /// Summary boxes: `摘要：` and a text that repeats the lead. The box and its text go;
+    /// a summary that says something the body does not is kept (only an empty label goes).
+    fn summary_boxes(&mut self) {
+        for i in 0..self.texts.len() {
+            if self.remove[i] {
+                continue;
+            }
+            let Some(flat) = self.views[i].as_ref().map(|v| v.flat.as_str()) else {
+                continue;
+            };
+            let Some(rest) = self.rules.words.summary.iter().find_map(|l| {
+                let r = flat.strip_prefix(l.as_str())?;
+                (r.is_empty() || r.starts_with(['：', ':', ' ']))
+                    .then(|| r.trim_start_matches(['：', ':', ' ']).to_string())
+            }) else {
+                continue;
+            };
+            let (summary, lines) = if rest.is_empty() {
+                match self.next_kept(i) {
+                    Some(j) => (self.texts[j].to_string(), vec![i, j]),
+                    None => (String::new(), vec![i]),
+                }
+            } else {
+                (rest, vec![i])
+            };
+            let last = *lines.last().unwrap_or(&i);
+            if self.repeats_following(&summary, last) {
+                for k in lines {
+                    self.remove[k] = true;
+                }
+            } else if self.texts[i].trim_end_matches(['：', ':', ' ']).chars().count() <= 6 && lines.len() == 2 {
+                // An empty label before a summary of its own: keep the summary text.
+                self.remove[i] = true;
+            }
+        }
+    }
+
+    fn next_kept(&self, i: usize) -> Option<usize> {
+        (i + 1..self.texts.len()).find(|&j| !self.remove[j])
+    }
+
+    /// True when `summary` (cut short, maybe with an ellipsis) repeats the start of the
+    /// text after line `after`.
+    fn repeats_following(&self, summary: &str, after: usize) -> bool {
+        let key = shape::text_key(summary.trim_end_matches(['…', '.', '。', ' ']));
+        if chars(&key) < 8 {
+            return false;
+        }
+        let mut body = String::new();
+        for j in after + 1..self.texts.len() {
+            if self.remove[j] {
+                continue;
+            }
+            body.push_str(&shape::text_key(self.texts[j]));
+            if body.len() >= key.len() + 64 {
+                break;
+            }
+        }
+        body.starts_with(&key) || (chars(&key) >= 20 && body.contains(&key))
+    }
+
+    /// 相关推荐 / 精彩推荐 / 上一篇 lists: the header, and the short link lines after it when
+    /// the list closes the page.
+    fn related_lists(&mut self) {
+        let n = self.texts.len();
+        for i in 0..n {
+            let Some(view) = self.views[i].as_ref() else { continue };
+            if view.squeezed.len() > 40 {
+                continue;
+            }
+            let label = view
+                .flat
+                .trim_end_matches(['：', ':', '>', '＞', '»', '›', '+', ' '])
+                .trim_end_matches("更多");
+            let label = label.trim_end_matches(['：', ':', ' ', '>', '»']);
+            let label = squeeze(label);
+            if !self.rules.words.related.contains(&label) {
+                continue;
+            }
+            self.remove[i] = true;
+            // The links after it: short lines or bar-separated link lines, up to the end
+            // of the page or to other chrome.
+            let mut j = i + 1;
+            let mut links = Vec::new();
+            while j < n {
+                let t = self.texts[j];
+                if self.remove[j] {
+                    j += 1;
+                    continue;
+                }
+                let link = is_link_list(t) || (chars(t) <= 40 && !t.contains('。') && !shape::body_like(t));
+                if !link {
+                    break;
+                }
+                links.push(j);
+                j += 1;
+            }
+            // Only a list that closes the page is taken: links followed by more text
+            // might be the article's own short lines.
+            if j == n {
+                for k in links {
+                    self.remove[k] = true;
+                }
+            }
+        }
+    }
+
+    /// A headline printed twice in the header (page title bar, then the article): the
+    /// second copy goes.
+    fn repeated_titles(&mut self) {
+        let mut seen: HashSet<String> = HashSet::new();
+        for i in 0..self.texts.len() {
+            if !self.in_header(i) {
+                break;
+            }
+            if self.remove[i] {
+                continue;
+            }
+            let key = shape::text_key(self.texts[i]);
+            if key.is_empty() || !shape::heading_like(self.texts[i]) {
+                continue;
+            }
+            if !seen.insert(key) {
+                self.remove[i] = true;
+            }
+        }
+    }
+}
+
+/// Items of a breadcrumb trail.
+fn split_trail(s: &str) -> Vec<String> {
+    s.split(['>', '＞', '»', '›', '→', '/', '／', '|', '｜', '：', ':'])
+        .map(|i| i.trim().trim_end_matches('>').trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// Headline text from a label's value: without dashes before it or a marker after it.
+fn clean_headline(s: &str) -> String {
+    s.trim()
+        .trim_start_matches(['—', '-', '－', '─', ' '])
+        .trim()
+        .to_string()
+}
+
+/// What one publication-info line says.
+#[derive(Debug, Default)]
+struct Extracted {
+    dates: Vec<PubDate>,
+    sources: Vec<SourceCand>,
+    authors: Vec<String>,
+    headlines: Vec<(Cat, String)>,
+}
+
+impl Extracted {
+    /// Read one field; false when its value is not what such a label carries (then the
+    /// line is not chrome).
+    fn read(&mut self, f: &Field) -> bool {
+        let v = f
+            .value
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '：' | ':' | '|' | '｜'));
+        let n = chars(v);
+        match f.cat {
+            Cat::Date => {
+                if v.is_empty() {
+                    return true;
+                }
+                let found: Vec<FoundDate> = dates::find_dates(v);
+                let Some(first) = found.first() else { return false };
+                let rest = outlet_text(&dates::without_dates(v, &found));
+                if !rest.is_empty() {
+                    // An outlet after the date (发布时间：2023-06-07 中工网); anything else
+                    // (至6日, 上午9时) means a schedule, not a publication date.
+                    if !outlet_like(&rest) || rest.chars().any(|c| c.is_ascii_digit()) || han_count(&rest) < 2 {
+                        return false;
+                    }
+                    self.sources.push(SourceCand {
+                        text: rest,
+                        original: false,
+                        labelled: false,
+                    });
+                }
+                self.dates.push(first.date);
+                true
+            }
+            Cat::Source | Cat::SourceOriginal => {
+                if v.is_empty() {
+                    return true;
+                }
+                let found = dates::find_dates(v);
+                let rest = outlet_text(&dates::without_dates(v, &found));
+                if chars(&rest) > 30 || rest.contains(['，', ',', '。']) {
+                    return false;
+                }
+                self.dates.extend(found.iter().map(|d| d.date));
+                let text = rest.trim_matches(['“', '”', '《', '》', '"', ' ']).to_string();
+                if !text.is_empty() {
+                    self.sources.push(SourceCand {
+                        text,
+                        original: f.cat == Cat::SourceOriginal,
+                        labelled: true,
+                    });
+                }
+                true
+            }
+            Cat::Author => {
+                if v.is_empty() {
+                    return true;
+                }
+                if n > 30 || v.contains(['。', '，']) {
+                    return false;
+                }
+                let names = meta::parse_byline(v)
+                    .filter(|a| !a.is_empty())
+                    .or_else(|| meta::split_names(v))
+                    .unwrap_or_else(|| {
+                        v.split(['、', ' ', ',', '，', '/'])
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty() && chars(s) <= 12)
+                            .map(str::to_string)
+                            .collect()
+                    });
+                self.authors.extend(names);
+                true
+            }
+            Cat::Editor | Cat::Image => n <= 30 && !v.contains('，'),
+            Cat::Counter => n <= 15,
+            Cat::Widget | Cat::Generic => n <= 30,
+            Cat::Tag => n <= 60 && v.split([' ', '、', ',', '，', ';', '；']).all(|t| chars(t) <= 12),
+            Cat::Title | Cat::Subtitle | Cat::Kicker => {
+                let value = clean_headline(v);
+                if n > 60 {
+                    return false;
+                }
+                if !value.is_empty() {
+                    self.headlines.push((f.cat, value));
+                }
+                true
+            }
+            Cat::Related => n <= 60,
+            Cat::Disclaimer => v.is_empty(),
+        }
+    }
+}
+
+impl Rules {
+    /// Positions of the field labels in a (flattened) line: (start, end, category).
+    fn field_hits(&self, s: &str, edge: bool) -> Vec<(usize, usize, Cat)> {
+        let mut hits: Vec<(usize, usize, Cat)> = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, c) in s.char_indices() {
+            let field_start = prev.is_none_or(is_field_gap);
+            prev = Some(c);
+            if !field_start || hits.last().is_some_and(|h| i < h.1) {
+                continue;
+            }
+            let Some(m) = self.field_re.find(&s[i..]) else { continue };
+            let end = i + m.end();
+            let Some(&(cat, label_edge)) = self.fields.get(&squeeze(m.as_str())) else {
+                continue;
+            };
+            if label_edge && !edge {
+                continue;
+            }
+            let next = s[end..].chars().next();
+            let separated = next.is_none_or(|n| {
+                n.is_whitespace() || matches!(n, '：' | ':' | '|' | '｜' | '/' | '／' | ')' | '）' | '(' | '（')
+            }) || (cat == Cat::Counter && next.is_some_and(|n| n.is_ascii_digit()));
+            if separated {
+                hits.push((i, end, cat));
+            }
+        }
+        hits
+    }
+
+    /// Split a flattened line into the text before its first label and its fields. None
+    /// when the line holds no label and no date.
+    fn fields_of(&self, flat: &str, edge: bool) -> Option<(String, Vec<Field>)> {
+        let hits = self.field_hits(flat, edge);
+        let prefix_end = hits.first().map_or(flat.len(), |h| h.0);
+        let prefix = flat[..prefix_end].trim().to_string();
+        if hits.is_empty() && dates::find_dates(&prefix).is_empty() {
+            return None;
+        }
+        let fields = hits
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, end, cat))| {
+                let until = hits.get(k + 1).map_or(flat.len(), |h| h.0);
+                Field {
+                    cat,
+                    value: flat[end..until].trim().to_string(),
+                }
+            })
+            .collect();
+        Some((prefix, fields))
+    }
+
+    fn has_footer_mark(&self, text: &str) -> bool {
+        text.len() <= 120 * 3 && chars(text) <= 120 && self.footer_ac.is_match(text)
+    }
+
+    fn is_footer_label_line(&self, text: &str) -> bool {
+        chars(text) <= 80
+            && !text.contains('。')
+            && self.words.footer_label.iter().any(|l| text.starts_with(l.as_str()))
+    }
+
+    /// A long line that a chrome rule may still take: a disclaimer or summary label near
+    /// its start, or a site self-reference (本站) somewhere in it.
+    fn may_be_long_chrome(&self, text: &str) -> bool {
+        let head_end = text.char_indices().nth(24).map_or(text.len(), |(i, _)| i);
+        self.lead_label_ac.is_match(&text[..head_end]) || self.site_self_ac.is_match(text)
+    }
+
+    /// Repost disclaimers: a line opening with a disclaimer label and using its vocabulary,
+    /// a lone disclaimer heading in the footer, or a line dense with disclaimer vocabulary
+    /// that speaks about the site itself.
+    fn is_disclaimer(&self, view: &View, edge: bool) -> bool {
+        let labelled = self
+            .words
+            .disclaimer
+            .iter()
+            .filter_map(|l| view.squeezed.strip_prefix(l.as_str()))
+            .min_by_key(|r| r.len());
+        let hits = || {
+            let mut seen: HashSet<usize> = HashSet::new();
+            for m in self.disclaimer_ac.find_overlapping_iter(&view.flat) {
+                seen.insert(m.pattern().as_usize());
+            }
+            seen.len()
+        };
+        match labelled {
+            Some(rest) if rest.trim_matches(['：', ':']).is_empty() => edge,
+            Some(_) => hits() >= 2,
+            None => self.site_self_ac.is_match(&view.flat) && hits() >= 4,
+        }
+    }
+
+    /// Comment widgets: 发表评论 (0), 暂无评论…, 0/200, 已有0条评论.
+    fn is_comment_widget(&self, view: &View, edge: bool) -> bool {
+        let flat = &view.flat;
+        let n = chars(flat);
+        if n <= 40 && self.words.comment.iter().any(|c| flat.starts_with(c.as_str())) {
+            return true;
+        }
+        let digits_only = |s: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_digit() || c.is_whitespace() || "()（）".contains(c))
+        };
+        for word in ["评论", "評論", "留言"] {
+            if let Some(rest) = flat.strip_prefix(word) {
+                if digits_only(rest) {
+                    return true;
+                }
+            }
+        }
+        if edge {
+            if let Some((a, b)) = flat.split_once('/') {
+                let num = |s: &str| !s.trim().is_empty() && s.trim().chars().all(|c| c.is_ascii_digit());
+                if num(a) && num(b) {
+                    return true;
+                }
+            }
+            for lead in ["已有", "共有", "共"] {
+                if let Some(rest) = flat.strip_prefix(lead) {
+                    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+                    if rest.len() < flat.len() - lead.len()
+                        && (rest.starts_with("条评论") || rest.starts_with("人参与") || rest.starts_with("條評論"))
+                    {
+                        return n <= 20;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// A line made only of share targets: 微信 微博 QQ空间.
+    fn is_share_line(&self, text: &str) -> bool {
+        let tokens: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '、' | '/' | '，' | ','))
+            .filter(|t| !t.is_empty())
+            .collect();
+        tokens.len() >= 2 && tokens.iter().all(|t| self.words.share_platform.contains(*t))
+    }
+
+    /// Image placeholders: (资料图), [图片], 配图.
+    fn is_image_placeholder(&self, view: &View) -> bool {
+        let inner = view.squeezed.trim_matches(['（', '）', '(', ')']);
+        self.words.image.iter().any(|w| w == inner)
+    }
+
+    /// Page-tool lines in the header or footer: very short label-only lines starting with
+    /// a tool verb (浏览提醒, 阅读全文, 分享让更多人看到) and the fixed phrases of repost
+    /// templates (返回搜狐，查看更多; 点击上方蓝字关注我们).
+    fn is_widget_line(&self, text: &str) -> bool {
+        let n = chars(text);
+        let verb_only = n <= MAX_WIDGET_WORD
+            && text.chars().all(is_han)
+            && self.words.widget_verb.iter().any(|v| text.starts_with(v.as_str()));
+        verb_only || (n <= 30 && self.words.widget_line.iter().any(|p| text.starts_with(p.as_str())))
+    }
+
+    /// End marks: （完）, 【全文完】, -END-.
+    fn is_end_mark(&self, view: &View) -> bool {
+        let inner = view.squeezed.trim_matches(['（', '）', '(', ')', '-', '—']);
+        self.words.end_mark.iter().any(|w| w == inner)
+    }
+}
+
+/// The source to publish: a source printed as the original (原文来源, 转自) beats the
+/// others; a source the page repeats or names in its repost disclaimer is the reposting
+/// site and loses to one printed once; a labelled source (来源：) beats an outlet name
+/// merely printed beside the date (a platform or account name); otherwise the first printed.
+fn choose_source(cands: &[SourceCand], disclaimers: &[String]) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in cands {
+        *counts.entry(c.text.as_str()).or_default() += 1;
+    }
+    let mut best: Option<(i32, usize)> = None;
+    for (k, c) in cands.iter().enumerate() {
+        let repeats = counts.get(c.text.as_str()).copied().unwrap_or(0);
+        let disclaimed = disclaimers.iter().any(|d| d.contains(&c.text));
+        let score =
+            4 * i32::from(c.original) + i32::from(c.labelled) - 2 * i32::from(repeats > 1) - 2 * i32::from(disclaimed);
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, k));
+        }
+    }
+    best.map(|(_, k)| cands[k].text.clone())
+}
+
+/// The line that carries the article's title, on the evidence of the chrome: the tail of
+/// the breadcrumb trail printed again as a line, else the headline-like line printed just
+/// before the publication-info line.
+fn title_line(
+    lines: &[super::lines::Line],
+    remove: &[bool],
+    crumb_tail: Option<&str>,
+    first_pubinfo: Option<usize>,
+) -> Option<usize> {
+    if let Some(tail) = crumb_tail {
+        let key = shape::text_key(tail);
+        if let Some(l) = lines
+            .iter()
+            .zip(remove)
+            .take(12)
+            .find(|(l, gone)| !**gone && shape::text_key(&l.text) == key)
+        {
+            return Some(l.0.no);
+        }
+    }
+    let info = first_pubinfo?;
+    let before = (0..info).rev().find(|&k| !remove[k])?;
+    let text = &lines[before].text;
+    (shape::heading_like(text) && meta::parse_byline_line(text).is_none()).then(|| lines[before].no)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::lines::split_lines;
+    use crate::clean::{Page, PageMeta};
+    use crate::model::{CleaningReport, DatePrecision};
+
+    fn page(text: &str) -> Page {
+        Page {
+            file: "t.txt".into(),
+            source_hash: String::new(),
+            lines: split_lines(text, 1),
+            meta: PageMeta::default(),
+            report: CleaningReport::default(),
+        }
+    }
+
+    fn run(text: &str) -> Page {
+        let mut p = page(text);
+        Rules::new(&Config::default()).apply(&mut p);
+        p
+    }
+
+    fn kept(p: &Page) -> Vec<&str> {
+        p.lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    const BODY: &str = "11月21日，市总工会主席赴余杭区调研工会工作，参观了两家企业的陈列厅和生产区域。";
+
+    #[test]
+    fn publication_info_lines_go_and_their_metadata_stays() {
+        let p = run(&format!(
+            "标题在此\n发布时间：2019年11月25日\n{BODY}\n来源：工人日报 作者：张三\n责任编辑：李四\n浏览次数：2635"
+        ));
+        assert_eq!(kept(&p), ["标题在此", BODY]);
+        let d = p.meta.date.unwrap();
+        assert_eq!((d.iso(), d.precision), ("2019-11-25".to_string(), DatePrecision::Day));
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+        assert_eq!(p.meta.authors, ["张三"]);
+        assert_eq!(p.meta.title_line, Some(1));
+        assert_eq!(p.report.removed.len(), 4);
+        assert!(p.report.removed.iter().all(|r| r.kind == "chrome"));
+    }
+
+    #[test]
+    fn date_line_with_outlet() {
+        let p = run(&format!(
+            "湖南工会：瞄准“六强” 打造“桥头堡”\n2023-06-07 15:25:47 中工网\n{BODY}"
+        ));
+        assert_eq!(kept(&p).len(), 2);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-06-07");
+        assert_eq!(p.meta.source.as_deref(), Some("中工网"));
+    }
+
+    #[test]
+    fn spaced_label_and_original_source_preferred() {
+        let text = format!(
+            "首页 / 要闻 / 连锁经营 / 云南省总工会出台十条举措\n云南省总工会出台十条举措\n2024.03.06 14:04\n文章来源:黑龙江省连锁经营协会\n{BODY}\n 来 源:云岭职工\n文章来源:黑龙江省连锁经营协会\n风险提示及免责条款\n[温馨提示] 文章来源于黑龙江省连锁经营协会,转载注明原文出处,此文观点与本站无关,版权属于原作者,请联系我们,本站将在第一时间删掉。\n发表评论 (0)\n0/200\n暂无评论哦,快来评论一下吧!"
+        );
+        let p = run(&text);
+        assert_eq!(kept(&p), ["云南省总工会出台十条举措", BODY]);
+        assert_eq!(p.meta.source.as_deref(), Some("云岭职工"));
+        assert_eq!(p.meta.date.unwrap().iso(), "2024-03-06");
+        assert_eq!(p.meta.title_line, Some(2));
+    }
+
+    #[test]
+    fn summary_box_repeating_the_lead_goes_with_its_text() {
+        let text = "市总工会召开全委会\n摘要:\n2月24日,省总工会全委会在昆明召开。省委副书记出席会议并讲话。他指出,今年是全面贯彻\n2月24日,省总工会全委会在昆明召开。\n省委副书记出席会议并讲话。他指出,今年是全面贯彻落实党的二十大精神的开局之年。";
+        let p = run(text);
+        assert_eq!(
+            kept(&p),
+            [
+                "市总工会召开全委会",
+                "2月24日,省总工会全委会在昆明召开。",
+                "省委副书记出席会议并讲话。他指出,今年是全面贯彻落实党的二十大精神的开局之年。"
+            ]
+        );
+    }
+
+    #[test]
+    fn summary_of_its_own_is_kept() {
+        let text = format!("市总工会召开全委会\n摘要：本文回顾了五年来工会组织的主要成绩和经验。\n{BODY}");
+        let p = run(&text);
+        assert_eq!(kept(&p).len(), 3);
+    }
+
+    #[test]
+    fn sentences_starting_with_labels_stay() {
+        let lines = [
+            "来源于群众的智慧，是工会工作的法宝。",
+            "编辑部的同志们深入基层，倾听职工心声。",
+            "作者在文中指出，要切实维护职工权益。",
+            "来源：根据统计局数据，全市职工人数增长。",
+            "温馨提示：请广大职工注意防暑降温。",
+        ];
+        let text = format!("{BODY}\n{}\n{BODY}", lines.join("\n"));
+        let p = run(&text);
+        assert_eq!(p.lines.len(), lines.len() + 2, "{:?}", p.report.removed);
+    }
+
+    #[test]
+    fn ambiguous_labels_only_at_the_edges() {
+        let text = format!("{BODY}\n时间：2023年5月1日\n{BODY}");
+        assert_eq!(run(&text).lines.len(), 3);
+        let text = format!("市总工会召开全委会\n时间：2023年5月1日\n{BODY}");
+        let p = run(&text);
+        assert_eq!(p.lines.len(), 2);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-05-01");
+    }
+
+    #[test]
+    fn no_year_no_date() {
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n2月24日"));
+        assert_eq!(p.meta.date, None);
+        assert_eq!(p.lines.len(), 3);
+    }
+
+    #[test]
+    fn breadcrumb_widgets_footers_and_placeholders() {
+        let text = format!(
+            "您的位置:首頁 >打榜 >\n市总工会召开全委会\n【字体：大 中 小】【打印】【关闭】\n分享到：微信 微博 QQ空间\n{BODY}\n(资料图)\n{BODY}\n标签:\n-\n——\nCopyright © 2023 中工网 版权所有\n京ICP备12345678号\n相关推荐\n工会工作新闻一\n工会工作新闻二"
+        );
+        let p = run(&text);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY, BODY]);
+    }
+
+    #[test]
+    fn headline_labels() {
+        let text = format!(
+            "原题目:牢记嘱托担使命 奋进争先走前列(主题)\n——浙江工会五年工作回眸(副题)\n记者 张三\n浏览提醒\n{BODY}"
+        );
+        let p = run(&text);
+        assert_eq!(p.meta.title.as_deref(), Some("牢记嘱托担使命 奋进争先走前列"));
+        assert_eq!(p.meta.subtitle.as_deref(), Some("浙江工会五年工作回眸"));
+        assert_eq!(kept(&p), ["记者 张三", BODY]);
+    }
+
+    #[test]
+    fn widget_words_in_the_body_stay() {
+        let text = format!("{BODY}\n阅读推广\n{BODY}");
+        assert_eq!(run(&text).lines.len(), 3);
+    }
+
+    #[test]
+    fn configured_labels_extend_the_data() {
+        let mut config = Config::default();
+        config.clean.chrome_labels = vec!["稿费".into(), "editor 值班主任".into()];
+        let rules = Rules::new(&config);
+        let mut p = page(&format!("市总工会召开全委会\n{BODY}\n稿费：100元\n值班主任：王五"));
+        rules.apply(&mut p);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn bare_dates_need_a_month_and_the_edge_of_the_line() {
+        let p = run(&format!("关于举办2023年职工运动会的通知\n{BODY}"));
+        assert_eq!(p.lines.len(), 2);
+        assert_eq!(p.meta.date, None);
+        let p = run(&format!("市总工会召开全委会\n2023年6月7日 星期三\n{BODY}"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-06-07");
+    }
+
+    #[test]
+    fn signature_date_is_read_and_kept_timed_footer_date_goes() {
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n杭州市总工会\n2023年7月1日"));
+        assert_eq!(p.lines.len(), 4);
+        assert_eq!(p.meta.date.unwrap().iso(), "2023-07-01");
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n2023-07-01 10:20"));
+        assert_eq!(p.lines.len(), 2);
+    }
+
+    #[test]
+    fn schedule_dates_are_not_publication_dates() {
+        let p = run(&format!("市总工会召开全委会\n时间：2023年8月5日至6日\n{BODY}"));
+        assert_eq!(p.lines.len(), 3);
+        assert_eq!(p.meta.date, None);
+    }
+
+    #[test]
+    fn end_marks_and_template_phrases() {
+        let p = run(&format!(
+            "市总工会召开全委会\n{BODY}\n（完）\n返回搜狐，查看更多\n分享让更多人看到"
+        ));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn newspaper_page_labels() {
+        assert!(is_page_label("第03版：要闻"));
+        assert!(is_page_label("第 5 版 综合新闻"));
+        assert!(is_page_label("A3版"));
+        assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
+        assert!(!is_page_label("第一次全体会议"));
+    }
+
+    #[test]
+    fn compiled_in_labels_build() {
+        let rules = Rules::build(parse_data(include_str!("../../data/chrome-labels.txt"))).unwrap();
+        assert!(rules.fields.len() > 200);
+        assert!(
+            !rules.words.related.is_empty() && !rules.words.end_mark.is_empty() && !rules.words.widget_line.is_empty()
+        );
+    }
+
+    #[test]
+    fn odd_configured_labels_do_not_break_the_rules() {
+        let mut config = Config::default();
+        config.clean.chrome_labels = vec!["(.*".into(), " ".into(), "x".repeat(5000)];
+        let rules = Rules::new(&config);
+        let mut p = page(&format!("市总工会召开全委会\n{BODY}\n(.*：1"));
+        rules.apply(&mut p);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
     }
 }

@@ -1,7 +1,36 @@
-//! Headline block: the title, with an optional kicker (引题) above it and subtitle (副题)
-//! below it, at the top of an article section.
+//! Headline block and bylines of one article section: the title, with an optional kicker
+//! (引题) above it and subtitle (副题) below it, column labels dropped (红五月,
+//! “守好红色根脉·班前十分钟活动”), and the authors from the bylines around the body, which
+//! leave the body (a dateline's body sentence stays).
+//!
+//! Which headline line is the title, on evidence, strongest first:
+//! 1. the line the chrome pointed at (the breadcrumb tail printed again, or the headline
+//!    just above the publication-info line);
+//! 2. a dash-led line (——浙江工会五年工作回眸) is a subtitle;
+//! 3. a line ending in a lead-in mark (？ ！ …… ：) is a kicker, with every line above it;
+//! 4. of two unmarked lines, the one whose words the lead paragraph repeats is the title
+//!    (a kicker or subtitle is a slogan; the title states the news), then the longer one,
+//!    then the lower one (newspaper convention: kicker above title).
 
-use super::lines::{ends_sentence, Line};
+use super::lines::{is_han, Line};
+use super::meta;
+use super::shape::{self, chars};
+
+/// Most lines a headline block may have.
+const MAX_BLOCK: usize = 5;
+/// Lines from the top of a section where a title pointed at by the chrome is looked for.
+const HINT_REACH: usize = 10;
+/// Lead-paragraph overlap difference that decides between two headline lines.
+const OVERLAP_MARGIN: f64 = 0.15;
+/// A column label is this short (Han characters) or a quoted-only line.
+const MAX_COLUMN_LABEL: usize = 4;
+
+/// What the chrome step learned about the headline.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// Source line number (`Line::no`) of the title.
+    pub title_line: Option<usize>,
+}
 
 /// The headline of a section and the body lines after it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -9,30 +38,257 @@ pub struct Headline {
     pub kicker: Option<String>,
     pub title: Option<String>,
     pub subtitle: Option<String>,
+    /// Authors from bylines and datelines.
     pub authors: Vec<String>,
+    /// Photographers from credits (authors only when nobody else is named).
+    pub photographers: Vec<String>,
     pub body: Vec<Line>,
+    /// Text taken out of the section, as (kind, text) for the cleaning report.
+    pub removed: Vec<(String, String)>,
 }
 
-/// Longest line (in chars) still considered a headline.
-const MAX_TITLE_CHARS: usize = 40;
-
-fn looks_like_heading(line: &Line) -> bool {
-    line.chars() <= MAX_TITLE_CHARS && !ends_sentence(&line.text)
-}
-
-/// Take the headline lines from the top of a section: the first heading-like line is the
-/// title; a dash-led heading right after it is the subtitle.
-pub fn take_headline(section: Vec<Line>) -> Headline {
-    let mut lines = section.into_iter().peekable();
-    let mut head = Headline::default();
-    if let Some(first) = lines.next_if(looks_like_heading) {
-        head.title = Some(first.text);
-        if let Some(sub) = lines.next_if(|l| looks_like_heading(l) && l.text.starts_with(['—', '-'])) {
-            head.subtitle = Some(sub.text.trim_start_matches(['—', '-', ' ']).to_string());
+impl Headline {
+    fn add_authors(&mut self, names: Vec<String>) {
+        for n in names {
+            if !self.authors.contains(&n) {
+                self.authors.push(n);
+            }
         }
     }
-    head.body = lines.collect();
+
+    fn removed(&mut self, kind: &str, text: &str) {
+        self.removed.push((kind.to_string(), text.to_string()));
+    }
+}
+
+/// A line that may be part of a headline block.
+fn block_line(text: &str) -> bool {
+    shape::heading_like(text)
+        && !super::dates::opens_with_day(text)
+        && !shape::starts_with_enumerator(text)
+        && meta::parse_byline_line(text).is_none()
+        && meta::parse_credit(text).is_none()
+        && meta::parse_dateline(text).is_none()
+}
+
+/// A column label above a headline: very short, or one quoted phrase.
+fn column_label(text: &str) -> bool {
+    let han = text.chars().filter(|&c| is_han(c)).count();
+    (han <= MAX_COLUMN_LABEL && text.chars().all(is_han)) || shape::quoted_only(text)
+}
+
+fn is_dash_led(text: &str) -> bool {
+    text.starts_with(['—', '－', '─']) || text.starts_with("--")
+}
+
+fn without_dash(text: &str) -> String {
+    text.trim_start_matches(['—', '－', '─', '-', ' ']).trim().to_string()
+}
+
+/// Take the headline and bylines from a section.
+pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
+    let mut head = Headline::default();
+    let mut lines = section;
+
+    // The headline block: ends at the hinted title (plus a dash-led subtitle), or is the
+    // run of headline-like lines at the top.
+    let hinted = hints
+        .title_line
+        .and_then(|no| lines.iter().take(HINT_REACH).position(|l| l.no == no))
+        .filter(|&h| block_line(&lines[h].text));
+    // A dash-led line right above the date is the subtitle; the title is above it.
+    let hinted = hinted.map(|h| {
+        if h > 0 && is_dash_led(&lines[h].text) && block_line(&lines[h - 1].text) {
+            h - 1
+        } else {
+            h
+        }
+    });
+    let (start, title_at, end) = match hinted {
+        Some(h) => {
+            let mut start = h;
+            while start > 0 && h - start + 1 < MAX_BLOCK && block_line(&lines[start - 1].text) {
+                start -= 1;
+            }
+            let end = if lines
+                .get(h + 1)
+                .is_some_and(|l| block_line(&l.text) && is_dash_led(&l.text))
+            {
+                h + 2
+            } else {
+                h + 1
+            };
+            (start, Some(h - start), end)
+        }
+        None => {
+            let run = lines.iter().take_while(|l| block_line(&l.text)).count();
+            // Nothing but headlines: the last line is body, not a subtitle.
+            let run = if run == lines.len() { run.saturating_sub(1) } else { run };
+            // A long run of short lines is a poster or a list, not a headline block:
+            // only its first line can be the title.
+            let mut end = if run > MAX_BLOCK { 1 } else { run };
+            // A line ending with a colon introduces the body (各区总工会：), unless a
+            // headline line follows it.
+            while end > 1 && lines[end - 1].text.ends_with(['：', ':']) {
+                end -= 1;
+            }
+            (0, None, end)
+        }
+    };
+    let block: Vec<Line> = lines.drain(start..end).collect();
+    let mut block_texts: Vec<String> = block.into_iter().map(|l| l.text).collect();
+    let mut title_at = title_at;
+
+    // Bylines right under the headline.
+    let at = start;
+    for _ in 0..3 {
+        let Some(line) = lines.get(at) else { break };
+        match meta::parse_byline_line(&line.text) {
+            Some(names) => {
+                let line = lines.remove(at);
+                head.add_authors(names);
+                head.removed("byline", &line.text);
+            }
+            _ => break,
+        }
+    }
+    // A dateline opening the first paragraph.
+    if let Some(first) = lines.get_mut(at) {
+        if let Some(d) = meta::parse_dateline(&first.text) {
+            let prefix = first.text[..d.len].trim().to_string();
+            head.add_authors(d.authors);
+            head.removed("byline", &prefix);
+            first.text = first.text[d.len..].trim().to_string();
+            if first.text.is_empty() {
+                lines.remove(at);
+            }
+        }
+    }
+    let lead = lines.get(at).map(|l| l.text.clone()).unwrap_or_default();
+
+    // Column labels at the top of a block of several lines.
+    while block_texts.len() >= 2
+        && title_at != Some(0)
+        && column_label(&block_texts[0])
+        && block_texts[1..].iter().any(|l| !is_dash_led(l))
+    {
+        let label = block_texts.remove(0);
+        head.removed("column", &label);
+        title_at = title_at.map(|t| t - 1);
+    }
+    assign_headline(&mut head, block_texts, title_at, &lead);
+
+    closing_bylines(&mut head, &mut lines);
+    for l in &lines {
+        if let Some(names) = meta::parse_credit(&l.text) {
+            for n in names {
+                if !head.photographers.contains(&n) {
+                    head.photographers.push(n);
+                }
+            }
+        }
+    }
+    head.body = lines;
     head
+}
+
+/// Decide kicker, title and subtitle among the block's lines.
+fn assign_headline(head: &mut Headline, mut block: Vec<String>, title_at: Option<usize>, lead: &str) {
+    if block.is_empty() {
+        return;
+    }
+    let join = |v: &[String]| -> Option<String> {
+        let parts: Vec<String> = v.iter().map(|s| without_dash(s)).filter(|s| !s.is_empty()).collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    };
+    if let Some(mut t) = title_at.filter(|&t| t < block.len()) {
+        // The chrome points at the line above the date; when that line and the one above
+        // it are an unmarked pair, the lead decides which is the title (ties: the one
+        // pointed at), so a title over an undashed subtitle is not read as a kicker.
+        if t >= 1 && t + 1 == block.len() && !shape::ends_lead_in(&block[t - 1]) && !is_dash_led(&block[t]) {
+            let (oa, ob) = (
+                shape::bigram_overlap(&block[t - 1], lead),
+                shape::bigram_overlap(&block[t], lead),
+            );
+            if oa - ob >= OVERLAP_MARGIN {
+                t -= 1;
+            }
+        }
+        head.kicker = join(&block[..t]);
+        head.title = Some(block[t].clone());
+        head.subtitle = join(&block[t + 1..]);
+        return;
+    }
+    // A dash-led line and everything after it is the subtitle.
+    if let Some(s) = block.iter().skip(1).position(|l| is_dash_led(l)).map(|p| p + 1) {
+        head.subtitle = join(&block[s..]);
+        block.truncate(s);
+    }
+    let n = block.len();
+    if n == 1 {
+        head.title = block.pop();
+        return;
+    }
+    // Lines up to the last lead-in (？！……：) are the kicker; the title follows.
+    if let Some(k) = (0..n - 1).rev().find(|&k| shape::ends_lead_in(&block[k])) {
+        head.kicker = join(&block[..=k]);
+        head.title = Some(block[k + 1].clone());
+        if head.subtitle.is_none() {
+            head.subtitle = join(&block[k + 2..]);
+        }
+        return;
+    }
+    let title = if n == 2 {
+        pick_of_two(&block[0], &block[1], lead)
+    } else {
+        n - 2
+    };
+    head.kicker = join(&block[..title]);
+    head.title = Some(block[title].clone());
+    if head.subtitle.is_none() {
+        head.subtitle = join(&block[title + 1..]);
+    }
+}
+
+/// Index (0 or 1) of the title among two unmarked headline lines.
+fn pick_of_two(a: &str, b: &str, lead: &str) -> usize {
+    let (oa, ob) = (shape::bigram_overlap(a, lead), shape::bigram_overlap(b, lead));
+    if ob - oa >= OVERLAP_MARGIN {
+        1
+    } else if oa - ob >= OVERLAP_MARGIN {
+        0
+    } else {
+        1
+    }
+}
+
+/// Bylines closing the section: `（王钰哲）`, `（湖南工人报全媒体记者 罗晓芳）`, a last
+/// paragraph ending with `（记者 张三）`. Photo credits and captions may sit between.
+fn closing_bylines(head: &mut Headline, lines: &mut Vec<Line>) {
+    let mut k = lines.len();
+    let mut looked = 0;
+    while k > 1 && looked < 4 {
+        k -= 1;
+        looked += 1;
+        let text = lines[k].text.clone();
+        if meta::parse_credit(&text).is_some() {
+            continue;
+        }
+        let names = meta::parse_closing_byline(&text)
+            .or_else(|| meta::parse_byline(&text).filter(|n| !n.is_empty() && chars(&text) <= 40));
+        if let Some(names) = names {
+            lines.remove(k);
+            head.add_authors(names);
+            head.removed("byline", &text);
+            continue;
+        }
+        if let Some((names, at)) = meta::trailing_byline(&text) {
+            head.add_authors(names);
+            head.removed("byline", text[at..].trim());
+            lines[k].text = text[..at].trim_end().to_string();
+        }
+        break;
+    }
 }
 
 #[cfg(test)]
@@ -43,18 +299,133 @@ mod tests {
         texts.iter().enumerate().map(|(i, t)| Line::new(*t, i + 1)).collect()
     }
 
+    fn take(texts: &[&str]) -> Headline {
+        take_headline(lines(texts), &Hints::default())
+    }
+
+    fn body(h: &Headline) -> Vec<&str> {
+        h.body.iter().map(|l| l.text.as_str()).collect()
+    }
+
     #[test]
     fn title_then_dash_subtitle() {
-        let head = take_headline(lines(&["标题", "——副题", "正文。"]));
+        let head = take(&["标题", "——副题", "正文。"]);
         assert_eq!(head.title.as_deref(), Some("标题"));
         assert_eq!(head.subtitle.as_deref(), Some("副题"));
-        assert_eq!(head.body.len(), 1);
+        assert_eq!(body(&head), ["正文。"]);
     }
 
     #[test]
     fn a_sentence_is_not_a_title() {
-        let head = take_headline(lines(&["这是一句完整的话。", "第二句。"]));
+        let head = take(&["这是一句完整的话。", "第二句。"]);
         assert_eq!(head.title, None);
         assert_eq!(head.body.len(), 2);
+    }
+
+    #[test]
+    fn question_kicker_then_title_and_dateline_authors() {
+        let head = take(&[
+            "工会有为如何具体呈现？",
+            "这份用“心”书写的答卷很“秀”",
+            "通讯员蒋或森报道 去年以来，嘉兴秀洲区总工会聚焦工会主责主业。",
+        ]);
+        assert_eq!(head.kicker.as_deref(), Some("工会有为如何具体呈现？"));
+        assert_eq!(head.title.as_deref(), Some("这份用“心”书写的答卷很“秀”"));
+        assert_eq!(head.authors, ["蒋或森"]);
+        assert_eq!(body(&head), ["去年以来，嘉兴秀洲区总工会聚焦工会主责主业。"]);
+        assert_eq!(head.removed, [("byline".to_string(), "通讯员蒋或森报道".to_string())]);
+    }
+
+    #[test]
+    fn column_label_dropped_and_lead_picks_the_title() {
+        let head = take(&[
+            "红五月",
+            "讲好劳动故事有门道",
+            "衢州劳模工匠理论宣讲团成员培训班开讲",
+            "本报讯 记者李凡 通讯员徐冬云、姚磊报道 近日，衢州市总工会组织开展了劳模工匠理论宣讲团成员培训班活动。",
+        ]);
+        assert_eq!(head.kicker.as_deref(), Some("讲好劳动故事有门道"));
+        assert_eq!(head.title.as_deref(), Some("衢州劳模工匠理论宣讲团成员培训班开讲"));
+        assert_eq!(head.authors, ["李凡", "徐冬云", "姚磊"]);
+        assert!(head.body[0].text.starts_with("近日，衢州市"));
+        assert!(head.removed.contains(&("column".to_string(), "红五月".to_string())));
+    }
+
+    #[test]
+    fn title_then_unmarked_subtitle() {
+        let head = take(&[
+            "湖州南浔工会多维度提升职工生活品质",
+            "把关键小事办成暖心大事",
+            "本报讯 记者程雪 通讯员张斌报道 在湖州太平微特电机有限公司，企业和职工实现了双提升。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("湖州南浔工会多维度提升职工生活品质"));
+        assert_eq!(head.subtitle.as_deref(), Some("把关键小事办成暖心大事"));
+        assert_eq!(head.authors, ["程雪", "张斌"]);
+    }
+
+    #[test]
+    fn kicker_lines_up_to_an_ellipsis_and_quoted_column_label() {
+        let head = take(&[
+            "“守好红色根脉·班前十分钟活动”",
+            "平阳“守好红色根脉·班前十分钟活动”",
+            "除了与会代表带回“现场直击”，还有职工脱口秀……",
+            "主打一个字，“鲜”",
+            "记者邹伟锋、金钧胤报道 “走遍千山万水。”近日，平阳县总工会开展宣讲。",
+            "近日，瑞成公司包装车间班前会上领讲员为大家宣讲。",
+            "记者邹伟锋 摄",
+        ]);
+        assert_eq!(
+            head.kicker.as_deref(),
+            Some("平阳“守好红色根脉·班前十分钟活动” 除了与会代表带回“现场直击”，还有职工脱口秀……")
+        );
+        assert_eq!(head.title.as_deref(), Some("主打一个字，“鲜”"));
+        assert_eq!(head.authors, ["邹伟锋", "金钧胤"]);
+        assert_eq!(body(&head).last(), Some(&"记者邹伟锋 摄"));
+        assert_eq!(head.photographers, ["邹伟锋"]);
+    }
+
+    #[test]
+    fn hinted_title_with_kicker_above() {
+        let mut ls = lines(&[
+            "于继承中前行 在创新中开拓",
+            "郑荣胜赴余杭区调研工会工作",
+            "11月21日，郑荣胜赴余杭区调研。",
+            "（王钰哲）",
+        ]);
+        ls[1].no = 7;
+        let head = take_headline(ls, &Hints { title_line: Some(7) });
+        assert_eq!(head.kicker.as_deref(), Some("于继承中前行 在创新中开拓"));
+        assert_eq!(head.title.as_deref(), Some("郑荣胜赴余杭区调研工会工作"));
+        assert_eq!(head.authors, ["王钰哲"]);
+        assert_eq!(body(&head), ["11月21日，郑荣胜赴余杭区调研。"]);
+    }
+
+    #[test]
+    fn byline_line_under_the_headline() {
+        let head = take(&["工人日报-中工网记者 邹倜然 通讯员 胡慧霞", "五年感恩奋进，实干争先。"]);
+        assert_eq!(head.title, None);
+        assert_eq!(head.authors, ["邹倜然", "胡慧霞"]);
+        assert_eq!(body(&head), ["五年感恩奋进，实干争先。"]);
+    }
+
+    #[test]
+    fn closing_bylines_and_credits() {
+        let head = take(&["标题", "正文第一段。", "（湖南工人报全媒体记者 罗晓芳）"]);
+        assert_eq!(head.authors, ["罗晓芳"]);
+        assert_eq!(body(&head), ["正文第一段。"]);
+        let head = take(&["标题", "正文第一段。", "正文第二段。（记者 张三）"]);
+        assert_eq!(head.authors, ["张三"]);
+        assert_eq!(body(&head), ["正文第一段。", "正文第二段。"]);
+        let head = take(&["“港口工匠”大比武", "正文第一段。", "通讯员杜斌斌 摄"]);
+        assert!(head.authors.is_empty());
+        assert_eq!(head.photographers, ["杜斌斌"]);
+        assert_eq!(head.body.len(), 2);
+    }
+
+    #[test]
+    fn body_sentences_mentioning_reporters_stay() {
+        let head = take(&["标题", "记者了解到，基层工会服务阵地建设取得成效。", "正文。"]);
+        assert_eq!(head.body.len(), 2);
+        assert!(head.authors.is_empty());
     }
 }

@@ -15,18 +15,28 @@
 //! | 9 | [`split`] | several articles on one newspaper page |
 //! | 10 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
+//! The structural steps (7–10) share [`shape`] (how a line looks: heading, body, separator),
+//! [`dates`] (publication dates as printed, with their precision) and [`meta`] (bylines,
+//! datelines, photo credits and names).
+//!
 //! Raw text goes through every step; curated Markdown is trusted and only has its plain
-//! text extracted for analysis.
+//! text extracted for analysis. Removals are recorded by kind: `chrome` (page chrome),
+//! `byline` (bylines and datelines taken out of the body), `column` (column labels above
+//! a headline), `repost-title` (a reposting site's headline replaced by the labelled
+//! original), besides the kinds of the lexical steps.
 
 pub mod chrome;
+pub mod dates;
 pub mod despin;
 pub mod gloss;
 pub mod headline;
 pub mod layout;
 pub mod lines;
 pub mod markdown;
+pub mod meta;
 pub mod punct;
 pub mod script;
+pub mod shape;
 pub mod spam;
 pub mod split;
 
@@ -82,9 +92,10 @@ impl Cleaner {
             return Vec::new();
         }
         let sections = split::split(std::mem::take(&mut page.lines));
+        let single = sections.len() == 1;
         sections
             .into_iter()
-            .filter_map(|section| page.article_from(section))
+            .filter_map(|section| page.article_from(section, single))
             .collect()
     }
 }
@@ -105,9 +116,13 @@ pub struct PageMeta {
     pub date: Option<PubDate>,
     pub source: Option<String>,
     pub authors: Vec<String>,
-    /// A title printed in chrome (breadcrumb tail, 原题目 label).
+    /// A title printed under a label (原题目, 原标题): the newsroom's own headline.
     pub title: Option<String>,
     pub subtitle: Option<String>,
+    pub kicker: Option<String>,
+    /// Source line number (`Line::no`) of the headline the chrome points at: the
+    /// breadcrumb tail printed again, or the headline just above the publication-info line.
+    pub title_line: Option<usize>,
 }
 
 impl Page {
@@ -121,36 +136,89 @@ impl Page {
         }
     }
 
-    /// Turn one section of lines into an article: headline block, then body paragraphs.
-    fn article_from(&self, section: Vec<Line>) -> Option<CleanArticle> {
-        let head = headline::take_headline(section);
+    /// Turn one section of lines into an article: headline block, bylines, body paragraphs.
+    /// `single` is true when the page holds one article, so that what the page's chrome
+    /// says (a labelled title, authors) belongs to it.
+    fn article_from(&self, section: Vec<Line>, single: bool) -> Option<CleanArticle> {
+        let hints = headline::Hints {
+            title_line: self.meta.title_line,
+        };
+        let head = headline::take_headline(section, &hints);
         if head.body.is_empty() {
             return None;
         }
+        let mut cleaning = self.report.clone();
+        let labelled = |field: &Option<String>| if single { field.clone() } else { None };
+        // A labelled headline (原题目) is the newsroom's own: it wins over the repost's.
+        let (title, subtitle, kicker) = match labelled(&self.meta.title) {
+            Some(original) => {
+                if let Some(repost) = head
+                    .title
+                    .as_ref()
+                    .filter(|t| shape::text_key(t) != shape::text_key(&original))
+                {
+                    cleaning.remove("repost-title", repost.clone());
+                }
+                (
+                    original,
+                    labelled(&self.meta.subtitle).or(head.subtitle),
+                    labelled(&self.meta.kicker).or(head.kicker),
+                )
+            }
+            None => (
+                head.title.clone().unwrap_or_else(|| fallback_title(&head.body)),
+                head.subtitle.or_else(|| labelled(&self.meta.subtitle)),
+                head.kicker.or_else(|| labelled(&self.meta.kicker)),
+            ),
+        };
+        for (kind, text) in &head.removed {
+            cleaning.remove(kind, text.clone());
+        }
+        let authors = if !head.authors.is_empty() {
+            head.authors
+        } else if single && !self.meta.authors.is_empty() {
+            self.meta.authors.clone()
+        } else {
+            head.photographers
+        };
         Some(CleanArticle {
             file: self.file.clone(),
             part: 0,
             kind: SourceKind::Raw,
-            title: head.title.or_else(|| self.meta.title.clone())?,
-            subtitle: head.subtitle.or_else(|| self.meta.subtitle.clone()),
-            kicker: head.kicker,
+            title,
+            subtitle,
+            kicker,
             date: self.meta.date,
             source: self.meta.source.clone(),
-            authors: if head.authors.is_empty() {
-                self.meta.authors.clone()
-            } else {
-                head.authors
-            },
+            authors,
             body: head.body.into_iter().map(|l| l.text).collect(),
             markdown: None,
             region_hint: None,
             theme_hint: Vec::new(),
             draft: false,
             slug_hint: None,
-            cleaning: self.report.clone(),
+            cleaning,
             source_hash: self.source_hash.clone(),
         })
     }
+}
+
+/// Most characters of a title made up from the first sentence of an untitled article.
+const FALLBACK_TITLE_CHARS: usize = 30;
+
+/// A title for an article that prints none: its first sentence, cut short.
+fn fallback_title(body: &[Line]) -> String {
+    let first = body.first().map_or("", |l| l.text.as_str());
+    let sentence = first
+        .split_inclusive(['。', '！', '？', '!', '?'])
+        .next()
+        .unwrap_or(first)
+        .trim_end_matches(['。', '！', '？', '!', '?']);
+    let mut title: String = sentence.chars().take(FALLBACK_TITLE_CHARS).collect();
+    if sentence.chars().count() > FALLBACK_TITLE_CHARS {
+        title.push('…');
+    }
+    title
 }
 
 /// Front matter always wins over what the cleaner inferred.

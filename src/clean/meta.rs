@@ -1,0 +1,562 @@
+//! Bylines, datelines and photo credits: who wrote an article, as newsrooms print it.
+//!
+//! - bylines: `工人日报-中工网记者 邹倜然 通讯员 胡慧霞`, `文/张三`, `本报记者 李四 王五`
+//!   (the outlet before the role is dropped; editors are never authors);
+//! - datelines opening the first paragraph: `本报讯 记者李凡 通讯员徐冬云、姚磊报道 近日，…`,
+//!   `通讯员蒋或森报道 去年以来，…`, `本报讯（记者 张三）…` (the body after them is kept);
+//! - closing bylines in brackets: `（王钰哲）`, `（湖南工人报全媒体记者 罗晓芳）`;
+//! - photo credits: `记者邹伟锋 摄`, `通讯员杜斌斌 摄` (they stay in the body; the
+//!   photographer is an author only when nobody else is named).
+//!
+//! Names are accepted on evidence: 2–4 Han characters starting with a known surname
+//! (`data/surnames.txt`), after a role word (`data/bylines.txt`) or in a closing bracket.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use super::lines::is_han;
+use super::shape::chars;
+
+/// Byline vocabulary compiled in from `data/bylines.txt` and `data/surnames.txt`.
+struct Vocab {
+    /// Role words, longest first.
+    roles: Vec<String>,
+    /// First characters of the role and editor-role words (a quick test before matching).
+    role_starts: HashSet<char>,
+    editor_roles: Vec<String>,
+    report: Vec<String>,
+    credit: Vec<String>,
+    wire: Vec<String>,
+    outlet_ends: Vec<String>,
+    not_names: HashSet<String>,
+    surnames: HashSet<char>,
+    compound_surnames: HashSet<String>,
+}
+
+fn data_entries(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace))
+        .map(|(k, v)| (k, v.trim()))
+}
+
+fn longest_first(mut words: Vec<String>) -> Vec<String> {
+    words.sort_by(|a, b| chars(b).cmp(&chars(a)).then_with(|| a.cmp(b)));
+    words.dedup();
+    words
+}
+
+static VOCAB: LazyLock<Vocab> = LazyLock::new(|| {
+    let bylines = include_str!("../../data/bylines.txt");
+    let of = |cat: &str| -> Vec<String> {
+        data_entries(bylines)
+            .filter(|(k, _)| *k == cat)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    };
+    let mut surnames = HashSet::new();
+    let mut compound_surnames = HashSet::new();
+    for line in include_str!("../../data/surnames.txt").lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        for word in line.split_whitespace() {
+            let mut cs = word.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c), None) => {
+                    surnames.insert(c);
+                }
+                (Some(_), Some(_)) => {
+                    compound_surnames.insert(word.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    let roles = longest_first(of("role"));
+    let editor_roles = longest_first(of("editor-role"));
+    let role_starts = roles
+        .iter()
+        .chain(&editor_roles)
+        .filter_map(|r| r.chars().next())
+        .collect();
+    Vocab {
+        roles,
+        role_starts,
+        editor_roles,
+        report: longest_first(of("report")),
+        credit: longest_first(of("credit")),
+        wire: of("wire"),
+        outlet_ends: of("outlet-end"),
+        not_names: of("not-name").into_iter().collect(),
+        surnames,
+        compound_surnames,
+    }
+});
+
+/// True for a plausible personal name: 2–4 Han characters (a compound surname allows 5)
+/// starting with a known surname, or a transcribed minority name with a middle dot.
+pub fn is_name(s: &str) -> bool {
+    let v = &*VOCAB;
+    if v.not_names.contains(s) {
+        return false;
+    }
+    if s.contains(['·', '•']) {
+        let n = chars(s);
+        return (3..=12).contains(&n) && s.chars().all(|c| is_han(c) || c == '·' || c == '•');
+    }
+    let n = chars(s);
+    if !(2..=5).contains(&n) || !s.chars().all(is_han) {
+        return false;
+    }
+    let compound = s.chars().take(2).collect::<String>();
+    if n >= 3 && v.compound_surnames.contains(&compound) {
+        return true;
+    }
+    n <= 4 && s.chars().next().is_some_and(|c| v.surnames.contains(&c))
+}
+
+/// A name read inside a dateline frame (a role before it, 报道 after it): the frame is the
+/// evidence, so a surname missing from the list is forgiven; the shape still counts.
+fn is_framed_name(s: &str) -> bool {
+    is_name(s) || ((2..=3).contains(&chars(s)) && s.chars().all(is_han) && !VOCAB.not_names.contains(s))
+}
+
+/// Split a list of names printed as `徐冬云、姚磊`, `郑涛 魏星`, `张三，李四`, `甲和乙`.
+/// None unless every item is a name.
+pub fn split_names(s: &str) -> Option<Vec<String>> {
+    split_names_with(s, is_name)
+}
+
+fn split_names_with(s: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
+    let items: Vec<&str> = s
+        .split(|c: char| {
+            matches!(c, '、' | '，' | ',' | ' ' | '/' | '／' | '；' | ';' | '丨' | '|' | '｜') || c.is_whitespace()
+        })
+        .flat_map(|item| {
+            // "甲和乙": split on 和/及 only when both sides are names.
+            for sep in ['和', '及', '与'] {
+                if let Some((a, b)) = item.split_once(sep) {
+                    if is_name(a) && is_name(b) {
+                        return vec![a, b];
+                    }
+                }
+            }
+            vec![item]
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.is_empty() || !items.iter().all(|i| is_name(i)) {
+        return None;
+    }
+    Some(items.into_iter().map(str::to_string).collect())
+}
+
+/// A role word at the start of `s`: (role, is_editor, byte length).
+fn role_at(s: &str) -> Option<(&'static str, bool, usize)> {
+    let v = &*VOCAB;
+    if !s.chars().next().is_some_and(|c| v.role_starts.contains(&c)) {
+        return None;
+    }
+    let found = v
+        .editor_roles
+        .iter()
+        .map(|r| (r, true))
+        .chain(v.roles.iter().map(|r| (r, false)))
+        .filter(|(r, _)| s.starts_with(r.as_str()))
+        .max_by_key(|(r, _)| r.len())?;
+    let (role, editor) = found;
+    let rest = &s[role.len()..];
+    // A one-character role (文, 图) must be followed by a separator, or 文静 would read as
+    // the role 文 before the name 静.
+    if chars(role) == 1 && !rest.starts_with([' ', '/', '／', '：', ':', '|', '｜', '丨']) {
+        return None;
+    }
+    Some((role.as_str(), editor, role.len()))
+}
+
+/// Text before the first role in a byline: nothing, or an outlet (工人日报-中工网,
+/// 湖南工人报, 本报) of at most 20 characters.
+fn is_outlet_prefix(s: &str) -> bool {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '—' | '－' | '|' | '｜' | '■' | '□' | '●'));
+    t.is_empty()
+        || (chars(t) <= 20
+            && !t.contains(['。', '，', ',', '！', '？'])
+            && VOCAB.outlet_ends.iter().any(|e| t.ends_with(e.as_str())))
+}
+
+/// Authors of a byline such as `工人日报-中工网记者 邹倜然 通讯员 胡慧霞` or
+/// `记者李凡 通讯员徐冬云、姚磊`. At least one role must be printed; names after an editor
+/// role are read (so the line is recognised) but not returned.
+pub fn parse_byline(text: &str) -> Option<Vec<String>> {
+    parse_byline_with(text, is_name)
+}
+
+/// A byline inside a dateline frame (`记者X报道`, `本报讯（记者 X）`): names need not start
+/// with a listed surname.
+fn parse_framed_byline(text: &str) -> Option<Vec<String>> {
+    parse_byline_with(text, is_framed_name)
+}
+
+fn parse_byline_with(text: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
+    let s = strip_brackets(text.trim());
+    let s = strip_suffix_word(s, &VOCAB.report).trim_end_matches([' ', '：', ':']);
+    if s.is_empty() || chars(s) > 60 {
+        return None;
+    }
+    // Role positions. A one-character role (文, 图) must not follow a Han character, or
+    // 王文/ would read as the name 王 and the role 文.
+    let mut roles: Vec<(usize, usize, bool)> = Vec::new(); // (start, end, editor)
+    let mut i = 0;
+    while i < s.len() {
+        if let Some((role, editor, len)) = role_at(&s[i..]) {
+            let prev = s[..i].chars().next_back();
+            if chars(role) > 1 || prev.is_none_or(|c| !is_han(c)) {
+                roles.push((i, i + len, editor));
+                i += len;
+                continue;
+            }
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    let first = roles.first()?;
+    if !is_outlet_prefix(&s[..first.0]) {
+        return None;
+    }
+    let mut authors: Vec<String> = Vec::new();
+    for (k, &(_, end, editor)) in roles.iter().enumerate() {
+        let until = roles.get(k + 1).map_or(s.len(), |r| r.0);
+        let names_text = s[end..until]
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '：' | ':' | '/' | '／' | '|' | '｜' | '丨'));
+        if names_text.is_empty() {
+            continue;
+        }
+        let names = split_names_with(names_text, is_name)?;
+        if !editor {
+            for n in names {
+                if !authors.contains(&n) {
+                    authors.push(n);
+                }
+            }
+        }
+    }
+    if authors.is_empty() && roles.iter().all(|r| r.2) {
+        // Only editors: a byline, but no authors. Still "recognised".
+        return Some(Vec::new());
+    }
+    Some(authors)
+}
+
+fn strip_brackets(s: &str) -> &str {
+    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
+        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
+            if !inner.contains([open, close]) {
+                return inner.trim();
+            }
+        }
+    }
+    s
+}
+
+fn strip_suffix_word<'a>(s: &'a str, words: &[String]) -> &'a str {
+    let t = s.trim_end();
+    for w in words {
+        if let Some(rest) = t.strip_suffix(w.as_str()) {
+            return rest.trim_end();
+        }
+    }
+    t
+}
+
+/// A dateline opening a paragraph: the authors it names, the text it occupies (to be
+/// removed) and where the body starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dateline {
+    pub authors: Vec<String>,
+    /// Byte length of the dateline prefix (the body starts there).
+    pub len: usize,
+}
+
+/// Wire opener at the start: 本报讯, 本报5月1日讯, 中工网讯, 新华社北京5月1日电.
+fn wire_prefix(s: &str) -> Option<usize> {
+    for (i, c) in s.char_indices().take(16) {
+        let mark = VOCAB.wire.iter().any(|w| w.starts_with(c)) || c == '电' || c == '電';
+        if mark && i > 0 {
+            let head = &s[..i];
+            let ok = head.starts_with("本报")
+                || head.starts_with("本報")
+                || VOCAB.outlet_ends.iter().any(|e| {
+                    head.trim_end_matches(|c: char| c.is_ascii_digit() || "月日年".contains(c))
+                        .contains(e.as_str())
+                });
+            let next = s[i + c.len_utf8()..].chars().next();
+            let boundary = next.is_none_or(|n| {
+                n == ' ' || n == '（' || n == '(' || n == '：' || n == ':' || role_at(&s[i + c.len_utf8()..]).is_some()
+            });
+            if ok && boundary && !head.contains(['，', '。', ',']) {
+                return Some(i + c.len_utf8());
+            }
+        }
+    }
+    None
+}
+
+/// Read a dateline at the start of a paragraph (`本报讯 记者李凡 通讯员徐冬云、姚磊报道 近日，…`).
+pub fn parse_dateline(text: &str) -> Option<Dateline> {
+    let wire = wire_prefix(text);
+    let mut at = wire.unwrap_or(0);
+    at += text[at..].len() - text[at..].trim_start().len();
+    let rest = &text[at..];
+    // Bracketed byline: 本报讯（记者 张三 通讯员 李四）
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner_start) = rest.strip_prefix(open) {
+            if let Some(end) = inner_start.find(close) {
+                let inner = &inner_start[..end];
+                let framed = if wire.is_some() {
+                    parse_framed_byline(inner)
+                } else {
+                    parse_byline(inner)
+                };
+                if let Some(authors) = framed {
+                    let mut len = at + open.len_utf8() + end + close.len_utf8();
+                    len += skip_dateline_gap(&text[len..]);
+                    return Some(Dateline { authors, len });
+                }
+            }
+        }
+    }
+    // Byline closed by a report verb: 记者李凡 通讯员徐冬云、姚磊报道
+    let window: String = rest.chars().take(48).collect();
+    for verb in &VOCAB.report {
+        if let Some(pos) = window.find(verb.as_str()) {
+            let byline = &rest[..pos];
+            if let Some(authors) = parse_framed_byline(byline) {
+                if authors.is_empty() {
+                    continue;
+                }
+                let mut len = at + pos + verb.len();
+                len += skip_dateline_gap(&text[len..]);
+                return Some(Dateline { authors, len });
+            }
+        }
+    }
+    // A wire opener alone: 本报讯 近日，…
+    wire.map(|w| Dateline {
+        authors: Vec::new(),
+        len: w + skip_dateline_gap(&text[w..]),
+    })
+}
+
+fn skip_dateline_gap(s: &str) -> usize {
+    s.len() - s.trim_start_matches([' ', '：', ':', '　']).len()
+}
+
+/// A photo credit line: `记者邹伟锋 摄`, `通讯员杜斌斌 摄`, `张三/摄`, `摄影：张三`, `张三 供图`.
+/// Returns the photographers.
+pub fn parse_credit(text: &str) -> Option<Vec<String>> {
+    let s = strip_brackets(text.trim());
+    if chars(s) > 40 {
+        return None;
+    }
+    let v = &*VOCAB;
+    // Name(s) then the verb.
+    for verb in &v.credit {
+        if let Some(before) = s.strip_suffix(verb.as_str()) {
+            let before = before.trim_end_matches([' ', '/', '／', '：', ':']);
+            if before.is_empty() {
+                continue;
+            }
+            if let Some(names) = parse_byline(before).filter(|n| !n.is_empty()) {
+                return Some(names);
+            }
+            if let Some(names) = split_names(before) {
+                return Some(names);
+            }
+        }
+    }
+    // The verb as a label: 摄影：张三, 图/张三.
+    for label in ["摄影", "攝影", "图", "圖"] {
+        if let Some(rest) = s.strip_prefix(label) {
+            if let Some(rest) = rest.strip_prefix([' ', '/', '／', '：', ':']) {
+                if let Some(names) = split_names(rest.trim()) {
+                    return Some(names);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A byline closing an article, printed in brackets: `（王钰哲）`,
+/// `（湖南工人报全媒体记者 罗晓芳）`, `（记者 张三 通讯员 李四）`.
+pub fn parse_closing_byline(text: &str) -> Option<Vec<String>> {
+    let s = text.trim();
+    let inner = strip_brackets(s);
+    if inner.len() == s.len() || inner.is_empty() {
+        return None;
+    }
+    if let Some(authors) = parse_byline(inner).filter(|a| !a.is_empty()) {
+        return Some(authors);
+    }
+    split_names(inner).filter(|n| n.len() <= 4)
+}
+
+/// A closing byline at the very end of a paragraph: `…提供人才支撑。（记者 张三）`.
+/// Returns the authors and the byte position where the bracket starts.
+pub fn trailing_byline(text: &str) -> Option<(Vec<String>, usize)> {
+    let t = text.trim_end();
+    let close = t.chars().next_back()?;
+    let open = match close {
+        '）' => '（',
+        ')' => '(',
+        _ => return None,
+    };
+    let start = t.rfind(open)?;
+    let before = t[..start].trim_end();
+    if before.is_empty() || !super::lines::ends_sentence(before) {
+        return None;
+    }
+    let authors = parse_closing_byline(&t[start..])?;
+    Some((authors, start))
+}
+
+/// A line that is a byline and nothing else (top or bottom of an article).
+pub fn parse_byline_line(text: &str) -> Option<Vec<String>> {
+    if chars(text) > 50 || text.contains(['。', '！', '？']) {
+        return None;
+    }
+    if let Some(authors) = parse_byline(text) {
+        return Some(authors);
+    }
+    parse_closing_byline(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(names: &[&str]) -> Option<Vec<String>> {
+        Some(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn names_need_a_surname() {
+        assert!(is_name("王钰哲"));
+        assert!(is_name("欧阳娜娜"));
+        assert!(is_name("荣荣江"));
+        assert!(!is_name("见面会"));
+        assert!(!is_name("完"));
+        assert!(!is_name("待续"));
+        assert!(!is_name("张"));
+        assert!(!is_name("张三四五六"));
+    }
+
+    #[test]
+    fn bylines_with_outlets_and_several_roles() {
+        assert_eq!(
+            parse_byline("工人日报-中工网记者 邹倜然 通讯员 胡慧霞"),
+            v(&["邹倜然", "胡慧霞"])
+        );
+        assert_eq!(
+            parse_byline("记者李凡 通讯员徐冬云、姚磊"),
+            v(&["李凡", "徐冬云", "姚磊"])
+        );
+        assert_eq!(parse_byline("湖南工人报全媒体记者 罗晓芳"), v(&["罗晓芳"]));
+        assert_eq!(parse_byline("文/张三"), v(&["张三"]));
+        assert_eq!(parse_byline("本报记者 张三 李四"), v(&["张三", "李四"]));
+        assert_eq!(parse_byline("记者 文静"), v(&["文静"]));
+        assert_eq!(
+            parse_byline("工人日報-中工網記者 鄒倜然 通信員 胡慧霞"),
+            v(&["鄒倜然", "胡慧霞"])
+        );
+    }
+
+    #[test]
+    fn editors_are_not_authors() {
+        assert_eq!(parse_byline("记者 张三 编辑 李四"), v(&["张三"]));
+    }
+
+    #[test]
+    fn sentences_are_not_bylines() {
+        assert_eq!(parse_byline("市总工会召开记者见面会"), None);
+        assert_eq!(parse_byline("我们采访了记者张三和李四。"), None);
+        assert_eq!(
+            parse_byline_line("记者了解到，为进一步推动基层工会服务阵地建设。"),
+            None
+        );
+    }
+
+    #[test]
+    fn datelines() {
+        let s = "本报讯 记者李凡 通讯员徐冬云、姚磊报道 近日，衢州市总工会组织开展了活动。";
+        let d = parse_dateline(s).unwrap();
+        assert_eq!(d.authors, ["李凡", "徐冬云", "姚磊"]);
+        assert_eq!(&s[d.len..], "近日，衢州市总工会组织开展了活动。");
+
+        let s = "通讯员蒋或森报道 去年以来，嘉兴秀洲区总工会聚焦主业。";
+        let d = parse_dateline(s).unwrap();
+        assert_eq!(d.authors, ["蒋或森"]);
+        assert_eq!(&s[d.len..], "去年以来，嘉兴秀洲区总工会聚焦主业。");
+
+        let s = "本报讯（记者 张三 通讯员 李四）近日，市总工会召开会议。";
+        let d = parse_dateline(s).unwrap();
+        assert_eq!(d.authors, ["张三", "李四"]);
+        assert_eq!(&s[d.len..], "近日，市总工会召开会议。");
+
+        let s = "记者邹伟锋、金钧胤报道 “走遍千山万水”";
+        assert_eq!(parse_dateline(s).unwrap().authors, ["邹伟锋", "金钧胤"]);
+
+        let s = "本报讯 近日，市总工会召开会议。";
+        let d = parse_dateline(s).unwrap();
+        assert!(d.authors.is_empty());
+        assert_eq!(&s[d.len..], "近日，市总工会召开会议。");
+    }
+
+    #[test]
+    fn ordinary_paragraphs_are_not_datelines() {
+        assert_eq!(
+            parse_dateline("记者了解到，为进一步推动基层工会服务阵地建设，湖南省总工会加大投入。"),
+            None
+        );
+        assert_eq!(
+            parse_dateline("近日，建德市举行庆祝“五一”国际劳动节暨劳模事迹报告会。"),
+            None
+        );
+        assert_eq!(parse_dateline("本报记者近日走访了十家企业。"), None);
+    }
+
+    #[test]
+    fn credits() {
+        assert_eq!(parse_credit("记者邹伟锋 摄"), v(&["邹伟锋"]));
+        assert_eq!(parse_credit("通讯员杜斌斌 摄"), v(&["杜斌斌"]));
+        assert_eq!(parse_credit("张三/摄"), v(&["张三"]));
+        assert_eq!(parse_credit("摄影：李四"), v(&["李四"]));
+        assert_eq!(parse_credit("近日，瑞成公司包装车间班前会上领讲员为大家宣讲。"), None);
+    }
+
+    #[test]
+    fn closing_bylines() {
+        assert_eq!(parse_closing_byline("（王钰哲）"), v(&["王钰哲"]));
+        assert_eq!(parse_closing_byline("(王钰哲)"), v(&["王钰哲"]));
+        assert_eq!(parse_closing_byline("（湖南工人报全媒体记者 罗晓芳）"), v(&["罗晓芳"]));
+        assert_eq!(parse_closing_byline("（完）"), None);
+        assert_eq!(parse_closing_byline("（资料图）"), None);
+        assert_eq!(parse_closing_byline("王钰哲"), None);
+        let (authors, at) = trailing_byline("为发展提供支撑。（记者 张三）").unwrap();
+        assert_eq!(authors, ["张三"]);
+        assert_eq!(at, "为发展提供支撑。".len());
+        assert_eq!(trailing_byline("成立了工会（联合会）"), None);
+    }
+
+    #[test]
+    fn framed_names_forgive_rare_surnames_bare_ones_do_not() {
+        let d = parse_dateline("本报讯（记者 仉鹏）近日，市总工会召开会议。").unwrap();
+        assert_eq!(d.authors, ["仉鹏"]);
+        let d = parse_dateline("记者 仉鹏 报道 近日，市总工会召开会议。").unwrap();
+        assert_eq!(d.authors, ["仉鹏"]);
+        assert_eq!(parse_byline_line("记者 仉鹏"), None);
+        assert_eq!(parse_byline_line("记者手记"), None);
+        assert_eq!(parse_byline("文丨张三"), v(&["张三"]));
+    }
+}
