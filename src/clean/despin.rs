@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::lines::is_han;
 use super::Page;
@@ -86,6 +86,7 @@ struct Inner {
 pub struct SpinEvidence {
     pub hits: usize,
     pub kinds: usize,
+    /// Approximate length in Han characters (UTF-8 bytes / 3).
     pub han: usize,
 }
 
@@ -293,10 +294,12 @@ impl Inner {
         // automaton over them cannot fail short of exhausting memory.
         let all = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("despin automaton");
         let evidence = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(evidence_patterns.iter().map(|&p| &patterns[p]))
             .expect("despin evidence automaton");
         let evidence_rows = evidence_patterns.iter().map(|&p| rows_of[p].clone()).collect();
@@ -313,8 +316,10 @@ impl Inner {
     fn evidence<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> SpinEvidence {
         let mut evidence = SpinEvidence::default();
         let mut kinds: Vec<usize> = Vec::new();
+        let mut han = 0;
         for text in texts {
-            evidence.han += text.chars().filter(|&c| is_han(c)).count();
+            // Length only matters for a short document with few artefacts; count it cheaply.
+            han += text.len() / 3;
             for m in self.evidence.find_iter(text) {
                 let rows = &self.evidence_rows[m.pattern().as_usize()];
                 let (before, after) = (&text[..m.start()], &text[m.end()..]);
@@ -330,6 +335,7 @@ impl Inner {
             }
         }
         evidence.kinds = kinds.len();
+        evidence.han = han;
         evidence
     }
 

@@ -26,22 +26,32 @@ pub fn restore(page: &mut Page) {
 /// The line with full-width punctuation restored and the number of marks changed, or `None`
 /// when nothing changed.
 pub fn restore_line(text: &str) -> Option<(String, usize)> {
-    if !text.contains([',', ':', ';', '?', '!', '(', ')']) {
+    if !text.bytes().any(is_ascii_mark) {
         return None;
     }
     let mut chars: Vec<char> = text.chars().collect();
-    let protected = protected_spans(&chars);
+    let may_hold_address = text.contains("://") || text.contains('@') || text.to_ascii_lowercase().contains("www.");
+    let protected = may_hold_address.then(|| protected_spans(&chars));
+    let protected = protected.as_deref();
     let mut fixed = 0;
-    // Each pass only turns ASCII marks into full-width ones, so this ends; a second pass is
-    // needed when a converted mark is the Chinese neighbour of another one.
+    // Each pass only turns ASCII marks into full-width ones, so this ends; another pass is
+    // needed when a converted mark is the Chinese neighbour of a remaining ASCII one.
     loop {
-        let changed = restore_parentheses(&mut chars, &protected) + restore_marks(&mut chars, &protected);
-        if changed == 0 {
+        let changed = restore_parentheses(&mut chars, protected) + restore_marks(&mut chars, protected);
+        fixed += changed;
+        if changed == 0 || !chars.iter().any(|&c| c.is_ascii() && is_ascii_mark(c as u8)) {
             break;
         }
-        fixed += changed;
     }
     (fixed > 0).then(|| (chars.into_iter().collect(), fixed))
+}
+
+fn is_ascii_mark(b: u8) -> bool {
+    matches!(b, b',' | b':' | b';' | b'?' | b'!' | b'(' | b')')
+}
+
+fn is_protected(protected: Option<&[bool]>, i: usize) -> bool {
+    protected.is_some_and(|p| p[i])
 }
 
 /// Chinese text around punctuation: Han characters, CJK and full-width punctuation, and the
@@ -65,10 +75,10 @@ fn full_width(c: char) -> Option<char> {
     })
 }
 
-fn restore_marks(chars: &mut [char], protected: &[bool]) -> usize {
+fn restore_marks(chars: &mut [char], protected: Option<&[bool]>) -> usize {
     let mut fixed = 0;
     for i in 0..chars.len() {
-        if protected[i] || !matches!(chars[i], ',' | ':' | ';' | '?' | '!') {
+        if !matches!(chars[i], ',' | ':' | ';' | '?' | '!') || is_protected(protected, i) {
             continue;
         }
         let before = i.checked_sub(1).map(|j| chars[j]);
@@ -85,11 +95,11 @@ fn restore_marks(chars: &mut [char], protected: &[bool]) -> usize {
     fixed
 }
 
-fn restore_parentheses(chars: &mut [char], protected: &[bool]) -> usize {
+fn restore_parentheses(chars: &mut [char], protected: Option<&[bool]>) -> usize {
     let mut fixed = 0;
     let mut open: Vec<usize> = Vec::new();
     for i in 0..chars.len() {
-        if protected[i] {
+        if !matches!(chars[i], '(' | ')') || is_protected(protected, i) {
             continue;
         }
         match chars[i] {
