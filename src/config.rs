@@ -69,11 +69,22 @@ impl Default for Config {
 }
 
 /// Extensions to the cleaning lexicons compiled in from `data/`.
+///
+/// README: `[clean]` keys
+/// - `spam_keywords = ["…"]`: extra keywords injected by spam sites, cut out of sentences
+///   wherever they appear (added to the `[standalone]` list of `data/spam-keywords.txt`);
+/// - `spam_line_words = ["…"]`: extra porn/gambling words for recognising whole spam lines
+///   (weight 3 in `data/spam-line-words.txt`);
+/// - `despin = [["spun", "original"], …]`: extra de-spinning pairs, tried before
+///   `data/despin.tsv` in documents judged spun;
+/// - `chrome_labels = ["…"]`: extra label prefixes of page-chrome lines.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct CleanConfig {
     /// Extra spam keywords (injected words to cut out of sentences).
     pub spam_keywords: Vec<String>,
+    /// Extra porn/gambling words that mark whole spam lines (title lists, link farms).
+    pub spam_line_words: Vec<String>,
     /// Extra labels that mark a page-chrome line, added to `data/chrome-labels.txt`.
     /// A plain label (e.g. "点击量") marks a line of that label and a short value as
     /// chrome; "category label" uses a category of that file (e.g. "editor 值班主任",
@@ -284,6 +295,19 @@ mod tests {
         let errors = parse("script = \"latin\"\n").unwrap_err();
         assert_eq!(errors[0].line, 1);
         assert!(errors[0].message.contains("latin") || errors[0].message.contains("variant"));
+    }
+
+    #[test]
+    fn clean_lexicon_extensions_parse() {
+        let c = parse(
+            "[clean]\nspam_keywords = [\"某某娱乐城\"]\nspam_line_words = [\"某影院\"]\ndespin = [[\"立异\", \"创新\"]]\n",
+        )
+        .unwrap();
+        assert_eq!(c.clean.spam_keywords, ["某某娱乐城"]);
+        assert_eq!(c.clean.spam_line_words, ["某影院"]);
+        assert_eq!(c.clean.despin, [["立异".to_string(), "创新".to_string()]]);
+        let errors = parse("[clean]\nspam_line_word = []\n").unwrap_err();
+        assert!(errors[0].message.contains("spam_line_word"));
     }
 
     #[test]

@@ -25,7 +25,10 @@ max_file_bytes = 8388608
 [clean]
 # Extra injected spam words to cut out of sentences.
 spam_keywords = []
-# Extra labels that start a page-chrome line (e.g. "点击量").
+# Extra porn/gambling words that mark whole spam lines (title lists, link farms).
+spam_line_words = []
+# Extra labels of page-chrome lines (e.g. "点击量"), or "category label" such as
+# "editor 值班主任" (categories: see the tool's data/chrome-labels.txt).
 chrome_labels = []
 # Extra de-spinning pairs: [spun, original].
 despin = []
