@@ -8,11 +8,12 @@
 //! 1. reading every file under ROOT/content,
 //! 2. segmenting all of its text with jieba-rs (default dictionary, HMM on; the dictionary
 //!    load is timed separately),
-//! 3. writing the bytes back out: the same bytes as were read, one file each, into a fresh
-//!    directory; and with `--output-like DIR`, the bytes of a real build output (loaded into
-//!    memory first, untimed), so the floor writes as much as the build does.
+//! 3. writing bytes out into a fresh directory: with `--output-like DIR`, the files of a real
+//!    build output (loaded into memory first, untimed), so the floor writes as many files and
+//!    bytes as the build does; without it, the bytes that were read, one file each.
 //!
-//! Prints one line per phase and a `floor_total` line in seconds.
+//! Prints one line per phase and a `floor_total` line (wall seconds). Run it under
+//! `/usr/bin/time -v` for CPU time and peak memory, as scripts/bench.sh does.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -118,31 +119,20 @@ fn main() -> anyhow::Result<()> {
             scratch_holder.path().to_path_buf()
         }
     };
+    let (label, outputs) = match &args.output_like {
+        Some(output) => (output.display().to_string(), load(output, &files_under(output))?),
+        None => ("the input".to_string(), inputs),
+    };
+    let out_bytes: usize = outputs.iter().map(|(_, b)| b.len()).sum();
     let t = Instant::now();
-    write_all(&scratch.join("same-bytes"), &inputs)?;
+    write_all(&scratch.join("out"), &outputs)?;
     let write = t.elapsed().as_secs_f64();
     println!(
-        "floor_write_input {write:8.3} s  ({} files, {:.1} MB)",
-        inputs.len(),
-        in_bytes as f64 / 1e6
+        "floor_write       {write:8.3} s  ({} files, {:.1} MB, as {label})",
+        outputs.len(),
+        out_bytes as f64 / 1e6
     );
-
-    if let Some(output) = &args.output_like {
-        let outputs = load(output, &files_under(output))?;
-        let out_bytes: usize = outputs.iter().map(|(_, b)| b.len()).sum();
-        let t = Instant::now();
-        write_all(&scratch.join("output-like"), &outputs)?;
-        let write_out = t.elapsed().as_secs_f64();
-        println!(
-            "floor_write_output {write_out:7.3} s  ({} files, {:.1} MB, as {})",
-            outputs.len(),
-            out_bytes as f64 / 1e6,
-            output.display()
-        );
-        total += write_out;
-    } else {
-        total += write;
-    }
+    total += write;
     println!("floor_total       {total:8.3} s  (read + dict + cut + write)");
     Ok(())
 }

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Benchmarks of union-digest against Hugo on the same articles, on this machine, now.
 #
-#   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k] [--skip-build]
+#   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k [--hugo-100k]] [--skip-build]
+#                    [--union-digest BIN]
+#
+# --union-digest BIN measures another build of union-digest (e.g. of another branch) with
+# this checkout's generator and floor.
 #
 # 1. Installs Debian's `hugo` and `time` packages if missing (apt-get; needs root).
 # 2. Builds union-digest and the examples gen_corpus and floor in release mode.
-# 3. Generates the 1k and 10k corpora (and 100k with --with-100k) with
-#    `gen_corpus --seed S`: DIR/cN (union-digest site, raw scraped files) and DIR/cN-hugo (the
-#    same articles, clean, as Markdown for Hugo).
+# 3. Generates the 1k and 10k corpora with `gen_corpus --seed S`: DIR/cN (union-digest site,
+#    raw scraped files) and DIR/cN-hugo (the same articles, clean, as Markdown for Hugo).
+#    --with-100k adds a 100k corpus built by union-digest; --hugo-100k has Hugo build it too
+#    (Hugo needs about 1.3 GB of memory per 10k articles).
 # 4. Measures with /usr/bin/time -v (wall time, user+sys CPU time, peak RSS):
 #    - cold builds (output and .union-digest-cache/ deleted) of 1k and 10k, with the
 #      per-stage breakdown of `build --timings`;
@@ -27,22 +32,26 @@ DIR=/tmp/union-digest-bench
 RUNS=3
 SEED=42
 WITH_100K=0
+HUGO_100K=0
 SKIP_BUILD=0
+UD_BIN=
 while [ $# -gt 0 ]; do
     case "$1" in
         --dir) DIR=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
         --with-100k) WITH_100K=1; shift ;;
+        --hugo-100k) HUGO_100K=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
-UD=$TARGET/release/union-digest
+UD=${UD_BIN:-$TARGET/release/union-digest}
 GEN=$TARGET/release/examples/gen_corpus
 FLOOR=$TARGET/release/examples/floor
 LOGS=$DIR/logs
@@ -134,7 +143,9 @@ incremental() {
         ud_build "$site" "$name-noop"
         "$GEN" --n 1 --first $((n + r - 1)) --seed "$SEED" --out "$site" --raw-only >/dev/null
         ud_build "$site" "$name-add"
-        printf '\n补充报道：本次活动共有%d名职工参加。\n' "$r" >>"$site/content/raw/00042.txt"
+        # A sentence added inside the body (after the first 。) of a UTF-8 article.
+        local edited; edited=$(grep -l '。' "$site"/content/raw/0004?.txt | head -1)
+        sed -i "0,/。/s//。据统计，本次活动共有${r}00名职工参加。/" "$edited"
         ud_build "$site" "$name-edit"
         printf '<!-- bench edit %d -->\n' "$r" >>"$site/themes/default/templates/article.html"
         ud_build "$site" "$name-template"
@@ -181,16 +192,21 @@ main() {
         local n=${sizes[$i]} name=${names[$i]} r runs=$RUNS
         [ "$n" -ge 100000 ] && runs=1
         generate "$n" "$name"
+        local with_hugo=1
+        [ "$n" -ge 100000 ] && [ "$HUGO_100K" -eq 0 ] && with_hugo=0
         for r in $(seq 1 "$runs"); do
             ud_cold "$DIR/$name" "$name-ud-cold"
-            hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
+            [ "$with_hugo" -eq 1 ] && hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
         done
-        hugo_pages[$name]=$(html_pages "$DIR/hugo-public")
+        hugo_pages[$name]=$([ "$with_hugo" -eq 1 ] && html_pages "$DIR/hugo-public" || echo "–")
         ud_cold "$DIR/$name" "$name-ud-cold-last"
         ud_pages[$name]=$(html_pages "$DIR/$name/public")
         if [ "$name" = c10k ]; then
             say "floor on $name"
-            "$FLOOR" --root "$DIR/$name" --output-like "$DIR/$name/public" | tee "$LOGS/floor-$name.txt" >&2
+            rm -rf "$DIR/floor-out"
+            "$FLOOR" --root "$DIR/$name" --output-like "$DIR/$name/public" --scratch "$DIR/floor-out" |
+                tee "$LOGS/floor-$name.txt" >&2
+            rm -rf "$DIR/floor-out"
         fi
         local saved=$RUNS
         RUNS=$runs
@@ -203,8 +219,9 @@ main() {
     local cpu; cpu=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
     local mem; mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
     local commit; commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
+    [ -n "$UD_BIN" ] && commit="$("$UD" --version) at $UD (generator from $commit)"
     local hugo_version; hugo_version=$(hugo version | awk '{ print $2 }')
-    local loads; loads=$(cut -f5 "$RESULTS" | sort -g | sed -n '1p;$p' | paste -sd '–')
+    local loads; loads=$(cut -f5 "$RESULTS" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo " to " hi }')
 
     {
         echo "### Benchmark results"
@@ -232,6 +249,10 @@ main() {
             row "union-digest, rebuild, one article added, $name" "$name-add" "+1" ""
             row "union-digest, rebuild, one article edited, $name" "$name-edit" "" ""
             row "union-digest, rebuild, article.html template changed, $name" "$name-template" "" ""
+            if [ -f "$LOGS/floor-$name.txt" ]; then
+                printf '| floor: read + jieba-cut + write the same output bytes, %s | %s | %s | | | |\n' "$name" "$a" \
+                    "$(awk '$1 == "floor_total" { print $2 }' "$LOGS/floor-$name.txt")"
+            fi
         done
         echo
         echo "#### Where the time goes (\`build --timings\`, median seconds per stage)"
@@ -251,7 +272,7 @@ main() {
         done
         if [ -f "$LOGS/floor-c10k.txt" ]; then
             echo
-            echo "#### Floor on c10k (\`examples/floor.rs\`: read all files, jieba-cut all text, write the build's output bytes; $(nproc) threads)"
+            echo "#### Floor on c10k (\`examples/floor.rs\`: read all files, jieba-cut all text, write the build's output files; $(nproc) threads, wall seconds)"
             echo
             echo '```'
             cat "$LOGS/floor-c10k.txt"
