@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# Benchmarks of union-digest against Hugo on the same articles, on this machine, now.
+#
+#   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k [--hugo-100k]] [--skip-build]
+#                    [--union-digest BIN]
+#
+# --union-digest BIN measures another build of union-digest (e.g. of another branch) with
+# this checkout's generator and floor.
+#
+# 1. Installs Debian's `hugo` and `time` packages if missing (apt-get; needs root).
+# 2. Builds union-digest and the examples gen_corpus and floor in release mode.
+# 3. Generates the 1k and 10k corpora with `gen_corpus --seed S`: DIR/cN (union-digest site,
+#    raw scraped files) and DIR/cN-hugo (the same articles, clean, as Markdown for Hugo).
+#    --with-100k adds a 100k corpus built by union-digest; --hugo-100k has Hugo build it too
+#    (Hugo needs about 1.3 GB of memory per 10k articles).
+# 4. Measures with /usr/bin/time -v (wall time, user+sys CPU time, peak RSS):
+#    - cold builds (output and .union-digest-cache/ deleted) of 1k and 10k, with the
+#      per-stage breakdown of `build --timings`;
+#    - Hugo building the same site from scratch, alternating with ours, so the ratio is taken
+#      on the same machine under the same load;
+#    - incremental rebuilds on the built site: nothing changed, one article added, one edited,
+#      and only a template (themes/default/templates/article.html) changed;
+#    - the floor (examples/floor.rs: read + jieba + write the same output bytes) on 10k.
+# 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
+#
+# Each figure is the median of N runs (default 3); 100k runs once. Files are read from the
+# page cache (a warm-up pass reads them first): "cold" means no output and no build cache,
+# not an empty OS cache, which we cannot drop on a shared machine.
+set -euo pipefail
+
+DIR=/tmp/union-digest-bench
+RUNS=3
+SEED=42
+WITH_100K=0
+HUGO_100K=0
+SKIP_BUILD=0
+UD_BIN=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --dir) DIR=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --seed) SEED=$2; shift 2 ;;
+        --with-100k) WITH_100K=1; shift ;;
+        --hugo-100k) HUGO_100K=1; shift ;;
+        --skip-build) SKIP_BUILD=1; shift ;;
+        --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$REPO/target}
+UD=${UD_BIN:-$TARGET/release/union-digest}
+GEN=$TARGET/release/examples/gen_corpus
+FLOOR=$TARGET/release/examples/floor
+LOGS=$DIR/logs
+RESULTS=$DIR/results.tsv   # label  wall_s  cpu_s  rss_mb  load1
+STAGES=$DIR/stages.tsv     # label  stage  seconds
+
+say() { printf '>> %s\n' "$*" >&2; }
+
+install_packages() {
+    local missing=()
+    command -v hugo >/dev/null || missing+=(hugo)
+    [ -x /usr/bin/time ] || missing+=(time)
+    [ ${#missing[@]} -eq 0 ] && return
+    local sudo=
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    say "installing ${missing[*]} (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build_tools() {
+    [ "$SKIP_BUILD" -eq 1 ] && return
+    say "building union-digest and the examples (release)"
+    (cd "$REPO" && CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} cargo build --release --quiet \
+        --bin union-digest --example gen_corpus --example floor)
+}
+
+# Parse a /usr/bin/time -v report into "wall cpu rss_mb" (wall is "h:mm:ss" or "m:ss.ss").
+parse_time() {
+    awk -F': ' '
+        /Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i] }
+        /User time/ { u = $2 }
+        /System time/ { y = $2 }
+        /Maximum resident set size/ { r = $2 }
+        END { printf "%.3f %.3f %.1f\n", s, u + y, r / 1024 }' "$1"
+}
+
+# measure LABEL CMD...: run CMD under /usr/bin/time -v, record the figures and stage timings.
+measure() {
+    local label=$1; shift
+    local log="$LOGS/$label.$(date +%s%N)"
+    local load; load=$(cut -d' ' -f1 /proc/loadavg)
+    if ! /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>"$log.err"; then
+        echo "FAILED: $label: $*" >&2
+        tail -20 "$log.err" >&2
+        exit 1
+    fi
+    local figures; figures=$(parse_time "$log.time")
+    printf '%s\t%s\t%s\n' "$label" "$(tr ' ' '\t' <<<"$figures")" "$load" >>"$RESULTS"
+    # `build --timings` lines: two spaces, stage name, seconds, " s".
+    sed -nE 's/^  (.*[^ ]) +([0-9]+\.[0-9]+) s$/\1\t\2/p' "$log.err" | sed "s/^/$label\t/" >>"$STAGES"
+    say "$label: wall/cpu/rss $figures (load $load)"
+}
+
+ud_cold() { # SITE LABEL
+    rm -rf "$1/public" "$1/.union-digest-cache"
+    measure "$2" "$UD" --root "$1" --quiet build --timings
+}
+
+ud_build() { # SITE LABEL
+    measure "$2" "$UD" --root "$1" --quiet build --timings
+}
+
+hugo_cold() { # HUGO_SITE LABEL
+    rm -rf "$DIR/hugo-public" "$DIR/hugo-cache" "$1/resources"
+    measure "$2" hugo --quiet -s "$1" -d "$DIR/hugo-public" --cacheDir "$DIR/hugo-cache"
+}
+
+html_pages() { find "$1" -name '*.html' | wc -l; }
+
+# generate N NAME: the corpus DIR/NAME (+ DIR/NAME-hugo), with the default theme on disk so a
+# template can be edited like a user would.
+generate() {
+    local n=$1 name=$2
+    rm -rf "${DIR:?}/$name" "$DIR/$name-hugo"
+    say "generating $name ($n raw files, seed $SEED)"
+    "$GEN" --n "$n" --seed "$SEED" --out "$DIR/$name" >"$LOGS/gen-$name.txt"
+    cat "$LOGS/gen-$name.txt" >&2
+    cp -r "$DIR/theme-template/themes" "$DIR/$name/"
+    # Warm the page cache for both tools alike.
+    find "$DIR/$name" "$DIR/$name-hugo" -type f -exec cat {} + >/dev/null
+}
+
+# incremental SITE NAME N: the rebuild cases, RUNS times each, on a site that was built.
+incremental() {
+    local site=$1 name=$2 n=$3 r
+    ud_build "$site" "$name-warmup"
+    for r in $(seq 1 "$RUNS"); do
+        ud_build "$site" "$name-noop"
+        "$GEN" --n 1 --first $((n + r - 1)) --seed "$SEED" --out "$site" --raw-only >/dev/null
+        ud_build "$site" "$name-add"
+        # A sentence added inside the body (after the first 。) of a UTF-8 article.
+        local edited; edited=$(grep -l '。' "$site"/content/raw/0004?.txt | head -1)
+        sed -i "0,/。/s//。据统计，本次活动共有${r}00名职工参加。/" "$edited"
+        ud_build "$site" "$name-edit"
+        printf '<!-- bench edit %d -->\n' "$r" >>"$site/themes/default/templates/article.html"
+        ud_build "$site" "$name-template"
+    done
+}
+
+# median LABEL COLUMN (2 wall, 3 cpu, 4 rss, 5 load) of the recorded runs.
+median() {
+    awk -F'\t' -v l="$1" -v c="$2" '$1 == l { print $c }' "$RESULTS" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+stage_median() { # LABEL STAGE
+    awk -F'\t' -v l="$1" -v s="$2" '$1 == l && $2 == s { print $3 }' "$STAGES" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "–") printf "%.2f", a / b; else print "–" }'; }
+
+row() { # TEXT LABEL ARTICLES PAGES
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$(median "$2" 2)" "$(median "$2" 3)" "$(median "$2" 4)" "$4"
+}
+
+articles_of() { sed -nE 's/^raw: [0-9]+ files, ([0-9]+) articles.*/\1/p' "$LOGS/gen-$1.txt"; }
+raw_mb_of() { sed -nE 's/^raw: .*, ([0-9.]+) MB,.*/\1/p' "$LOGS/gen-$1.txt"; }
+hugo_mb_of() { sed -nE 's/^hugo: .*, ([0-9.]+) MB.*/\1/p' "$LOGS/gen-$1.txt"; }
+
+main() {
+    install_packages
+    build_tools
+    mkdir -p "$LOGS"
+    : >"$RESULTS"
+    : >"$STAGES"
+    rm -rf "$DIR/theme-template"
+    "$UD" --quiet init "$DIR/theme-template" >/dev/null
+    local started_load; started_load=$(cut -d' ' -f1-3 /proc/loadavg)
+    local started; started=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+    local sizes=(1000 10000) names=(c1k c10k)
+    if [ "$WITH_100K" -eq 1 ]; then sizes+=(100000); names+=(c100k); fi
+    declare -A ud_pages hugo_pages
+    local i
+    for i in "${!sizes[@]}"; do
+        local n=${sizes[$i]} name=${names[$i]} r runs=$RUNS
+        [ "$n" -ge 100000 ] && runs=1
+        generate "$n" "$name"
+        local with_hugo=1
+        [ "$n" -ge 100000 ] && [ "$HUGO_100K" -eq 0 ] && with_hugo=0
+        for r in $(seq 1 "$runs"); do
+            ud_cold "$DIR/$name" "$name-ud-cold"
+            [ "$with_hugo" -eq 1 ] && hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
+        done
+        hugo_pages[$name]=$([ "$with_hugo" -eq 1 ] && html_pages "$DIR/hugo-public" || echo "–")
+        ud_cold "$DIR/$name" "$name-ud-cold-last"
+        ud_pages[$name]=$(html_pages "$DIR/$name/public")
+        if [ "$name" = c10k ]; then
+            say "floor on $name"
+            rm -rf "$DIR/floor-out"
+            "$FLOOR" --root "$DIR/$name" --output-like "$DIR/$name/public" --scratch "$DIR/floor-out" |
+                tee "$LOGS/floor-$name.txt" >&2
+            rm -rf "$DIR/floor-out"
+        fi
+        local saved=$RUNS
+        RUNS=$runs
+        incremental "$DIR/$name" "$name" "$n"
+        RUNS=$saved
+    done
+    rm -rf "$DIR/hugo-public" "$DIR/hugo-cache"
+
+    local ended_load; ended_load=$(cut -d' ' -f1-3 /proc/loadavg)
+    local cpu; cpu=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
+    local mem; mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+    local commit; commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
+    [ -n "$UD_BIN" ] && commit="$("$UD" --version) at $UD (generator from $commit)"
+    local hugo_version; hugo_version=$(hugo version | awk '{ print $2 }')
+    local loads; loads=$(cut -f5 "$RESULTS" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo " to " hi }')
+
+    {
+        echo "### Benchmark results"
+        echo
+        echo "- Machine: $(nproc) × $cpu, $mem RAM, $(uname -sr)"
+        echo "- Date: $started; load average at start $started_load, at end $ended_load, before each run $loads"
+        echo "- union-digest $commit (release build) vs Hugo $hugo_version (Debian package)"
+        for i in "${!names[@]}"; do
+            local name=${names[$i]}
+            echo "- Corpus $name: \`gen_corpus --n ${sizes[$i]} --seed $SEED\`: ${sizes[$i]} raw files ($(raw_mb_of "$name") MB) holding $(articles_of "$name") articles; Hugo gets the same $(articles_of "$name") articles clean ($(hugo_mb_of "$name") MB of Markdown)"
+        done
+        echo "- Median of $RUNS runs (100k: 1 run). Cold = no output, no cache; files in the OS page cache."
+        echo
+        echo "| case | articles | wall (s) | CPU user+sys (s) | peak RSS (MB) | HTML pages |"
+        echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+        for i in "${!names[@]}"; do
+            local name=${names[$i]} a; a=$(articles_of "$name")
+            row "union-digest, cold build, $name" "$name-ud-cold" "$a" "${ud_pages[$name]}"
+            row "Hugo, cold build, $name" "$name-hugo-cold" "$a" "${hugo_pages[$name]}"
+            printf '| **ratio union-digest / Hugo, %s** | | **%s** | **%s** | **%s** | |\n' "$name" \
+                "$(ratio "$(median "$name-ud-cold" 2)" "$(median "$name-hugo-cold" 2)")" \
+                "$(ratio "$(median "$name-ud-cold" 3)" "$(median "$name-hugo-cold" 3)")" \
+                "$(ratio "$(median "$name-ud-cold" 4)" "$(median "$name-hugo-cold" 4)")"
+            row "union-digest, rebuild, nothing changed, $name" "$name-noop" "$a" ""
+            row "union-digest, rebuild, one article added, $name" "$name-add" "+1" ""
+            row "union-digest, rebuild, one article edited, $name" "$name-edit" "" ""
+            row "union-digest, rebuild, article.html template changed, $name" "$name-template" "" ""
+            if [ -f "$LOGS/floor-$name.txt" ]; then
+                printf '| floor: read + jieba-cut + write the same output bytes, %s | %s | %s | | | |\n' "$name" "$a" \
+                    "$(awk '$1 == "floor_total" { print $2 }' "$LOGS/floor-$name.txt")"
+            fi
+        done
+        echo
+        echo "#### Where the time goes (\`build --timings\`, median seconds per stage)"
+        echo
+        local labels=() heads=()
+        for i in "${!names[@]}"; do
+            local name=${names[$i]}
+            labels+=("$name-ud-cold" "$name-add" "$name-edit" "$name-template")
+            heads+=("cold $name" "add $name" "edit $name" "template $name")
+        done
+        printf '| stage |'; printf ' %s |' "${heads[@]}"; echo
+        printf '| --- |'; printf ' ---: |%.0s' "${heads[@]}"; echo
+        cut -f2 "$STAGES" | awk '!seen[$0]++' | while IFS= read -r stage; do
+            printf '| %s |' "$stage"
+            for l in "${labels[@]}"; do printf ' %s |' "$(stage_median "$l" "$stage")"; done
+            echo
+        done
+        if [ -f "$LOGS/floor-c10k.txt" ]; then
+            echo
+            echo "#### Floor on c10k (\`examples/floor.rs\`: read all files, jieba-cut all text, write the build's output files; $(nproc) threads, wall seconds)"
+            echo
+            echo '```'
+            cat "$LOGS/floor-c10k.txt"
+            echo '```'
+        fi
+    } | tee "$DIR/results.md"
+}
+
+main
