@@ -13,6 +13,7 @@ pub mod theme;
 pub mod tilemap;
 pub mod views;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::error::{Error, Result};
@@ -20,7 +21,7 @@ use crate::record::ArticleRecord;
 use crate::site::Site;
 use output::Staging;
 use theme::Theme;
-use views::Views;
+use views::{ListSpec, Views};
 
 /// Most articles listed on the home page (the archive lists them all).
 const HOME_LATEST: usize = 12;
@@ -84,18 +85,28 @@ struct Writer<'a> {
     base_url: String,
 }
 
+/// Write the HTML of the page at `path` (a directory path such as `articles/x/`).
+fn write_page(staging: &Staging, path: &str, html: &str) -> Result<()> {
+    let rel = if path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{path}index.html")
+    };
+    staging.write(&rel, html.as_bytes())
+}
+
 impl Writer<'_> {
     fn page(&mut self, path: &str, html: String) -> Result<()> {
-        let rel = if path.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{path}index.html")
-        };
-        self.staging.write(&rel, html.as_bytes())?;
+        write_page(self.staging, path, &html)?;
+        self.written_page(path);
+        Ok(())
+    }
+
+    /// Count a page written elsewhere (by a parallel renderer) and list it in the sitemap.
+    fn written_page(&mut self, path: &str) {
         self.stats.pages += 1;
         self.stats.files += 1;
         self.sitemap.push(format!("{}{path}", self.base_url));
-        Ok(())
     }
 
     fn file(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
@@ -148,48 +159,38 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     )?;
     w.page("", html)?;
 
-    // Articles.
-    for i in 0..site.articles.len() {
-        let path = format!("articles/{}/", site.slugs[i]);
-        let view = views.article(i);
-        let html = render_page(
-            "article.html",
-            &path,
-            &site.articles[i].clean.title,
-            json!({ "article": view }),
-        )?;
-        w.page(&path, html)?;
+    // Articles and index pages are independent of each other: render them on all cores.
+    let article_paths: Vec<String> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| {
+            let path = format!("articles/{}/", site.slugs[i]);
+            let view = views.article(i);
+            let html = render_page(
+                "article.html",
+                &path,
+                &site.articles[i].clean.title,
+                json!({ "article": view }),
+            )?;
+            write_page(staging, &path, &html)?;
+            Ok(path)
+        })
+        .collect::<Result<_>>()?;
+    for path in &article_paths {
+        w.written_page(path);
     }
 
-    // Indexes.
-    for list in views.lists() {
-        let pages = views.paginate(&list.items, &list.path);
-        for (n, (items, pager)) in pages.into_iter().enumerate() {
-            let path = if n == 0 {
-                list.path.clone()
-            } else {
-                format!("{}page/{}/", list.path, n + 1)
-            };
-            let title = if n == 0 {
-                list.title.clone()
-            } else {
-                format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
-            };
-            let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
-            let mut data = serde_json::to_value(&list).map_err(|e| Error::Template {
-                template: "list.html".into(),
-                message: e.to_string(),
-            })?;
-            data["items"] = json!(cards);
-            data["pager"] = json!(pager);
-            let html = render_page("list.html", &path, &title, json!({ "list": data }))?;
-            w.page(&path, html)?;
+    let lists = views.lists();
+    let list_outputs: Vec<(Vec<String>, bool)> = lists
+        .par_iter()
+        .map(|list| render_list(list, &views, theme, staging, &render_page))
+        .collect::<Result<_>>()?;
+    for (paths, feed) in &list_outputs {
+        for path in paths {
+            w.written_page(path);
         }
-        if let Some(feed_path) = &list.feed_path {
-            let feed = views.feed(&list.title, feed_path, &list.items);
-            w.file(feed_path, feed.as_bytes())?;
-        }
+        w.stats.files += usize::from(*feed);
     }
+
     let html = render_page(
         "regions.html",
         "regions/",
@@ -303,4 +304,45 @@ mod tests {
         }
         assert!(checked > 5);
     }
+}
+
+/// Render every page of one index (region, theme, month, keyword) and its feed. Returns the
+/// page paths written and whether a feed was written.
+fn render_list<F>(list: &ListSpec, views: &Views, theme: &Theme, staging: &Staging, render_page: &F) -> Result<(Vec<String>, bool)>
+where
+    F: Fn(&str, &str, &str, serde_json::Value) -> Result<String>,
+{
+    let mut paths = Vec::new();
+    let data = serde_json::to_value(list).map_err(|e| Error::Template {
+        template: "list.html".into(),
+        message: e.to_string(),
+    })?;
+    for (n, (items, pager)) in views.paginate(&list.items, &list.path).into_iter().enumerate() {
+        let path = if n == 0 {
+            list.path.clone()
+        } else {
+            format!("{}page/{}/", list.path, n + 1)
+        };
+        let title = if n == 0 {
+            list.title.clone()
+        } else {
+            format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
+        };
+        let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
+        let mut page_data = data.clone();
+        page_data["items"] = json!(cards);
+        page_data["pager"] = json!(pager);
+        let html = render_page("list.html", &path, &title, json!({ "list": page_data }))?;
+        write_page(staging, &path, &html)?;
+        paths.push(path);
+    }
+    let feed = match &list.feed_path {
+        Some(feed_path) => {
+            let feed = views.feed(&list.title, feed_path, &list.items);
+            staging.write(feed_path, feed.as_bytes())?;
+            true
+        }
+        None => false,
+    };
+    Ok((paths, feed))
 }

@@ -129,6 +129,22 @@ pub struct ListSpec {
     pub items: Vec<usize>,
 }
 
+/// How many articles of one shared keyword's list are considered for "related articles".
+const RELATED_KEYWORD_SPAN: usize = 60;
+
+/// For each article, the keyword pages (indexes into `site.keywords`) that list it.
+fn keywords_of(site: &Site) -> Vec<Vec<usize>> {
+    let mut of = vec![Vec::new(); site.articles.len()];
+    for (k, keyword) in site.keywords.iter().enumerate() {
+        for &i in &keyword.articles {
+            if let Some(list) = of.get_mut(i) {
+                list.push(k);
+            }
+        }
+    }
+    of
+}
+
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
 const CHARS_PER_MINUTE: usize = 400;
 
@@ -138,6 +154,10 @@ pub struct Views<'a> {
     pub(crate) theme: &'a Theme,
     /// Each article's deepest region node.
     pub(crate) region_of: Vec<Option<&'a RegionNode>>,
+    /// Keyword word → slug of its page (built once: looked up for every article).
+    keyword_slugs: BTreeMap<&'a str, &'a str>,
+    /// For each article, the indexes (into `Site::keywords`) of the keyword pages listing it.
+    keywords_of: Vec<Vec<usize>>,
 }
 
 impl<'a> Views<'a> {
@@ -162,6 +182,8 @@ impl<'a> Views<'a> {
             s: site,
             theme,
             region_of,
+            keyword_slugs: site.keywords.iter().map(|k| (k.word.as_str(), k.slug.as_str())).collect(),
+            keywords_of: keywords_of(site),
         }
     }
 
@@ -262,12 +284,6 @@ impl<'a> Views<'a> {
                 sources.push(s);
             }
         }
-        let keyword_pages: BTreeMap<&str, &str> = self
-            .s
-            .keywords
-            .iter()
-            .map(|k| (k.word.as_str(), k.slug.as_str()))
-            .collect();
         let minutes = a.char_count.div_ceil(CHARS_PER_MINUTE).max(1);
         ArticleView {
             title: c.title.clone(),
@@ -284,7 +300,8 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|k| KeywordLink {
                     word: k.clone(),
-                    url: keyword_pages
+                    url: self
+                        .keyword_slugs
                         .get(k.as_str())
                         .map(|s| self.href(&format!("keywords/{s}/"))),
                 })
@@ -377,11 +394,18 @@ impl<'a> Views<'a> {
     fn related(&self, i: usize) -> Vec<usize> {
         let a = &self.s.articles[i];
         let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
-        for k in &self.s.keywords {
-            if k.articles.binary_search(&i).is_ok() {
-                for &j in &k.articles {
-                    *scores.entry(j).or_default() += 2;
-                }
+        for &k in &self.keywords_of[i] {
+            let list = &self.s.keywords[k].articles;
+            // A rare shared keyword is strong evidence; a keyword shared by hundreds of
+            // articles says little, so only its nearest articles in time count.
+            let pos = list.binary_search(&i).unwrap_or_else(|p| p);
+            let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
+                (0, list.len())
+            } else {
+                (pos.saturating_sub(RELATED_KEYWORD_SPAN / 2), (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()))
+            };
+            for &j in &list[lo..hi] {
+                *scores.entry(j).or_default() += 2;
             }
         }
         if let Some(node) = self.region_of[i] {
