@@ -538,6 +538,18 @@ mod tests {
     }
 
     #[test]
+    fn genuine_news_text_has_no_strong_artefact() {
+        let t = table();
+        let news = include_str!("../../data/lm-news.txt");
+        let text: String = news
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(t.evidence(&text).hits, 0);
+    }
+
+    #[test]
     fn config_pairs_extend_and_win() {
         let mut config = Config::default();
         config.clean.despin.push(["伙伴公司".into(), "合作企业".into()]);
