@@ -5,15 +5,26 @@
 //! The detector compares two character bigram models, one of news prose
 //! (`data/lm-news.txt`, plus a spun copy of it so that spun news still reads as news) and one
 //! of web-novel prose (`data/lm-fiction.txt`). A line is explained as news with fiction
-//! segments cut out of it: a segment [s, e) gains the fiction-over-news log-likelihood of its
-//! characters, and the character after it is scored as news following the character before
-//! it, so the best cut is the one after which the news text joins up (改革开[…]放 → 开放).
-//! Each cut costs a fixed penalty. A segment is removed only when all of these hold:
+//! segments cut out of it (dynamic programming): a segment [s, e) gains the
+//! fiction-over-news log-likelihood of its characters, the character after it is scored as
+//! news following the character before it, and each cut costs a fixed penalty.
+//!
+//! The models know too few words to place a cut's edges exactly, so each cut is then shaped:
+//! nearby pieces of one injection are joined when the gap between them is not clearly news;
+//! whole clauses at its ends that do not read as fiction are given back; its edges move a
+//! few characters to where the news text joins into a dictionary word (jieba's dictionary:
+//! 改革开[…]放 → 开放), breaking no word, leaving no one-character clause behind and no
+//! quotation half-cut.
+//!
+//! A cut is made only when all of these hold:
 //! - the page carries spam evidence (spam lines or injected keywords);
 //! - its characters are clearly better explained as fiction (total and mean log-ratio);
-//! - it carries fiction markers (`data/fiction-markers.txt`: dialogue tags, household and
-//!   feeling words) or personal pronouns;
-//! - it sits inside a sentence: the text before it or after it is not a sentence boundary.
+//! - it carries fiction markers (`data/fiction-markers.txt`: gestures and, after a
+//!   quotation, speech tags; household and feeling words) or personal pronouns; a cut inside
+//!   a quotation needs more, because quoted speech in a report is colloquial;
+//! - it sits inside a sentence: the text before or after it continues a clause, or it is a
+//!   finished line of dialogue followed by a clause separator (说的。”、);
+//! - there is text on both sides, and the news text joins up across it.
 //!
 //! On pages without spam evidence only the narrowest rule runs: a quoted line of dialogue
 //! followed by a narrative tag (“……。”她点了点头。) that starts right after a word, where no
