@@ -331,3 +331,37 @@ fn strong_spin_artefacts_never_occur_in_genuine_seeds() {
         assert_eq!(evidence.hits, 0, "{prefix}: {evidence:?}");
     }
 }
+
+/// A page that went through a spam site (keywords injected, so every fiction rule is armed)
+/// but carries no fiction: the lexical steps must give back exactly the genuine lines.
+#[test]
+fn spam_evidence_alone_never_costs_genuine_text() {
+    let lexical = Lexical::new();
+    for prefix in ["001", "002", "004"] {
+        let clean = lexical.page(prefix);
+        let mut page = Page::new(&seed(prefix));
+        gloss::repair(&mut page);
+        lexical.script.apply(&mut page);
+        punct::restore(&mut page);
+        // Inject an advertising keyword into the middle of every longer line.
+        for line in &mut page.lines {
+            let chars: Vec<char> = line.text.chars().collect();
+            if chars.len() >= 20 {
+                let middle = chars.len() / 2;
+                line.text = chars[..middle]
+                    .iter()
+                    .chain("包养网".chars().collect::<Vec<_>>().iter())
+                    .chain(&chars[middle..])
+                    .collect();
+            }
+        }
+        lexical.spam.apply(&mut page);
+        lexical.despin.apply(&mut page);
+        assert_eq!(page_text(&page), page_text(&clean), "{prefix}");
+        assert!(
+            !page.report.removed.iter().any(|r| r.kind == "fiction"),
+            "{prefix}: {:?}",
+            page.report.removed
+        );
+    }
+}

@@ -471,6 +471,21 @@ mod tests {
     }
 
     #[test]
+    fn an_unseen_spun_report_reads_as_written() {
+        let t = table();
+        let spun = "克日，市总工会召开全市工会任务会议。会议请求，各级工会要深刻进修贯彻党的二十年夜精力，\
+                    连合发动宽大职工积极餐与加入休息和技巧比赛，推动高东西的品质成长。\
+                    会上，市总工会担任人先容了客岁的任务情形。";
+        assert!(t.evidence(spun).is_spun());
+        assert_eq!(
+            t.despin_text(spun),
+            "近日，市总工会召开全市工会工作会议。会议要求，各级工会要深入学习贯彻党的二十大精神，\
+             团结动员广大职工积极参加劳动和技能竞赛，推动高质量发展。\
+             会上，市总工会负责人介绍了去年的工作情况。"
+        );
+    }
+
+    #[test]
     fn genuine_phrases_stay_even_in_spun_text() {
         let t = table();
         for genuine in [
@@ -535,6 +550,18 @@ mod tests {
                 ("进一个步骤", "进一步", 1)
             ]
         );
+    }
+
+    #[test]
+    fn genuine_news_text_has_no_strong_artefact() {
+        let t = table();
+        let news = include_str!("../../data/lm-news.txt");
+        let text: String = news
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(t.evidence(&text).hits, 0);
     }
 
     #[test]

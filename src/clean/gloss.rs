@@ -3,10 +3,11 @@
 //! Latin-1 or GBK: "ç¨æ·", "Ã©", "锟斤拷", "浣犲ソ").
 //!
 //! Evidence rules:
-//! - a parenthesised run of Latin letters right after Han characters is a gloss when its
-//!   syllables are the readings of the characters before it (checked against the `pinyin`
-//!   crate's heteronyms), or when it is tone-marked pinyin (zhígōng). Real parentheses such as
-//!   (左一), (5G), (AI) or (简称“瑞成公司”) fail both tests and stay;
+//! - a parenthesised run of Latin letters right after Han characters is a gloss when it is
+//!   lower-case and its syllables are the readings of the characters before it (checked
+//!   against the `pinyin` crate's heteronyms), or when it is tone-marked pinyin (zhígōng).
+//!   Real parentheses such as (左一), (5G), (AI), (简称“瑞成公司”) or names like
+//!   华为(Huawei) fail both tests and stay;
 //! - replacement marks are damage when there are three or more, when two stand inside a word,
 //!   or when `�` appears; a single `?` (a question) is never touched;
 //! - a line is mojibake when re-encoding it as Latin-1 or GBK yields valid UTF-8 (the repaired
@@ -145,7 +146,11 @@ fn gloss_at(chars: &[char], open: usize) -> Option<usize> {
         .copied()
         .collect();
     let han_before: Vec<char> = han_before.into_iter().rev().collect();
-    let reads_before = (1..=han_before.len().min(8)).any(|k| spells(&plain, &han_before[han_before.len() - k..]));
+    // Without tone marks only lower-case pinyin is a mirror site's gloss: 华为(Huawei) and
+    // 北京(Beijing) are names a newsroom writes.
+    let lower_case = !inner.chars().any(|c| c.is_ascii_uppercase());
+    let reads_before =
+        lower_case && (1..=han_before.len().min(8)).any(|k| spells(&plain, &han_before[han_before.len() - k..]));
     let tone_marked_pinyin = inner.chars().any(is_tone_mark) && splits_into_syllables(&plain);
     (reads_before || tone_marked_pinyin).then_some(close + 1)
 }
@@ -507,6 +512,7 @@ mod tests {
             "乡镇(街道)工会建设",
             "人工智能(AI)技术和(GDP)增长",
             "湖南工人报全媒体记者(Luo)",
+            "华为(Huawei)公司和北京(Beijing)",
         ] {
             let (lines, removed) = repaired(text);
             assert_eq!(lines, [text]);

@@ -529,6 +529,32 @@ mod tests {
     }
 
     #[test]
+    fn unseen_gambling_and_porn_lists_are_spam_lines() {
+        for line in [
+            "澳门新葡京|百家乐|真人视讯|体育投注|六合彩开奖",
+            "永久免费看黄的网站，国产精品一区二区，亚洲av无码专区，午夜福利在线",
+            "国產精品無碼、歐美日韓在線觀看、麻豆傳媒、黃色電影",
+        ] {
+            let (lines, removed) = cleaned(&format!("{line}\n正文。"));
+            assert_eq!(lines, ["正文。"], "{line}");
+            assert_eq!(removed[0].0, "spam-line");
+        }
+    }
+
+    #[test]
+    fn navigation_and_tag_lists_are_not_spam_lines() {
+        for line in [
+            "首页 | 新闻 | 视频 | 专题 | 图片",
+            "标签：工会 职工 视频 免费 培训",
+            "相关视频：高清在线观看劳模风采",
+        ] {
+            let (lines, removed) = cleaned(line);
+            assert_eq!(lines, [line]);
+            assert!(removed.is_empty(), "{line}");
+        }
+    }
+
+    #[test]
     fn news_about_fighting_porn_is_not_a_spam_line() {
         let text = "市总工会联合公安部门开展“扫黄打非”宣传,提醒职工远离色情视频和网上赌场等不良信息。";
         let (lines, removed) = cleaned(text);

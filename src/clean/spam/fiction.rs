@@ -5,15 +5,26 @@
 //! The detector compares two character bigram models, one of news prose
 //! (`data/lm-news.txt`, plus a spun copy of it so that spun news still reads as news) and one
 //! of web-novel prose (`data/lm-fiction.txt`). A line is explained as news with fiction
-//! segments cut out of it: a segment [s, e) gains the fiction-over-news log-likelihood of its
-//! characters, and the character after it is scored as news following the character before
-//! it, so the best cut is the one after which the news text joins up (改革开[…]放 → 开放).
-//! Each cut costs a fixed penalty. A segment is removed only when all of these hold:
+//! segments cut out of it (dynamic programming): a segment [s, e) gains the
+//! fiction-over-news log-likelihood of its characters, the character after it is scored as
+//! news following the character before it, and each cut costs a fixed penalty.
+//!
+//! The models know too few words to place a cut's edges exactly, so each cut is then shaped:
+//! nearby pieces of one injection are joined when the gap between them is not clearly news;
+//! whole clauses at its ends that do not read as fiction are given back; its edges move a
+//! few characters to where the news text joins into a dictionary word (jieba's dictionary:
+//! 改革开[…]放 → 开放), breaking no word, leaving no one-character clause behind and no
+//! quotation half-cut.
+//!
+//! A cut is made only when all of these hold:
 //! - the page carries spam evidence (spam lines or injected keywords);
 //! - its characters are clearly better explained as fiction (total and mean log-ratio);
-//! - it carries fiction markers (`data/fiction-markers.txt`: dialogue tags, household and
-//!   feeling words) or personal pronouns;
-//! - it sits inside a sentence: the text before it or after it is not a sentence boundary.
+//! - it carries fiction markers (`data/fiction-markers.txt`: gestures and, after a
+//!   quotation, speech tags; household and feeling words) or personal pronouns; a cut inside
+//!   a quotation needs more, because quoted speech in a report is colloquial;
+//! - it sits inside a sentence: the text before or after it continues a clause, or it is a
+//!   finished line of dialogue followed by a clause separator (说的。”、);
+//! - there is text on both sides, and the news text joins up across it.
 //!
 //! On pages without spam evidence only the narrowest rule runs: a quoted line of dialogue
 //! followed by a narrative tag (“……。”她点了点头。) that starts right after a word, where no
@@ -33,6 +44,24 @@ const MARKERS: &str = include_str!("../../../data/fiction-markers.txt");
 
 /// Cost of one cut, in nats.
 const PENALTY: f64 = 6.0;
+/// How far (in characters) the edges of a cut may move to join the news text into a word.
+const REFINE: usize = 8;
+/// Value (in nats) of a cut after which the news text joins into a dictionary word.
+const WORD_JOIN: f64 = 8.0;
+/// How far (in characters) a cut's edge may move to a quotation mark.
+const QUOTE_REACH: usize = 12;
+/// How much less likely (in nats) the news text may be across a cut than into it.
+const JOIN_SLACK: f64 = 4.0;
+/// Cost (in nats) of each one-character clause a cut leaves next to it.
+const CRUMB_COST: f64 = 8.0;
+/// Cost (in nats) of each quotation mark a cut leaves unmatched in the kept text.
+const QUOTE_COST: f64 = 6.0;
+/// Longest gap (in characters) between two fiction segments that may be joined.
+const MAX_GAP: usize = 24;
+/// A gap whose mean log-ratio is at most this is news, and keeps two segments apart.
+const GAP_MEAN: f64 = -1.0;
+/// Whole clauses at the edges of a cut with a lower mean log-ratio are not fiction.
+const TRIM_MEAN: f64 = 0.3;
 /// Longest span considered, in characters.
 const MAX_SPAN: usize = 320;
 /// Minimum total and mean fiction-over-news log-ratio of a removed span.
@@ -45,25 +74,62 @@ const BOS: char = '\u{2}';
 pub(super) struct Detector {
     models: Models,
     markers: AhoCorasick,
-    /// Per marker pattern: true for a dialogue tag.
-    is_tag: Vec<bool>,
+    /// Per marker pattern: its kind.
+    marker_kind: Vec<Marker>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    /// 说道, 笑道: dialogue tags that news features use too.
+    Speech,
+    /// 点了点头, 苦笑: gestures that tag dialogue in stories.
+    Gesture,
+    /// 奴婢, 泪水, 心里: words of households, feelings and small gestures.
+    Narrative,
+}
+
+/// Marker counts in a span.
+#[derive(Debug, Clone, Copy, Default)]
+struct Markers {
+    speech: usize,
+    gesture: usize,
+    narrative: usize,
+}
+
+impl Markers {
+    fn tags(&self) -> usize {
+        self.speech + self.gesture
+    }
 }
 
 impl Detector {
     pub(super) fn new(despin: &Table) -> Detector {
         let news_text: String = corpus_lines(NEWS).collect::<Vec<_>>().join("\n");
         let spun = despin.spin_forward(&news_text);
-        let news = CharLm::train(corpus_lines(NEWS).chain(spun.lines()));
-        let fiction = CharLm::train(corpus_lines(FICTION));
+        let mut news = CharLm::train(corpus_lines(NEWS).chain(spun.lines()));
+        let mut fiction = CharLm::train(corpus_lines(FICTION));
+        let floor = 0.5 / (f64::from(news.total.max(fiction.total)) + 0.5 * VOCABULARY);
+        news.floor = floor;
+        fiction.floor = floor;
         let models = Models::new(&news, &fiction);
         let sections = sections(MARKERS);
-        let tags = section(&sections, "tag");
-        let narrative = section(&sections, "narrative");
-        let patterns: Vec<&String> = tags.iter().chain(narrative).collect();
+        let kinds = [
+            (Marker::Speech, "tag-speech"),
+            (Marker::Gesture, "tag-gesture"),
+            (Marker::Narrative, "narrative"),
+        ];
+        let mut patterns: Vec<&String> = Vec::new();
+        let mut marker_kind = Vec::new();
+        for (kind, name) in kinds {
+            for word in section(&sections, name) {
+                patterns.push(word);
+                marker_kind.push(kind);
+            }
+        }
         Detector {
             models,
             markers: automaton(&patterns),
-            is_tag: (0..patterns.len()).map(|i| i < tags.len()).collect(),
+            marker_kind,
         }
     }
 
@@ -75,9 +141,9 @@ impl Detector {
         // A segment needs fiction markers or pronouns (see `accept`): lines without any are
         // not worth modelling.
         let may_hold_segment = page_has_spam && {
-            let (tags, narrative) = self.markers_in(text);
+            let m = self.markers_in(text);
             let pronouns = text.chars().filter(|&c| is_pronoun(c)).count();
-            2 * tags + narrative + usize::from(pronouns >= 2) >= 1
+            m.tags() + m.narrative + usize::from(pronouns >= 2) >= 1
         };
         if !utterance && !may_hold_segment {
             return Vec::new();
@@ -97,9 +163,19 @@ impl Detector {
         let scores = self.scores(&line.norm);
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for (open, tag_end) in candidates {
-            let (tags, _) = self.markers_in(&line.text(open, tag_end));
+            let tags = self.markers_in(&line.text(open, tag_end)).tags();
             if tags > 0 && (page_has_spam || scores.ratio(open, tag_end) > 0.0) {
                 spans.push((open, tag_end));
+            }
+        }
+        if page_has_spam && utterance {
+            for (open, close) in dangling_utterances(&line.chars) {
+                let m = self.markers_in(&line.text(open, close));
+                let pronouns = line.chars[open..close].iter().filter(|&&c| is_pronoun(c)).count();
+                let evidence = m.tags() + m.narrative + usize::from(pronouns >= 2);
+                if evidence >= 1 && scores.ratio(open, close) >= MIN_TOTAL {
+                    spans.push((open, close));
+                }
             }
         }
         if may_hold_segment && line.chars.iter().filter(|&&c| is_han(c)).count() >= 10 && scores.best_run() >= MIN_TOTAL
@@ -192,17 +268,80 @@ impl Detector {
             }
         }
         segments.reverse();
-        merge_close(&line.chars, &mut segments);
+        merge_close(&line.chars, scores, &mut segments);
         let depth = quote_depth(&line.chars);
         segments
             .into_iter()
-            .map(|(s, e)| snap_quotes(&line.chars, s, e))
-            .filter(|&(s, e)| !inside_quotation(&line.chars, &depth, s, e))
-            .filter(|&(s, e)| self.accept(line, scores, s, e))
+            .map(|(s, e)| trim_clauses(&line.chars, scores, s, e))
+            .map(|(s, e)| after_sentence_end(&line.chars, s, e))
+            .map(|(s, e)| self.refine(line, scores, s, e))
+            .filter(|&(s, e)| self.accept(line, scores, s, e, inside_quotation(&line.chars, &depth, s, e)))
             .collect()
     }
 
-    fn accept(&self, line: &Line, scores: &Scores, s: usize, e: usize) -> bool {
+    /// The value of cutting [s, e) as the DP scores it: fiction-over-news ratio of the span
+    /// and the news text joining across it.
+    fn cut_value(&self, line: &Line, scores: &Scores, s: usize, e: usize) -> f64 {
+        let x = &line.norm;
+        scores.ratio(s, e) + f64::from(self.models.logp(x[s - 1], x[e])[0]) - scores.news[e]
+    }
+
+    /// Move the edges of a cut to where the news text joins into a word (改革开[…]放 → 开放,
+    /// 五[…]年来 → 五年), breaks no word, and keeps its quotations whole. The character
+    /// models know too few words to place edges exactly; the segmenter's dictionary knows
+    /// them. Edges move by up to [`REFINE`] characters, or to a quotation mark within
+    /// [`QUOTE_REACH`].
+    fn refine(&self, line: &Line, scores: &Scores, s0: usize, e0: usize) -> (usize, usize) {
+        let chars = &line.chars;
+        let n = chars.len();
+        if s0 == 0 || e0 >= n {
+            return (s0, e0);
+        }
+        let is_quote = |c: char| matches!(c, '“' | '”' | '"');
+        let mut starts: Vec<usize> = (s0.saturating_sub(REFINE).max(1)..=(s0 + REFINE).min(e0 - 1)).collect();
+        starts.extend((s0.saturating_sub(QUOTE_REACH).max(1)..s0).filter(|&k| is_quote(chars[k])));
+        let mut ends: Vec<usize> = (e0.saturating_sub(REFINE)..=(e0 + REFINE).min(n - 1)).collect();
+        ends.extend((e0..(e0 + QUOTE_REACH).min(n - 1)).filter(|&k| is_quote(chars[k - 1])));
+        // What each edge contributes on its own, computed once per edge.
+        let start_info: Vec<(usize, bool, Brackets)> = starts
+            .iter()
+            .map(|&s| (s, breaks_word(chars, s), Brackets::of(&chars[..s])))
+            .collect();
+        let end_info: Vec<(usize, bool, Brackets)> = ends
+            .iter()
+            .map(|&e| (e, breaks_word(chars, e), Brackets::of(&chars[e..])))
+            .collect();
+        let mut best = (s0, e0);
+        let mut best_value = f64::NEG_INFINITY;
+        for &(s, s_breaks, before) in &start_info {
+            for &(e, e_breaks, after) in end_info.iter().filter(|info| info.0 > s) {
+                let base = self.cut_value(line, scores, s, e)
+                    - QUOTE_COST * before.then(after).unmatched() as f64
+                    - CRUMB_COST * crumbs(chars, s, e) as f64;
+                // The dictionary is only asked when its answer can change the choice.
+                if base + WORD_JOIN <= best_value {
+                    continue;
+                }
+                let value = base
+                    + if joins_into_word(chars, s, e) {
+                        WORD_JOIN
+                    } else if s_breaks || e_breaks {
+                        -WORD_JOIN
+                    } else {
+                        0.0
+                    };
+                if value > best_value {
+                    best_value = value;
+                    best = (s, e);
+                }
+            }
+        }
+        best
+    }
+
+    /// The acceptance rules; a cut within a quotation needs stronger evidence, because quoted
+    /// speech in a report is colloquial.
+    fn accept(&self, line: &Line, scores: &Scores, s: usize, e: usize, in_quotation: bool) -> bool {
         let chars = &line.chars;
         let x = &line.norm;
         // Without text on both sides there is no join to confirm the cut.
@@ -216,43 +355,52 @@ impl Detector {
         if han < 4 || total < MIN_TOTAL || mean <= MIN_MEAN {
             return false;
         }
-        let (tags, narrative) = self.markers_in(&line.text(s, e));
-        let pronouns = chars[s..e].iter().filter(|&&c| is_pronoun(c)).count();
-        let markers = 2 * tags + narrative + usize::from(pronouns >= 2);
-        let fiction_enough = markers >= 2 || (markers >= 1 && mean >= 1.0);
-        if !fiction_enough {
-            return false;
-        }
-        // The news text must join up across the cut at least as naturally as it entered it.
-        let join = f64::from(self.models.logp(x[s - 1], x[e])[0]);
-        if join < scores.news[s] {
-            return false;
-        }
         let word = |c: char| is_han(c) || c.is_alphanumeric();
         let left_inside = word(chars[s - 1]);
         let right_inside = word(chars[e]) && word(chars[e - 1]);
         // A finished line of dialogue followed by a clause separator (说的。”、) is no quote
-        // a report would write.
+        // a report would write: structural evidence of an injection.
         let dangling = matches!(chars[e], '、' | '，' | '；' | ',' | ';')
             && chars[..e]
                 .iter()
                 .rev()
                 .take(2)
                 .any(|&c| matches!(c, '。' | '！' | '？' | '!' | '?'));
-        left_inside || right_inside || dangling
+        if !(left_inside || right_inside || dangling) {
+            return false;
+        }
+        let m = self.markers_in(&line.text(s, e));
+        let pronouns = chars[s..e].iter().filter(|&&c| is_pronoun(c)).count();
+        // A speech tag is strong evidence only after a quotation inside the span.
+        let quoted = chars[s..e].contains(&'“') || chars[s..e].contains(&'"');
+        let speech = if quoted { 2 * m.speech } else { 0 };
+        let markers = 2 * m.gesture + speech + m.narrative + usize::from(pronouns >= 2);
+        let fiction_enough = if in_quotation {
+            markers >= 2 && mean >= 1.0
+        } else if dangling {
+            markers >= 1
+        } else {
+            markers >= 2 || (markers >= 1 && mean >= 1.0)
+        };
+        if !fiction_enough {
+            return false;
+        }
+        // The news text must join up across the cut: into a word, or not much less naturally
+        // than it entered the cut.
+        let join = f64::from(self.models.logp(x[s - 1], x[e])[0]);
+        join >= scores.news[s] - JOIN_SLACK || joins_into_word(chars, s, e)
     }
 
-    fn markers_in(&self, text: &str) -> (usize, usize) {
-        let mut tags = 0;
-        let mut narrative = 0;
+    fn markers_in(&self, text: &str) -> Markers {
+        let mut markers = Markers::default();
         for m in self.markers.find_iter(text) {
-            if self.is_tag[m.pattern().as_usize()] {
-                tags += 1;
-            } else {
-                narrative += 1;
+            match self.marker_kind[m.pattern().as_usize()] {
+                Marker::Speech => markers.speech += 1,
+                Marker::Gesture => markers.gesture += 1,
+                Marker::Narrative => markers.narrative += 1,
             }
         }
-        (tags, narrative)
+        markers
     }
 }
 
@@ -266,11 +414,13 @@ fn tagged_dialogue_candidates(chars: &[char]) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        let open = i;
         let close_char = if chars[i] == '"' { '"' } else { '”' };
-        let Some(close) = (open + 1..chars.len()).find(|&j| chars[j] == close_char) else {
+        let Some(close) = (i + 1..chars.len()).find(|&j| chars[j] == close_char) else {
             break;
         };
+        // With a quotation opened inside this one before it closes, the closing mark belongs
+        // to the inner one (“平安建设年、“你还记得……？”).
+        let open = (i..close).rev().find(|&j| chars[j] == chars[i]).unwrap_or(i);
         i = close + 1;
         let utterance = close > open + 1 && is_utterance_end(chars[close - 1]);
         if !utterance || open == 0 || !opens_after_word(chars[open - 1]) {
@@ -282,6 +432,63 @@ fn tagged_dialogue_candidates(chars: &[char]) -> Vec<(usize, usize)> {
         }
     }
     spans
+}
+
+/// “……。”、: a finished utterance followed by a clause separator, opened right after a
+/// word. No report punctuates a quotation so; an injected line of dialogue leaves exactly
+/// this shape.
+fn dangling_utterances(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for (close, &c) in chars.iter().enumerate() {
+        if c != '”' || close < 2 || !is_utterance_end(chars[close - 1]) {
+            continue;
+        }
+        if !chars
+            .get(close + 1)
+            .is_some_and(|&n| matches!(n, '、' | '，' | '；' | ',' | ';'))
+        {
+            continue;
+        }
+        let Some(open) = (0..close).rev().find(|&j| matches!(chars[j], '“' | '”')) else {
+            continue;
+        };
+        if chars[open] == '“' && open > 0 && opens_after_word(chars[open - 1]) {
+            spans.push((open, close + 1));
+        }
+    }
+    spans
+}
+
+/// The segmenter's dictionary (jieba's, 350,000 words), loaded on first use: only pages
+/// with spam evidence and a fiction candidate need it.
+fn dictionary() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// True when the characters before a cut and those after it form a dictionary word of two
+/// to four characters across the cut.
+fn joins_into_word(chars: &[char], s: usize, e: usize) -> bool {
+    let dict = dictionary();
+    let mut word = String::with_capacity(16);
+    for k in 1..=3.min(s) {
+        for m in 1..=3.min(chars.len() - e) {
+            if k + m > 4 {
+                continue;
+            }
+            let left = &chars[s - k..s];
+            let right = &chars[e..e + m];
+            if !left.iter().chain(right).all(|&c| is_han(c)) {
+                continue;
+            }
+            word.clear();
+            word.extend(left.iter().chain(right));
+            if dict.has_word(&word) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn is_pronoun(c: char) -> bool {
@@ -326,19 +533,59 @@ fn narrative_tag(chars: &[char], from: usize) -> Option<usize> {
     None
 }
 
-/// Join segments separated by a few characters (为小姐[服务]一辈子: a news word inside the
-/// injection), unless a sentence ends between them.
-fn merge_close(chars: &[char], segments: &mut Vec<(usize, usize)>) {
+/// Drop from a cut the longest run of whole clauses at either end that does not read as
+/// fiction (mean log-ratio below [`TRIM_MEAN`]): the character models let a cut run on into
+/// a neighbouring news clause when it happens to be colloquial.
+fn trim_clauses(chars: &[char], scores: &Scores, mut s: usize, mut e: usize) -> (usize, usize) {
+    let is_clause_end = |c: char| {
+        matches!(
+            c,
+            '，' | '。' | '；' | '：' | '！' | '？' | '、' | ',' | ';' | ':' | '!' | '?'
+        )
+    };
+    let weak = |a: usize, b: usize| b > a && scores.ratio(a, b) / ((b - a) as f64) < TRIM_MEAN;
+    // Suffix: the earliest clause boundary after which everything up to `e` is weak.
+    if let Some(b) = (s + 1..e)
+        .filter(|&b| is_clause_end(chars[b - 1]))
+        .find(|&b| weak(b, e))
+    {
+        e = b;
+    }
+    // Prefix: the latest clause boundary before which everything from `s` is weak.
+    if let Some(b) = (s + 1..e)
+        .rev()
+        .filter(|&b| is_clause_end(chars[b - 1]))
+        .find(|&b| weak(s, b))
+    {
+        s = b;
+    }
+    (s, e)
+}
+
+/// Join segments separated by a short gap that is not clearly news (a gap's mean log-ratio
+/// above [`GAP_MEAN`], at most [`MAX_GAP`] characters) when the joined span reads more like
+/// fiction than either part: the character models judge some words of a story (沮丧, 服务)
+/// as news, which splits one injection into pieces.
+fn merge_close(chars: &[char], scores: &Scores, segments: &mut Vec<(usize, usize)>) {
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(segments.len());
     for &(s, e) in segments.iter() {
         match merged.last_mut() {
-            Some(last) if s - last.1 <= 3 && !chars[last.1..s].iter().any(|&c| matches!(c, '。' | '！' | '？')) => {
-                last.1 = e
-            }
+            Some(last) if joinable(chars, scores, *last, (s, e)) => last.1 = e,
             _ => merged.push((s, e)),
         }
     }
     *segments = merged;
+}
+
+fn joinable(chars: &[char], scores: &Scores, a: (usize, usize), b: (usize, usize)) -> bool {
+    let gap = b.0 - a.1;
+    if gap <= 3 {
+        return !chars[a.1..b.0].iter().any(|&c| matches!(c, '。' | '！' | '？'));
+    }
+    let joined = scores.ratio(a.0, b.1);
+    gap <= MAX_GAP
+        && scores.ratio(a.1, b.0) / gap as f64 > GAP_MEAN
+        && joined >= scores.ratio(a.0, a.1).max(scores.ratio(b.0, b.1))
 }
 
 /// Nesting depth of “…” quotations before each character.
@@ -367,8 +614,7 @@ fn quote_depth(chars: &[char]) -> Vec<usize> {
 }
 
 /// True when a segment lies within a quotation or closes one that opened before it: quoted
-/// speech in a report is colloquial, and the models cannot tell it from fiction, so a cut
-/// must take whole quotations (an injected quotation may be left unclosed).
+/// speech in a report is colloquial, so such a cut needs stronger evidence.
 fn inside_quotation(chars: &[char], depth: &[usize], s: usize, e: usize) -> bool {
     if depth[s] == 0 {
         return false;
@@ -387,29 +633,83 @@ fn inside_quotation(chars: &[char], depth: &[usize], s: usize, e: usize) -> bool
     !chars[s..e].iter().any(|&c| matches!(c, '“' | '”' | '"'))
 }
 
-/// Grow a segment over a quotation mark it leaves unbalanced at its edges, and start it at
-/// the opening quote when it begins one or two characters before one (请[求“…”]).
-fn snap_quotes(chars: &[char], mut s: usize, mut e: usize) -> (usize, usize) {
-    // A cut that reaches back over the end of the previous sentence (良多。五“……”) keeps
-    // that sentence: it starts after the sentence end.
+/// Clauses of a single character left next to a cut (保证[…亲]人，离、保护: 人 and 离): the
+/// remains of an injection cut too short, which real text almost never has.
+fn crumbs(chars: &[char], s: usize, e: usize) -> usize {
+    let is_break = |c: char| !is_han(c) && !c.is_ascii_alphanumeric();
+    // The kept text around the cut, joined as it will read.
+    let kept = chars[s.saturating_sub(QUOTE_REACH)..s]
+        .iter()
+        .chain(&chars[e..(e + QUOTE_REACH).min(chars.len())]);
+    let mut count = 0;
+    let mut run = 0usize;
+    // Only clauses that start inside the window are whole.
+    let mut bounded = false;
+    for &c in kept {
+        if is_break(c) {
+            count += usize::from(run == 1 && bounded);
+            run = 0;
+            bounded = true;
+        } else {
+            run += 1;
+        }
+    }
+    count
+}
+
+/// A cut that reaches back over the end of the previous sentence into a quotation
+/// (良多。五“……”) keeps that sentence: it starts after the sentence end.
+fn after_sentence_end(chars: &[char], mut s: usize, e: usize) -> (usize, usize) {
     if let Some(q) = (s..e.min(s + 8)).find(|&k| chars[k] == '“') {
         if let Some(end) = (s..q).rev().find(|&k| matches!(chars[k], '。' | '！' | '？')) {
             s = end + 1;
         }
     }
-    if let Some(k) = (s..e.min(s + 3)).find(|&k| chars[k] == '“') {
-        if k > s && chars[s..k].iter().all(|&c| is_han(c)) {
-            s = k;
+    (s, e)
+}
+
+/// The unmatched quotation marks of a text: closers without an opener, openers left open.
+#[derive(Debug, Clone, Copy, Default)]
+struct Brackets {
+    closers: usize,
+    openers: usize,
+}
+
+impl Brackets {
+    fn of(chars: &[char]) -> Brackets {
+        let mut b = Brackets::default();
+        for &c in chars {
+            match c {
+                '“' => b.openers += 1,
+                '”' if b.openers > 0 => b.openers -= 1,
+                '”' => b.closers += 1,
+                _ => {}
+            }
+        }
+        b
+    }
+
+    /// This text followed by `next`.
+    fn then(self, next: Brackets) -> Brackets {
+        let matched = self.openers.min(next.closers);
+        Brackets {
+            closers: self.closers + next.closers - matched,
+            openers: self.openers - matched + next.openers,
         }
     }
-    let count = |s: usize, e: usize, q: char| chars[s..e].iter().filter(|&&c| c == q).count();
-    if s > 0 && chars[s - 1] == '“' && count(s, e, '”') >= count(s, e, '“') {
-        s -= 1;
+
+    fn unmatched(&self) -> usize {
+        self.closers + self.openers
     }
-    if e < chars.len() && chars[e] == '”' && count(s, e, '“') > count(s, e, '”') {
-        e += 1;
+}
+
+/// True when the characters on both sides of position `at` form a two-character word.
+fn breaks_word(chars: &[char], at: usize) -> bool {
+    if at == 0 || at >= chars.len() || !is_han(chars[at - 1]) || !is_han(chars[at]) {
+        return false;
     }
-    (s, e)
+    let word: String = [chars[at - 1], chars[at]].iter().collect();
+    dictionary().has_word(&word)
 }
 
 /// A line as characters, their byte offsets and their normalised forms.
@@ -493,6 +793,9 @@ fn corpus_lines(data: &str) -> impl Iterator<Item = &str> {
 /// A character bigram model with Witten-Bell smoothing over a unigram model.
 #[derive(Debug, Default)]
 struct CharLm {
+    /// Probability of a character the model never saw. Both models share one floor, so a
+    /// character neither knows (a name) favours neither.
+    floor: f64,
     unigram: HashMap<char, u32>,
     total: u32,
     bigram: HashMap<(char, char), u32>,
@@ -535,7 +838,10 @@ impl CharLm {
     }
 
     fn unigram_p(&self, c: char) -> f64 {
-        (f64::from(self.unigram.get(&c).copied().unwrap_or(0)) + 0.5) / (f64::from(self.total) + 0.5 * VOCABULARY)
+        match self.unigram.get(&c) {
+            Some(&count) => (f64::from(count) + 0.5) / (f64::from(self.total) + 0.5 * VOCABULARY),
+            None => self.floor,
+        }
     }
 
     /// ln of the weight given to the unigram model after an unseen pair, per context.
