@@ -267,6 +267,53 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     Ok(w.stats)
 }
 
+/// Render every page of one index (region, theme, month, keyword) and its feed. Returns the
+/// page paths written and whether a feed was written.
+fn render_list<F>(
+    list: &ListSpec,
+    views: &Views,
+    theme: &Theme,
+    staging: &Staging,
+    render_page: &F,
+) -> Result<(Vec<String>, bool)>
+where
+    F: Fn(&str, &str, &str, serde_json::Value) -> Result<String>,
+{
+    let mut paths = Vec::new();
+    let data = serde_json::to_value(list).map_err(|e| Error::Template {
+        template: "list.html".into(),
+        message: e.to_string(),
+    })?;
+    for (n, (items, pager)) in views.paginate(&list.items, &list.path).into_iter().enumerate() {
+        let path = if n == 0 {
+            list.path.clone()
+        } else {
+            format!("{}page/{}/", list.path, n + 1)
+        };
+        let title = if n == 0 {
+            list.title.clone()
+        } else {
+            format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
+        };
+        let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
+        let mut page_data = data.clone();
+        page_data["items"] = json!(cards);
+        page_data["pager"] = json!(pager);
+        let html = render_page("list.html", &path, &title, json!({ "list": page_data }))?;
+        write_page(staging, &path, &html)?;
+        paths.push(path);
+    }
+    let feed = match &list.feed_path {
+        Some(feed_path) => {
+            let feed = views.feed(&list.title, feed_path, &list.items);
+            staging.write(feed_path, feed.as_bytes())?;
+            true
+        }
+        None => false,
+    };
+    Ok((paths, feed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,45 +351,4 @@ mod tests {
         }
         assert!(checked > 5);
     }
-}
-
-/// Render every page of one index (region, theme, month, keyword) and its feed. Returns the
-/// page paths written and whether a feed was written.
-fn render_list<F>(list: &ListSpec, views: &Views, theme: &Theme, staging: &Staging, render_page: &F) -> Result<(Vec<String>, bool)>
-where
-    F: Fn(&str, &str, &str, serde_json::Value) -> Result<String>,
-{
-    let mut paths = Vec::new();
-    let data = serde_json::to_value(list).map_err(|e| Error::Template {
-        template: "list.html".into(),
-        message: e.to_string(),
-    })?;
-    for (n, (items, pager)) in views.paginate(&list.items, &list.path).into_iter().enumerate() {
-        let path = if n == 0 {
-            list.path.clone()
-        } else {
-            format!("{}page/{}/", list.path, n + 1)
-        };
-        let title = if n == 0 {
-            list.title.clone()
-        } else {
-            format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
-        };
-        let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
-        let mut page_data = data.clone();
-        page_data["items"] = json!(cards);
-        page_data["pager"] = json!(pager);
-        let html = render_page("list.html", &path, &title, json!({ "list": page_data }))?;
-        write_page(staging, &path, &html)?;
-        paths.push(path);
-    }
-    let feed = match &list.feed_path {
-        Some(feed_path) => {
-            let feed = views.feed(&list.title, feed_path, &list.items);
-            staging.write(feed_path, feed.as_bytes())?;
-            true
-        }
-        None => false,
-    };
-    Ok((paths, feed))
 }

@@ -182,7 +182,11 @@ impl<'a> Views<'a> {
             s: site,
             theme,
             region_of,
-            keyword_slugs: site.keywords.iter().map(|k| (k.word.as_str(), k.slug.as_str())).collect(),
+            keyword_slugs: site
+                .keywords
+                .iter()
+                .map(|k| (k.word.as_str(), k.slug.as_str()))
+                .collect(),
             keywords_of: keywords_of(site),
         }
     }
@@ -402,7 +406,10 @@ impl<'a> Views<'a> {
             let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
                 (0, list.len())
             } else {
-                (pos.saturating_sub(RELATED_KEYWORD_SPAN / 2), (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()))
+                (
+                    pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
+                    (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
+                )
             };
             for &j in &list[lo..hi] {
                 *scores.entry(j).or_default() += 2;
