@@ -315,7 +315,8 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let t = Instant::now();
     let staging = output::Staging::create(&output_dir)?;
     let stats = render::render(&site, &theme, &staging)?;
-    timings.push(("render", t.elapsed().as_secs_f64()));
+    timings.extend(stats.timings.iter().copied());
+    timings.push(("render (total)", t.elapsed().as_secs_f64()));
     let summary = BuildSummary {
         files_read: corpus.files_read,
         articles: site.articles.len(),

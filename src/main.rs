@@ -8,6 +8,11 @@ use union_digest::cli::{Cli, Command};
 use union_digest::record::ArticleRecord;
 use union_digest::site::article_slug;
 
+/// Rendering allocates many small strings and JSON values on every core; mimalloc is markedly
+/// faster than the system allocator at that.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

@@ -27,12 +27,14 @@ use views::{ListSpec, Views};
 const HOME_LATEST: usize = 12;
 
 /// What a render wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderStats {
     /// HTML pages written.
     pub pages: usize,
     /// All files written (pages, feeds, data, assets).
     pub files: usize,
+    /// Seconds spent in each part of rendering, in order.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Compile the theme's templates, naming the template, line and problem on error.
@@ -138,6 +140,13 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
             .map_err(|e| template_error(template, &e).with_template_location(&theme.templates))
     };
 
+    let mut clock = std::time::Instant::now();
+    let mut lap = |w: &mut Writer, name: &'static str| {
+        w.stats.timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
+    lap(&mut w, "render: templates");
+
     // Home.
     let latest: Vec<_> = (0..site.articles.len().min(site.config.paginate).min(HOME_LATEST))
         .map(|i| views.card(i))
@@ -178,6 +187,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     for path in &article_paths {
         w.written_page(path);
     }
+    lap(&mut w, "render: article pages");
 
     let lists = views.lists();
     let list_outputs: Vec<(Vec<String>, bool)> = lists
@@ -190,6 +200,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
         }
         w.stats.files += usize::from(*feed);
     }
+    lap(&mut w, "render: index pages");
 
     let html = render_page(
         "regions.html",
@@ -222,6 +233,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
 
     // Search: the page, and the index it reads.
     if site.config.search.enabled {
+        lap(&mut w, "render: overview pages");
         let segmenter = search::Segmenter::new(&site.config.analyze.dictionary);
         let index = search::build(&views.search_docs(), &segmenter);
         let html = render_page(
@@ -236,6 +248,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
         }
     }
 
+    lap(&mut w, "render: search index");
     // 404 (not in the sitemap).
     let not_found = render_page("404.html", "404.html", &theme.text("not_found_title", &[]), json!({}))?;
     w.file("404.html", not_found.as_bytes())?;
@@ -264,6 +277,7 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
     let base = site.config.base_url_slash();
     w.file("sitemap.xml", feeds::sitemap(&urls).as_bytes())?;
     w.file("robots.txt", feeds::robots(&format!("{base}sitemap.xml")).as_bytes())?;
+    lap(&mut w, "render: feeds, data, sitemap");
     Ok(w.stats)
 }
 

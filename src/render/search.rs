@@ -256,13 +256,23 @@ pub fn decode_postings(flat: &[i64]) -> Vec<(u32, u32)> {
 /// Build the index of `docs` (document `n` is `docs[n]`).
 pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     // term → postings (doc, weight), docs ascending because docs are visited in order.
-    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-    for (n, doc) in docs.iter().enumerate() {
+    // Segmenting every document is the expensive part: do it on all cores, then merge the
+    // terms in document order so the postings stay sorted and the output deterministic.
+    let per_doc: Vec<_> = {
+        use rayon::prelude::*;
+        docs.par_iter().map(|doc| doc_terms(doc, segmenter)).collect()
+    };
+    // A hash map accumulates faster than a tree of string keys; it is sorted by term once,
+    // so nothing depends on hash order.
+    let mut accumulated: std::collections::HashMap<String, Vec<(u32, u32)>> = std::collections::HashMap::new();
+    for (n, terms) in per_doc.into_iter().enumerate() {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
-        for (term, weight) in doc_terms(doc, segmenter) {
-            postings.entry(term).or_default().push((n, weight.min(MAX_WEIGHT)));
+        for (term, weight) in terms {
+            accumulated.entry(term).or_default().push((n, weight.min(MAX_WEIGHT)));
         }
     }
+    let mut postings: Vec<(String, Vec<(u32, u32)>)> = accumulated.into_iter().collect();
+    postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let estimate: usize = postings
         .iter()
         .map(|(term, list)| term.len() + 6 + list.len() * 3)
