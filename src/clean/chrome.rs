@@ -1189,18 +1189,11 @@ fn title_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::lines::split_lines;
-    use crate::clean::{Page, PageMeta};
-    use crate::model::{CleaningReport, DatePrecision};
+    use crate::clean::Page;
+    use crate::model::DatePrecision;
 
     fn page(text: &str) -> Page {
-        Page {
-            file: "t.txt".into(),
-            source_hash: String::new(),
-            lines: split_lines(text, 1),
-            meta: PageMeta::default(),
-            report: CleaningReport::default(),
-        }
+        Page::from_text("t.txt", text)
     }
 
     fn run(text: &str) -> Page {

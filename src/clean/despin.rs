@@ -397,21 +397,13 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::lines::split_lines;
-    use crate::model::CleaningReport;
 
     fn table() -> Table {
         Table::new(&Config::default())
     }
 
     fn page(text: &str) -> Page {
-        Page {
-            file: "t.txt".into(),
-            source_hash: String::new(),
-            lines: split_lines(text, 1),
-            meta: Default::default(),
-            report: CleaningReport::default(),
-        }
+        Page::from_text("t.txt", text)
     }
 
     #[test]

@@ -459,16 +459,9 @@ fn gbk_bytes(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::lines::split_lines;
 
     fn page(text: &str) -> Page {
-        Page {
-            file: "t.txt".into(),
-            source_hash: String::new(),
-            lines: split_lines(text, 1),
-            meta: Default::default(),
-            report: CleaningReport::default(),
-        }
+        Page::from_text("t.txt", text)
     }
 
     fn repaired(text: &str) -> (Vec<String>, Vec<(String, String)>) {

@@ -126,6 +126,17 @@ pub struct PageMeta {
 }
 
 impl Page {
+    /// A page of plain text, as a step sees it (for tools and tests that run one step).
+    pub fn from_text(file: &str, text: &str) -> Page {
+        Page {
+            file: file.to_string(),
+            source_hash: String::new(),
+            lines: lines::split_lines(text, 1),
+            meta: PageMeta::default(),
+            report: CleaningReport::default(),
+        }
+    }
+
     pub fn new(doc: &RawDoc) -> Page {
         Page {
             file: doc.file.clone(),

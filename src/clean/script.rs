@@ -268,8 +268,6 @@ impl CharSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::lines::split_lines;
-    use crate::model::CleaningReport;
 
     fn converter(script: TargetScript) -> Converter {
         Converter::new(&Config {
@@ -279,13 +277,7 @@ mod tests {
     }
 
     fn page(text: &str) -> Page {
-        Page {
-            file: "t.txt".into(),
-            source_hash: String::new(),
-            lines: split_lines(text, 1),
-            meta: Default::default(),
-            report: CleaningReport::default(),
-        }
+        Page::from_text("t.txt", text)
     }
 
     #[test]

@@ -491,20 +491,13 @@ impl LineLexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clean::lines::split_lines;
 
     fn lexicon() -> Lexicon {
         Lexicon::new(&Config::default())
     }
 
     fn page(text: &str) -> Page {
-        Page {
-            file: "t.txt".into(),
-            source_hash: String::new(),
-            lines: split_lines(text, 1),
-            meta: Default::default(),
-            report: CleaningReport::default(),
-        }
+        Page::from_text("t.txt", text)
     }
 
     fn cleaned(text: &str) -> (Vec<String>, Vec<(String, String)>) {
