@@ -2,10 +2,10 @@
 # Benchmarks of union-digest against Hugo on the same articles, on this machine, now.
 #
 #   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k [--hugo-100k]] [--skip-build]
-#                    [--union-digest BIN]
+#                    [--union-digest BIN] [--report-only]
 #
 # --union-digest BIN measures another build of union-digest (e.g. of another branch) with
-# this checkout's generator and floor.
+# this checkout's generator and floor; --report-only prints the report of the last run in DIR.
 #
 # 1. Installs Debian's `hugo` and `time` packages if missing (apt-get; needs root).
 # 2. Builds union-digest and the examples gen_corpus and floor in release mode.
@@ -35,6 +35,7 @@ WITH_100K=0
 HUGO_100K=0
 SKIP_BUILD=0
 UD_BIN=
+REPORT_ONLY=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --dir) DIR=$2; shift 2 ;;
@@ -44,6 +45,7 @@ while [ $# -gt 0 ]; do
         --hugo-100k) HUGO_100K=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
+        --report-only) REPORT_ONLY=1; shift ;;
         -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -57,6 +59,7 @@ FLOOR=$TARGET/release/examples/floor
 LOGS=$DIR/logs
 RESULTS=$DIR/results.tsv   # label  wall_s  cpu_s  rss_mb  load1
 STAGES=$DIR/stages.tsv     # label  stage  seconds
+PAGES=$DIR/pages.tsv       # corpus  our_html_pages  hugo_html_pages
 
 say() { printf '>> %s\n' "$*" >&2; }
 
@@ -165,6 +168,11 @@ stage_median() { # LABEL STAGE
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "–") printf "%.2f", a / b; else print "–" }'; }
 
+verdict() { # VALUE MUST TARGET
+    awk -v v="$1" -v m="$2" -v t="$3" 'BEGIN {
+        if (v == "–") print "not measured"; else if (v + 0 <= t + 0) print "met"; else if (v + 0 <= m + 0) print "must met, target missed"; else print "missed" }'
+}
+
 row() { # TEXT LABEL ARTICLES PAGES
     printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$(median "$2" 2)" "$(median "$2" 3)" "$(median "$2" 4)" "$4"
 }
@@ -173,12 +181,14 @@ articles_of() { sed -nE 's/^raw: [0-9]+ files, ([0-9]+) articles.*/\1/p' "$LOGS/
 raw_mb_of() { sed -nE 's/^raw: .*, ([0-9.]+) MB,.*/\1/p' "$LOGS/gen-$1.txt"; }
 hugo_mb_of() { sed -nE 's/^hugo: .*, ([0-9.]+) MB.*/\1/p' "$LOGS/gen-$1.txt"; }
 
-main() {
+# Run every measurement; record the run's facts in DIR/meta.env and DIR/pages.tsv.
+measure_all() {
     install_packages
     build_tools
     mkdir -p "$LOGS"
     : >"$RESULTS"
     : >"$STAGES"
+    : >"$PAGES"
     rm -rf "$DIR/theme-template"
     "$UD" --quiet init "$DIR/theme-template" >/dev/null
     local started_load; started_load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -186,21 +196,20 @@ main() {
 
     local sizes=(1000 10000) names=(c1k c10k)
     if [ "$WITH_100K" -eq 1 ]; then sizes+=(100000); names+=(c100k); fi
-    declare -A ud_pages hugo_pages
     local i
     for i in "${!sizes[@]}"; do
         local n=${sizes[$i]} name=${names[$i]} r runs=$RUNS
         [ "$n" -ge 100000 ] && runs=1
         generate "$n" "$name"
-        local with_hugo=1
+        local with_hugo=1 hugo_pages="–"
         [ "$n" -ge 100000 ] && [ "$HUGO_100K" -eq 0 ] && with_hugo=0
         for r in $(seq 1 "$runs"); do
             ud_cold "$DIR/$name" "$name-ud-cold"
-            [ "$with_hugo" -eq 1 ] && hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
+            if [ "$with_hugo" -eq 1 ]; then hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"; fi
         done
-        hugo_pages[$name]=$([ "$with_hugo" -eq 1 ] && html_pages "$DIR/hugo-public" || echo "–")
+        [ "$with_hugo" -eq 1 ] && hugo_pages=$(html_pages "$DIR/hugo-public")
         ud_cold "$DIR/$name" "$name-ud-cold-last"
-        ud_pages[$name]=$(html_pages "$DIR/$name/public")
+        printf '%s\t%s\t%s\n' "$name" "$(html_pages "$DIR/$name/public")" "$hugo_pages" >>"$PAGES"
         if [ "$name" = c10k ]; then
             say "floor on $name"
             rm -rf "$DIR/floor-out"
@@ -215,32 +224,46 @@ main() {
     done
     rm -rf "$DIR/hugo-public" "$DIR/hugo-cache"
 
-    local ended_load; ended_load=$(cut -d' ' -f1-3 /proc/loadavg)
+    local commit; commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
+    [ -n "$UD_BIN" ] && commit="$("$UD" --version | awk '{ print $2 }') at $UD (generator from $commit)"
+    {
+        printf 'STARTED=%q\nSTARTED_LOAD=%q\nENDED_LOAD=%q\n' "$started" "$started_load" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        printf 'RUNS=%q\nSEED=%q\nCOMMIT=%q\n' "$RUNS" "$SEED" "$commit"
+        printf 'NAMES=(%s)\nSIZES=(%s)\n' "${names[*]}" "${sizes[*]}"
+    } >"$DIR/meta.env"
+}
+
+pages_of() { # NAME COLUMN (2 ours, 3 Hugo)
+    awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$PAGES"
+}
+
+# Print the Markdown report of the run recorded in DIR (also saved as DIR/results.md).
+report() {
+    # shellcheck disable=SC1091
+    source "$DIR/meta.env"
     local cpu; cpu=$(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1)
     local mem; mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-    local commit; commit=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
-    [ -n "$UD_BIN" ] && commit="$("$UD" --version) at $UD (generator from $commit)"
     local hugo_version; hugo_version=$(hugo version | awk '{ print $2 }')
     local loads; loads=$(cut -f5 "$RESULTS" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo " to " hi }')
-
+    local i
     {
         echo "### Benchmark results"
         echo
         echo "- Machine: $(nproc) × $cpu, $mem RAM, $(uname -sr)"
-        echo "- Date: $started; load average at start $started_load, at end $ended_load, before each run $loads"
-        echo "- union-digest $commit (release build) vs Hugo $hugo_version (Debian package)"
-        for i in "${!names[@]}"; do
-            local name=${names[$i]}
-            echo "- Corpus $name: \`gen_corpus --n ${sizes[$i]} --seed $SEED\`: ${sizes[$i]} raw files ($(raw_mb_of "$name") MB) holding $(articles_of "$name") articles; Hugo gets the same $(articles_of "$name") articles clean ($(hugo_mb_of "$name") MB of Markdown)"
+        echo "- Date: $STARTED; load average at start $STARTED_LOAD, at end $ENDED_LOAD, before each run $loads"
+        echo "- union-digest $COMMIT (release build) vs Hugo $hugo_version (Debian package)"
+        for i in "${!NAMES[@]}"; do
+            local name=${NAMES[$i]}
+            echo "- Corpus $name: \`gen_corpus --n ${SIZES[$i]} --seed $SEED\`: ${SIZES[$i]} raw files ($(raw_mb_of "$name") MB) holding $(articles_of "$name") articles; Hugo gets the same $(articles_of "$name") articles clean ($(hugo_mb_of "$name") MB of Markdown)"
         done
         echo "- Median of $RUNS runs (100k: 1 run). Cold = no output, no cache; files in the OS page cache."
         echo
         echo "| case | articles | wall (s) | CPU user+sys (s) | peak RSS (MB) | HTML pages |"
         echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-        for i in "${!names[@]}"; do
-            local name=${names[$i]} a; a=$(articles_of "$name")
-            row "union-digest, cold build, $name" "$name-ud-cold" "$a" "${ud_pages[$name]}"
-            row "Hugo, cold build, $name" "$name-hugo-cold" "$a" "${hugo_pages[$name]}"
+        for i in "${!NAMES[@]}"; do
+            local name=${NAMES[$i]} a; a=$(articles_of "$name")
+            row "union-digest, cold build, $name" "$name-ud-cold" "$a" "$(pages_of "$name" 2)"
+            row "Hugo, cold build, $name" "$name-hugo-cold" "$a" "$(pages_of "$name" 3)"
             printf '| **ratio union-digest / Hugo, %s** | | **%s** | **%s** | **%s** | |\n' "$name" \
                 "$(ratio "$(median "$name-ud-cold" 2)" "$(median "$name-hugo-cold" 2)")" \
                 "$(ratio "$(median "$name-ud-cold" 3)" "$(median "$name-hugo-cold" 3)")" \
@@ -254,12 +277,27 @@ main() {
                     "$(awk '$1 == "floor_total" { print $2 }' "$LOGS/floor-$name.txt")"
             fi
         done
+        if grep -q $'^c10k-hugo-cold\t' "$RESULTS"; then
+            local wall_ratio rss_ratio add
+            wall_ratio=$(ratio "$(median c10k-ud-cold 2)" "$(median c10k-hugo-cold 2)")
+            rss_ratio=$(ratio "$(median c10k-ud-cold 4)" "$(median c10k-hugo-cold 4)")
+            add=$(median c10k-add 2)
+            echo
+            echo "Targets of issue 6 at 10k: cold wall ≤ 1× Hugo (must) and ≤ 0.33× (target): $wall_ratio× —" \
+                "$(verdict "$wall_ratio" 1 0.33); peak RSS ≤ 0.5× Hugo: $rss_ratio× — $(verdict "$rss_ratio" 0.5 0.5);" \
+                "one article added < 0.5 s (target 0.2 s): $add s — $(verdict "$add" 0.5 0.2)."
+        fi
+        if grep -q $'^c100k-ud-cold\t' "$RESULTS"; then
+            echo
+            echo "100k vs 10k (target: within 10×): wall $(ratio "$(median c100k-ud-cold 2)" "$(median c10k-ud-cold 2)")×," \
+                "peak RSS $(ratio "$(median c100k-ud-cold 4)" "$(median c10k-ud-cold 4)")×."
+        fi
         echo
         echo "#### Where the time goes (\`build --timings\`, median seconds per stage)"
         echo
         local labels=() heads=()
-        for i in "${!names[@]}"; do
-            local name=${names[$i]}
+        for i in "${!NAMES[@]}"; do
+            local name=${NAMES[$i]}
             labels+=("$name-ud-cold" "$name-add" "$name-edit" "$name-template")
             heads+=("cold $name" "add $name" "edit $name" "template $name")
         done
@@ -281,4 +319,5 @@ main() {
     } | tee "$DIR/results.md"
 }
 
-main
+[ "$REPORT_ONLY" -eq 1 ] || measure_all
+report

@@ -13,8 +13,9 @@
 //! The raw files carry the defects of real reposts in fixed shares: page chrome
 //! (breadcrumbs, 发布时间/来源/浏览次数 lines, 责任编辑, 免责声明 footers), porn-title header
 //! lines and 主站蜘蛛池模板 link farms, 包养-family words and fiction spliced into sentences,
-//! spun wording, Traditional script, broken lines, GB18030 bytes, CRLF, and newspaper pages
-//! holding several articles. Regions are drawn from every province, city and county of
+//! spun wording, Traditional script, broken lines, GB18030 bytes, CRLF, newspaper pages
+//! holding several articles, and reposts (3 % of files: an earlier article again, with other
+//! chrome; the Hugo site has it once). Regions are drawn from every province, city and county of
 //! bench/data/pca-code.json; dates from 2019–2025.
 
 mod hugo;
@@ -23,6 +24,7 @@ mod places;
 mod raw;
 mod rng;
 mod story;
+mod variation;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +37,7 @@ use places::{Gazetteer, PlaceSwap};
 use raw::{Defects, Polluter, Spinner};
 use rng::Rng;
 use story::{Composer, Doc};
+use variation::Variation;
 
 #[derive(Debug, Parser)]
 #[command(about = "Generate a deterministic benchmark corpus (union-digest site + the same articles as a Hugo site)")]
@@ -68,8 +71,27 @@ base_url = "http://localhost:8000/"
 struct Written {
     bytes: usize,
     stories: usize,
+    repost: bool,
     hugo_bytes: usize,
     defects: Defects,
+}
+
+/// Share of files that repost an article of one of the previous thousand files.
+const REPOST_SHARE: f64 = 0.03;
+
+/// The document of file `index` and the generator to pollute it with; `true` when the file
+/// reposts an earlier file's article (the same story, with this file's own pollution).
+fn file_doc(composer: &Composer, seed: u64, index: u64) -> (Doc, Rng, bool) {
+    let mut rng = Rng::for_article(seed, index);
+    if index >= 20 && rng.chance(REPOST_SHARE) {
+        let original = index - 1 - rng.below(index.min(1000) as usize) as u64;
+        let (doc, _, _) = file_doc(composer, seed, original);
+        if matches!(doc, Doc::Single(_)) {
+            return (doc, rng, true);
+        }
+    }
+    let doc = composer.doc(&mut rng);
+    (doc, rng, false)
 }
 
 fn is_nonempty_dir(path: &Path) -> bool {
@@ -102,11 +124,13 @@ fn main() -> anyhow::Result<()> {
     let material = Material::load();
     let gazetteer = Gazetteer::load();
     let swap = PlaceSwap::new();
+    let variation = Variation::new();
     let spinner = Spinner::new();
     let composer = Composer {
         material: &material,
         gazetteer: &gazetteer,
         swap: &swap,
+        variation: &variation,
     };
     let polluter = Polluter {
         material: &material,
@@ -117,18 +141,18 @@ fn main() -> anyhow::Result<()> {
     let written: Vec<Written> = (args.first..args.first + args.n)
         .into_par_iter()
         .map(|i| -> anyhow::Result<Written> {
-            let mut rng = Rng::for_article(args.seed, i);
-            let doc = composer.doc(&mut rng);
+            let (doc, mut rng, repost) = file_doc(&composer, args.seed, i);
             let (bytes, defects) = polluter.raw(&doc, &mut rng);
             let path = raw_dir.join(format!("{i:05}.txt"));
             std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
             let mut hugo_bytes = 0;
-            if !args.raw_only {
+            if !args.raw_only && !repost {
                 hugo_bytes = write_posts(&doc, i, &posts_dir, &gazetteer)?;
             }
             Ok(Written {
                 bytes: bytes.len(),
-                stories: doc.stories().len(),
+                stories: if repost { 0 } else { doc.stories().len() },
+                repost,
                 hugo_bytes,
                 defects,
             })
@@ -162,10 +186,11 @@ fn summarize(args: &Args, hugo_dir: &Path, written: &[Written]) {
     let bytes: usize = written.iter().map(|w| w.bytes).sum();
     let stories: usize = written.iter().map(|w| w.stories).sum();
     let pages = written.iter().filter(|w| w.stories > 1).count();
+    let reposts = written.iter().filter(|w| w.repost).count();
     let smallest = written.iter().map(|w| w.bytes).min().unwrap_or(0);
     let largest = written.iter().map(|w| w.bytes).max().unwrap_or(0);
     println!(
-        "raw: {files} files, {stories} articles ({pages} multi-article pages), {:.1} MB, {smallest}–{largest} bytes per file → {}",
+        "raw: {files} files, {stories} articles ({pages} multi-article pages, {reposts} reposts), {:.1} MB, {smallest}–{largest} bytes per file → {}",
         bytes as f64 / 1e6,
         args.out.join("content/raw").display()
     );
@@ -193,19 +218,20 @@ mod tests {
         let material = Material::load();
         let gazetteer = Gazetteer::load();
         let swap = PlaceSwap::new();
+        let variation = Variation::new();
         let spinner = Spinner::new();
         let composer = Composer {
             material: &material,
             gazetteer: &gazetteer,
             swap: &swap,
+            variation: &variation,
         };
         let polluter = Polluter {
             material: &material,
             gazetteer: &gazetteer,
             spinner: &spinner,
         };
-        let mut rng = Rng::for_article(seed, index);
-        let doc = composer.doc(&mut rng);
+        let (doc, mut rng, _) = file_doc(&composer, seed, index);
         let (bytes, defects) = polluter.raw(&doc, &mut rng);
         (bytes, doc, defects, material)
     }
@@ -216,6 +242,29 @@ mod tests {
             assert_eq!(generate(42, i).0, generate(42, i).0);
         }
         assert_ne!(generate(42, 0).0, generate(43, 0).0);
+    }
+
+    #[test]
+    fn a_repost_carries_an_earlier_article() {
+        let material = Material::load();
+        let gazetteer = Gazetteer::load();
+        let swap = PlaceSwap::new();
+        let variation = Variation::new();
+        let composer = Composer {
+            material: &material,
+            gazetteer: &gazetteer,
+            swap: &swap,
+            variation: &variation,
+        };
+        let (index, doc) = (20..2000)
+            .find_map(|i| match file_doc(&composer, 42, i) {
+                (doc, _, true) => Some((i, doc)),
+                _ => None,
+            })
+            .expect("3 % of 2000 files are reposts");
+        let title = &doc.stories()[0].title;
+        assert!((index.saturating_sub(1000)..index)
+            .any(|j| matches!(file_doc(&composer, 42, j), (d, _, false) if &d.stories()[0].title == title)));
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub struct Material {
     pub paragraphs: Vec<String>,
     /// Their sentences, for recombined paragraphs.
     pub sentences: Vec<String>,
+    /// Their clauses (between commas), for new sentences: whole seed paragraphs would make
+    /// thousands of articles share long passages and look like reposts of each other.
+    pub clauses: Vec<String>,
     /// Porn/gambling title fragments like the first line of seed 003.
     pub spam_titles: Vec<String>,
     /// Items of the `主站蜘蛛池模板:` link-farm footer of seed 003.
@@ -82,6 +85,18 @@ pub fn strip_byline(paragraph: &str) -> &str {
     }
 }
 
+/// The clauses of a sentence: split at commas and semicolons, end punctuation dropped, only
+/// clauses of 4+ characters whose quotes are balanced (so recombining them keeps them so).
+pub fn clauses_of(sentence: &str) -> Vec<String> {
+    sentence
+        .split(['，', ',', '；', ';', '。', '！', '？'])
+        .map(|c| c.trim())
+        .filter(|c| c.chars().count() >= 4 && c.matches('“').count() == c.matches('”').count())
+        .filter(|c| !c.starts_with(['”', '’', '）', ')']))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Split a paragraph after each 。！？ (keeping a closing quote with its sentence).
 pub fn sentences_of(paragraph: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -128,7 +143,10 @@ impl Material {
             .iter()
             .flat_map(|p| sentences_of(p))
             .filter(|s| s.chars().count() >= 12)
-            .collect();
+            .collect::<Vec<String>>();
+        let mut clauses: Vec<String> = sentences.iter().flat_map(|s| clauses_of(s)).collect();
+        clauses.sort();
+        clauses.dedup();
         let spam_titles = SEED_003
             .lines()
             .next()
@@ -150,6 +168,7 @@ impl Material {
         Material {
             paragraphs,
             sentences,
+            clauses,
             spam_titles,
             link_farm,
             s2t,
@@ -437,6 +456,14 @@ mod tests {
     }
 
     #[test]
+    fn clauses_split_at_commas_and_keep_quotes_balanced() {
+        assert_eq!(
+            clauses_of("开展“送温暖”活动,惠及职工5万人，工作“十件实事；成效明显。"),
+            vec!["开展“送温暖”活动", "惠及职工5万人", "成效明显"]
+        );
+    }
+
+    #[test]
     fn splits_sentences_keeping_closing_quotes() {
         assert_eq!(
             sentences_of("他说：“好。”然后走了！还有"),
@@ -449,6 +476,7 @@ mod tests {
         let m = Material::load();
         assert!(m.paragraphs.len() >= 60, "{}", m.paragraphs.len());
         assert!(m.sentences.len() >= 150, "{}", m.sentences.len());
+        assert!(m.clauses.len() >= 600, "{}", m.clauses.len());
         assert!(m.spam_titles.len() >= 5);
         assert!(m.link_farm.len() >= 30);
         assert!(m

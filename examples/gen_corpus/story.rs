@@ -5,6 +5,7 @@
 use crate::material::{Material, COLUMNS, GIVEN, PREDICATES, SLOGANS, SOURCES, SURNAMES};
 use crate::places::{Gazetteer, PlaceSwap, Region};
 use crate::rng::Rng;
+use crate::variation::Variation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
@@ -85,6 +86,7 @@ pub struct Composer<'a> {
     pub material: &'a Material,
     pub gazetteer: &'a Gazetteer,
     pub swap: &'a PlaceSwap,
+    pub variation: &'a Variation,
 }
 
 pub fn person(rng: &mut Rng) -> String {
@@ -210,7 +212,8 @@ impl Composer<'_> {
         };
         let source = self.source(&region, rng);
         let plan = self.swap.plan(self.gazetteer, &region, rng);
-        let mut blocks = vec![Block::Para(self.lead(&date, &headline, &plan, rng))];
+        let wording = self.variation.plan(rng);
+        let mut blocks = vec![Block::Para(self.lead(&date, &headline, &plan, &wording, rng))];
         let with_headings = !on_page && rng.chance(0.3);
         let mut since_heading = 0;
         let mut bytes = blocks[0].text().len();
@@ -219,7 +222,7 @@ impl Composer<'_> {
                 blocks.push(Block::Heading(rng.pick(SLOGANS).to_string()));
                 since_heading = 0;
             }
-            let text = self.paragraph(rng);
+            let text = self.variation.apply(&self.paragraph(rng), &wording);
             let text = perturb_numbers(&self.swap.apply(&text, &plan), date.y, rng);
             bytes += text.len();
             blocks.push(Block::Para(text));
@@ -240,25 +243,34 @@ impl Composer<'_> {
     }
 
     /// The opening paragraph: when and who, then a sentence or two of context.
-    fn lead(&self, date: &Date, headline: &str, plan: &[String], rng: &mut Rng) -> String {
+    fn lead(&self, date: &Date, headline: &str, plan: &[String], wording: &[String], rng: &mut Rng) -> String {
         let mut context = String::new();
         for _ in 0..rng.range(1, 2) {
-            let sentence: &String = rng.pick(&self.material.sentences);
-            context.push_str(sentence);
+            context.push_str(&self.sentence(rng));
         }
+        let context = self.variation.apply(&context, wording);
         let context = perturb_numbers(&self.swap.apply(&context, plan), date.y, rng);
         format!("{}月{}日，{headline}。{context}", date.m, date.d)
     }
 
-    /// A seed paragraph as it is, or 2–5 seed sentences recombined.
+    /// 2–6 sentences. Whole seed paragraphs are rare: shared passages would make the
+    /// articles near-duplicates of each other, which real distinct articles are not.
     fn paragraph(&self, rng: &mut Rng) -> String {
-        if rng.chance(0.5) {
-            rng.pick(&self.material.paragraphs).clone()
-        } else {
-            (0..rng.range(2, 5))
-                .map(|_| rng.pick(&self.material.sentences).as_str())
-                .collect()
+        if rng.chance(0.03) {
+            return rng.pick(&self.material.paragraphs).clone();
         }
+        (0..rng.range(2, 6)).map(|_| self.sentence(rng)).collect()
+    }
+
+    /// A seed sentence (a quarter of the time) or 2–4 seed clauses joined into a new one.
+    fn sentence(&self, rng: &mut Rng) -> String {
+        if rng.chance(0.25) {
+            return rng.pick(&self.material.sentences).clone();
+        }
+        let clauses: Vec<&str> = (0..rng.range(2, 4))
+            .map(|_| rng.pick(&self.material.clauses).as_str())
+            .collect();
+        format!("{}。", clauses.join("，"))
     }
 
     fn source(&self, region: &Region, rng: &mut Rng) -> String {
