@@ -10,7 +10,11 @@ use std::path::PathBuf;
 
 use union_digest::analyze::themes::Taxonomy;
 use union_digest::config::Config;
-use union_digest::render::{self, output::Staging, theme::Theme};
+use union_digest::render::{
+    self,
+    output::{Output, Staging},
+    theme::Theme,
+};
 use union_digest::site::Site;
 
 fn main() -> anyhow::Result<()> {
@@ -24,9 +28,9 @@ fn main() -> anyhow::Result<()> {
     let site = Site::build(config, taxonomy, synthetic::articles(n, 7, &sentences), false);
     let theme = Theme::load(&root, "default")?;
     let out = render::output::check_output_dir(&root, &out)?;
-    let staging = Staging::create(&out)?;
-    let stats = render::render(&site, &theme, &staging)?;
-    staging.commit()?;
+    let output = Output::full(Staging::create(&out)?);
+    let stats = render::render(&site, &theme, &output)?;
+    output.commit()?;
     println!(
         "{} articles, {} pages, {} files in {}",
         n,

@@ -34,7 +34,12 @@ pub struct BuildOptions {
 pub struct BuildSummary {
     pub files_read: usize,
     pub articles: usize,
+    /// Pages of the site.
     pub pages: usize,
+    /// Pages rendered by this build (the others were unchanged).
+    pub rendered: usize,
+    /// Files written or removed by this build.
+    pub changed: usize,
     pub warnings: Vec<Warning>,
     pub seconds: f64,
     /// (stage, seconds) in pipeline order.
@@ -46,11 +51,13 @@ impl BuildSummary {
     /// The one summary line a build ends with.
     pub fn line(&self) -> String {
         format!(
-            "built {}: {} files read, {} articles, {} pages written, {} warnings, {:.2} s",
+            "built {}: {} files read, {} articles, {} pages written ({} rendered, {} files changed), {} warnings, {:.2} s",
             self.output.display(),
             self.files_read,
             self.articles,
             self.pages,
+            self.rendered,
+            self.changed,
             self.warnings.len(),
             self.seconds
         )
@@ -258,7 +265,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 /// publishes nothing and removes the staging directory.
 #[derive(Debug)]
 pub struct StagedBuild {
-    staging: output::Staging,
+    output: output::Output,
     summary: BuildSummary,
     started: Instant,
 }
@@ -272,12 +279,13 @@ impl StagedBuild {
     /// Swap the staged site in (see [`output::Staging::commit`]).
     pub fn publish(self) -> Result<BuildSummary> {
         let StagedBuild {
-            staging,
+            output,
             mut summary,
             started,
         } = self;
         let t = Instant::now();
-        staging.commit()?;
+        let published = output.commit()?;
+        summary.changed = published.changed + published.removed;
         summary.timings.push(("publish", t.elapsed().as_secs_f64()));
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
@@ -313,21 +321,24 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let site = Site::build(pipeline.config.clone(), taxonomy, corpus.articles, options.drafts);
     timings.push(("site model", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let staging = output::Staging::create(&output_dir)?;
-    let stats = render::render(&site, &theme, &staging)?;
+    let manifest = (!options.no_cache).then(|| cache::output_manifest_path(root, &output_dir));
+    let output = output::Output::open(&output_dir, manifest)?;
+    let stats = render::render(&site, &theme, &output)?;
     timings.extend(stats.timings.iter().copied());
     timings.push(("render (total)", t.elapsed().as_secs_f64()));
     let summary = BuildSummary {
         files_read: corpus.files_read,
         articles: site.articles.len(),
         pages: stats.pages,
+        rendered: stats.rendered,
+        changed: 0,
         warnings: corpus.warnings,
         seconds: started.elapsed().as_secs_f64(),
         timings,
         output: output_dir,
     };
     Ok(StagedBuild {
-        staging,
+        output,
         summary,
         started,
     })
@@ -381,8 +392,8 @@ fn dry_render(config: &Config, theme: &Theme, articles: Vec<Article>) -> Result<
     let taxonomy = Taxonomy::load(&config.themes);
     let site = Site::build(config.clone(), taxonomy, articles, true);
     let scratch = std::env::temp_dir().join(format!("union-digest-check-{}", std::process::id()));
-    let staging = output::Staging::create(&scratch)?;
-    render::render(&site, theme, &staging).map(|_| ())
+    let output = output::Output::full(output::Staging::create(&scratch)?);
+    render::render(&site, theme, &output).map(|_| ())
 }
 
 /// Ingest, clean and analyze the given files (for `inspect`), in the order given.

@@ -17,8 +17,19 @@ use crate::model::{Article, SourceKind};
 
 /// Directory name under the site root.
 pub const CACHE_DIR: &str = ".union-digest-cache";
+/// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
+const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
 const FORMAT: &str = "v1";
+
+/// Where the manifest of the output at `output_dir` (already normalised) is kept: one per
+/// output directory, so `--output` elsewhere does not disturb the default one's.
+pub fn output_manifest_path(root: &Path, output_dir: &Path) -> PathBuf {
+    let id = blake3::hash(output_dir.as_os_str().as_encoded_bytes()).to_hex();
+    root.join(CACHE_DIR)
+        .join(OUTPUT_MANIFESTS)
+        .join(format!("{}.tsv", &id[..16]))
+}
 
 /// What the per-file stages produced for one file (errors are never cached).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -124,7 +135,7 @@ impl Cache {
         // Entries of other formats are dead weight.
         if let Ok(formats) = std::fs::read_dir(self.dir.parent().unwrap_or(&self.dir)) {
             for format in formats.flatten() {
-                if format.file_name() != FORMAT {
+                if format.file_name() != FORMAT && format.file_name() != OUTPUT_MANIFESTS {
                     let _ = std::fs::remove_dir_all(format.path());
                 }
             }

@@ -352,3 +352,139 @@ fn a_second_build_reuses_the_cache_and_gives_the_same_site() {
     assert!(!cache.exists());
     assert_eq!(snapshot(&dir.path().join("public")), first);
 }
+
+/// Copy the sample corpus into a fresh site with small pages, so lists have numbered pages.
+fn sample_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "title = \"测试文摘\"\npaginate = 2\n").unwrap();
+    for entry in walkdir::WalkDir::new(repo().join("content"))
+        .into_iter()
+        .map(|e| e.unwrap())
+    {
+        let rel = entry.path().strip_prefix(repo()).unwrap();
+        let to = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+/// A snapshot without the output marker (it names the build).
+fn site_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = snapshot(dir);
+    files.retain(|(path, _)| path != Path::new(".union-digest-output"));
+    files
+}
+
+/// The number of files a build's summary line says it changed.
+fn files_changed(output: &Output) -> usize {
+    let line = text(&output.stderr) + &text(&output.stdout);
+    let (before, _) = line.split_once(" files changed").expect("summary line");
+    before.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn updating_a_built_site_gives_exactly_the_site_a_full_build_gives() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let fresh = dir.path().join("fresh");
+    let full_build = || {
+        let _ = std::fs::remove_dir_all(&fresh);
+        let out = run(&[
+            "build",
+            "--no-cache",
+            "--root",
+            root,
+            "--output",
+            fresh.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        site_files(&fresh)
+    };
+    let update = || {
+        let out = run(&["build", "--root", root]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        files_changed(&out)
+    };
+    update();
+    let first_files = site_files(&public).len();
+    assert_eq!(update(), 0, "a rebuild with no change rewrote files");
+    // Every file with its bytes and modification time.
+    let stamped = |dir: &Path| -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).unwrap();
+                (e.path().to_path_buf(), bytes, e.metadata().unwrap().modified().unwrap())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = stamped(&public);
+
+    // Add a new article: a handful of files change, and the result is what a full build gives.
+    let added = dir.path().join("content/raw/new.txt");
+    std::fs::write(
+        &added,
+        "杭州市总工会开展夏送清凉活动\n\n2026年7月2日，杭州市总工会组织慰问团，走访户外劳动者站点，送去防暑降温物资。\n\n活动覆盖全市十三个区县，惠及职工两万余人。\n",
+    )
+    .unwrap();
+    let changed = update();
+    assert!(
+        changed > 0 && changed < first_files / 2,
+        "{changed} of {first_files} files changed"
+    );
+    assert_eq!(site_files(&public), full_build());
+    // Files whose bytes did not change were not rewritten: their times stay put.
+    let after = stamped(&public);
+    let mut unchanged = 0;
+    for (path, bytes, time) in &before {
+        if let Some((_, new_bytes, new_time)) = after.iter().find(|(p, _, _)| p == path) {
+            if new_bytes == bytes && !path.ends_with(".union-digest-output") {
+                assert_eq!(new_time, time, "{} rewritten with the same bytes", path.display());
+                unchanged += 1;
+            }
+        }
+    }
+    assert!(
+        unchanged * 2 > before.len(),
+        "only {unchanged} of {} files unchanged",
+        before.len()
+    );
+
+    // Edit it, then remove it: still identical to a full build, and its page is gone.
+    std::fs::write(
+        &added,
+        "杭州市总工会开展夏送清凉活动\n\n2026年7月2日，杭州市总工会组织慰问团，走访环卫工人站点，送去防暑降温物资。\n",
+    )
+    .unwrap();
+    assert!(update() > 0);
+    assert_eq!(site_files(&public), full_build());
+    std::fs::remove_file(&added).unwrap();
+    assert!(update() > 0);
+    assert_eq!(site_files(&public), full_build());
+    assert_eq!(site_files(&public).len(), first_files);
+}
+
+#[test]
+fn an_interrupted_update_is_followed_by_a_full_build() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    assert!(run(&["build", "--root", root]).status.success());
+    let expected = site_files(&public);
+    // As an update stopped half-way leaves it: a stray file, a damaged page, the marker
+    // saying an update is in progress.
+    std::fs::write(public.join("index.html"), "half-written").unwrap();
+    std::fs::write(public.join(".union-digest-output"), "build updating\n").unwrap();
+    let out = run(&["build", "--root", root]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(site_files(&public), expected);
+}

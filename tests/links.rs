@@ -12,7 +12,11 @@ use common::synthetic;
 use union_digest::analyze::themes::Taxonomy;
 use union_digest::build::{build, BuildOptions};
 use union_digest::config::Config;
-use union_digest::render::{self, output::Staging, theme::Theme};
+use union_digest::render::{
+    self,
+    output::{Output, Staging},
+    theme::Theme,
+};
 use union_digest::site::Site;
 
 fn repo() -> PathBuf {
@@ -147,9 +151,9 @@ fn render_synthetic(out: &Path, n: usize, paginate: usize) -> Site {
     let taxonomy = Taxonomy::load(&config.themes);
     let site = Site::build(config, taxonomy, articles, false);
     let theme = Theme::load(&repo(), "default").unwrap();
-    let staging = Staging::create(out).unwrap();
-    render::render(&site, &theme, &staging).unwrap();
-    staging.commit().unwrap();
+    let output = Output::full(Staging::create(out).unwrap());
+    render::render(&site, &theme, &output).unwrap();
+    output.commit().unwrap();
     site
 }
 
@@ -230,9 +234,9 @@ fn search_disabled_writes_no_search_page_or_index() {
     let taxonomy = Taxonomy::load(&config.themes);
     let site = Site::build(config, taxonomy, synthetic::articles(5, 1, &sentences), false);
     let theme = Theme::load(&repo(), "default").unwrap();
-    let staging = Staging::create(&out).unwrap();
-    render::render(&site, &theme, &staging).unwrap();
-    staging.commit().unwrap();
+    let output = Output::full(Staging::create(&out).unwrap());
+    render::render(&site, &theme, &output).unwrap();
+    output.commit().unwrap();
     let files = common::files(&out);
     assert!(!files.iter().any(|f| f.starts_with("search")), "{files:?}");
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();

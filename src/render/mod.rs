@@ -14,12 +14,13 @@ pub mod tilemap;
 pub mod views;
 
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::record::ArticleRecord;
 use crate::site::Site;
-use output::Staging;
+use output::Output;
 use theme::Theme;
 use views::{ListSpec, Views};
 
@@ -33,6 +34,8 @@ pub struct RenderStats {
     pub pages: usize,
     /// All files written (pages, feeds, data, assets).
     pub files: usize,
+    /// Pages rendered by this build; the others were unchanged and kept as they were.
+    pub rendered: usize,
     /// Seconds spent in each part of rendering, in order.
     pub timings: Vec<(&'static str, f64)>,
 }
@@ -80,184 +83,398 @@ pub fn template_error(template: &str, e: &tera::Error) -> Error {
     }
 }
 
-struct Writer<'a> {
-    staging: &'a Staging,
+/// The output file of the page at `path` (a directory path such as `articles/x/`).
+fn page_file(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// Renders pages into an [`Output`], skipping pages whose inputs did not change.
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    tera: tera::Tera,
+    views: Views<'a>,
+    out: &'a Output,
+    /// Hash of what every page depends on besides its own data: the tool, the templates, the
+    /// strings, the site's settings.
+    global: blake3::Hash,
+    /// `site` and `t`, shared by every page's context.
+    base: tera::Context,
+    /// Hash of each article's card (the summary lists show): a list page's key holds them.
+    card_keys: Vec<blake3::Hash>,
+    /// Each article's card rendered by `card.html`, rendered when a page first needs it.
+    card_html: Vec<std::sync::OnceLock<String>>,
+    /// Pages rendered (not reused) by this build.
+    rendered: std::sync::atomic::AtomicUsize,
+}
+
+/// What a page's key covers besides its data.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    path: &'a str,
+    canonical: String,
+}
+
+/// The part of a list that its numbered pages show (the first page shows all of [`ListSpec`]).
+#[derive(Serialize)]
+struct ListHead<'a> {
+    title: &'a str,
+    path: &'a str,
+    breadcrumb: &'a [views::Link],
+    feed_url: &'a Option<String>,
+    number: usize,
+}
+
+/// A serialisable value fed into a hash (JSON is the form templates see).
+fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) -> Result<()> {
+    // Serialised whole first: the hasher is much faster fed large slices than JSON's tokens.
+    let bytes = serde_json::to_vec(value).map_err(|e| Error::Template {
+        template: "page key".into(),
+        message: e.to_string(),
+    })?;
+    hasher.update(&bytes);
+    hasher.update(b"\0");
+    Ok(())
+}
+
+impl<'a> Renderer<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, out: &'a Output) -> Result<Renderer<'a>> {
+        let tera = compile_templates(theme)?;
+        let views = Views::new(site, theme);
+        let mut base = tera::Context::new();
+        base.insert("site", &views.site);
+        base.insert("t", &theme.strings);
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
+        hash_json(&mut hasher, &theme.templates)?;
+        hash_json(&mut hasher, &theme.strings)?;
+        hash_json(&mut hasher, &views.site)?;
+        hash_json(&mut hasher, &site.config)?;
+        let global = hasher.finalize();
+        let card_keys = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut hasher = blake3::Hasher::new();
+                hash_json(&mut hasher, &views.card(i))?;
+                Ok(hasher.finalize())
+            })
+            .collect::<Result<_>>()?;
+        Ok(Renderer {
+            site,
+            theme,
+            tera,
+            card_html: (0..site.articles.len()).map(|_| std::sync::OnceLock::new()).collect(),
+            views,
+            out,
+            global,
+            base,
+            card_keys,
+            rendered: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+
+    fn meta<'p>(&self, path: &'p str, title: &'p str) -> PageMeta<'p> {
+        PageMeta {
+            title,
+            path,
+            canonical: format!("{}{path}", self.site.config.base_url_slash()),
+        }
+    }
+
+    /// The key of a page: everything it is rendered from. `data` adds the page's own data.
+    fn key(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        data: impl FnOnce(&mut blake3::Hasher) -> Result<()>,
+    ) -> Result<blake3::Hash> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.global.as_bytes());
+        hasher.update(template.as_bytes());
+        hasher.update(b"\0");
+        hash_json(&mut hasher, &self.meta(path, title))?;
+        data(&mut hasher)?;
+        Ok(hasher.finalize())
+    }
+
+    /// Render `template` for the page at `path`; `fill` adds the page's data to the context.
+    fn render(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        fill: impl FnOnce(&mut tera::Context) -> Result<()>,
+    ) -> Result<String> {
+        let mut context = self.base.clone();
+        context.insert("page", &self.meta(path, title));
+        fill(&mut context)?;
+        self.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(template, &e).with_template_location(&self.theme.templates))
+    }
+
+    /// A page rendered on every build (written only if its bytes changed).
+    fn page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        fill: impl FnOnce(&mut tera::Context) -> Result<()>,
+    ) -> Result<()> {
+        let html = self.render(template, path, title, fill)?;
+        self.out.write(&page_file(path), html.as_bytes(), None).map(|_| ())
+    }
+
+    /// A page rendered only when its key differs from the previous build's.
+    fn keyed_page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        key: blake3::Hash,
+        fill: impl FnOnce(&mut tera::Context) -> Result<()>,
+    ) -> Result<()> {
+        let file = page_file(path);
+        if self.out.reuse(&file, &key)? {
+            return Ok(());
+        }
+        let html = self.render(template, path, title, fill)?;
+        self.out.write(&file, html.as_bytes(), Some(key)).map(|_| ())
+    }
+
+    /// The HTML of article `i`'s card, rendered once per build.
+    fn card(&self, i: usize) -> Result<&str> {
+        if let Some(html) = self.card_html[i].get() {
+            return Ok(html);
+        }
+        let mut context = self.base.clone();
+        context.insert("a", &self.views.card(i));
+        let html = self
+            .tera
+            .render("card.html", &context)
+            .map_err(|e| template_error("card.html", &e).with_template_location(&self.theme.templates))?;
+        Ok(self.card_html[i].get_or_init(|| html))
+    }
+
+    fn cards(&self, items: &[usize]) -> Result<Vec<&str>> {
+        items.iter().map(|&i| self.card(i)).collect()
+    }
+
+    fn article_page(&self, i: usize) -> Result<String> {
+        let path = format!("articles/{}/", self.site.slugs[i]);
+        let title = &self.site.articles[i].clean.title;
+        let view = self.views.article(i);
+        let key = self.key("article.html", &path, title, |h| hash_json(h, &view))?;
+        self.keyed_page("article.html", &path, title, key, |c| {
+            c.insert("article", &view);
+            Ok(())
+        })?;
+        Ok(path)
+    }
+
+    /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
+    /// page paths and whether a feed was written.
+    fn list_pages(&self, list: &ListSpec) -> Result<(Vec<String>, bool)> {
+        let mut paths = Vec::new();
+        for page in self.views.paginate(&list.items, &list.path) {
+            let title = match page.number {
+                None => list.title.clone(),
+                Some(n) => format!("{} · {}", list.title, self.theme.text("page", &[("n", n.to_string())])),
+            };
+            let head = page.number.map(|number| ListHead {
+                title: &list.title,
+                path: &list.path,
+                breadcrumb: &list.breadcrumb,
+                feed_url: &list.feed_url,
+                number,
+            });
+            let key = self.key("list.html", &page.path, &title, |h| {
+                match &head {
+                    Some(head) => hash_json(h, head)?,
+                    None => hash_json(h, list)?,
+                }
+                hash_json(h, &page.pager)?;
+                for &i in page.items {
+                    h.update(self.card_keys[i].as_bytes());
+                }
+                Ok(())
+            })?;
+            self.keyed_page("list.html", &page.path, &title, key, |c| {
+                match &head {
+                    Some(head) => c.insert("list", head),
+                    None => c.insert("list", list),
+                }
+                c.insert("pager", &page.pager);
+                c.insert("cards", &self.cards(page.items)?);
+                Ok(())
+            })?;
+            paths.push(page.path);
+        }
+        let feed = match &list.feed_path {
+            Some(feed_path) => {
+                let feed = self.views.feed(&list.title, feed_path, &list.items);
+                self.out.write(feed_path, feed.as_bytes(), None)?;
+                true
+            }
+            None => false,
+        };
+        Ok((paths, feed))
+    }
+}
+
+/// Counts what a render wrote and collects the sitemap.
+struct Tally {
     stats: RenderStats,
     sitemap: Vec<String>,
     base_url: String,
+    clock: std::time::Instant,
 }
 
-/// Write the HTML of the page at `path` (a directory path such as `articles/x/`).
-fn write_page(staging: &Staging, path: &str, html: &str) -> Result<()> {
-    let rel = if path.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{path}index.html")
-    };
-    staging.write(&rel, html.as_bytes())
-}
-
-impl Writer<'_> {
-    fn page(&mut self, path: &str, html: String) -> Result<()> {
-        write_page(self.staging, path, &html)?;
-        self.written_page(path);
-        Ok(())
-    }
-
-    /// Count a page written elsewhere (by a parallel renderer) and list it in the sitemap.
-    fn written_page(&mut self, path: &str) {
+impl Tally {
+    fn page(&mut self, path: &str) {
         self.stats.pages += 1;
         self.stats.files += 1;
         self.sitemap.push(format!("{}{path}", self.base_url));
     }
 
-    fn file(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.staging.write(rel, bytes)?;
+    fn file(&mut self) {
         self.stats.files += 1;
-        Ok(())
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.stats.timings.push((name, self.clock.elapsed().as_secs_f64()));
+        self.clock = std::time::Instant::now();
     }
 }
 
-/// Render the whole site into `staging`.
-pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderStats> {
-    let tera = compile_templates(theme)?;
-    let views = Views::new(site, theme);
-    let mut w = Writer {
-        staging,
+/// Render the whole site into `out`. Pages whose inputs are unchanged since the build `out`
+/// updates are neither rendered nor written.
+pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
+    let mut tally = Tally {
         stats: RenderStats::default(),
         sitemap: Vec::new(),
         base_url: site.config.base_url_slash(),
+        clock: std::time::Instant::now(),
     };
-    let render_page = |template: &str, page_path: &str, title: &str, extra: serde_json::Value| -> Result<String> {
-        let mut context = tera::Context::from_serialize(&extra).map_err(|e| template_error(template, &e))?;
-        context.insert("site", &views.site);
-        context.insert("t", &theme.strings);
-        context.insert(
-            "page",
-            &json!({ "title": title, "path": page_path, "canonical": format!("{}{page_path}", site.config.base_url_slash()) }),
-        );
-        tera.render(template, &context)
-            .map_err(|e| template_error(template, &e).with_template_location(&theme.templates))
-    };
-
-    let mut clock = std::time::Instant::now();
-    let mut lap = |w: &mut Writer, name: &'static str| {
-        w.stats.timings.push((name, clock.elapsed().as_secs_f64()));
-        clock = std::time::Instant::now();
-    };
-    lap(&mut w, "render: templates");
+    let r = Renderer::new(site, theme, out)?;
+    let views = &r.views;
+    tally.lap("render: templates, cards");
 
     // Home.
-    let latest: Vec<_> = (0..site.articles.len().min(site.config.paginate).min(HOME_LATEST))
-        .map(|i| views.card(i))
-        .collect();
-    let html = render_page(
-        "index.html",
-        "",
-        "",
-        json!({
-            "latest": latest,
-            "themes": views.theme_tiles(),
-            "map": views.province_map("home-map"),
-            "totals": theme.text("home_totals", &[
-                ("articles", site.articles.len().to_string()),
-                ("themes", site.themes.iter().filter(|t| !t.articles.is_empty()).count().to_string()),
-                ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
-            ]),
-        }),
-    )?;
-    w.page("", html)?;
+    let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
+    let latest: Vec<usize> = (0..latest_count).collect();
+    r.page("index.html", "", "", |c| {
+        c.insert("latest", &r.cards(&latest)?);
+        c.insert("themes", &views.theme_tiles());
+        c.insert("map", &views.province_map("home-map"));
+        c.insert(
+            "totals",
+            &theme.text(
+                "home_totals",
+                &[
+                    ("articles", site.articles.len().to_string()),
+                    (
+                        "themes",
+                        site.themes
+                            .iter()
+                            .filter(|t| !t.articles.is_empty())
+                            .count()
+                            .to_string(),
+                    ),
+                    ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
+                ],
+            ),
+        );
+        Ok(())
+    })?;
+    tally.page("");
 
     // Articles and index pages are independent of each other: render them on all cores.
     let article_paths: Vec<String> = (0..site.articles.len())
         .into_par_iter()
-        .map(|i| {
-            let path = format!("articles/{}/", site.slugs[i]);
-            let view = views.article(i);
-            let html = render_page(
-                "article.html",
-                &path,
-                &site.articles[i].clean.title,
-                json!({ "article": view }),
-            )?;
-            write_page(staging, &path, &html)?;
-            Ok(path)
-        })
+        .map(|i| r.article_page(i))
         .collect::<Result<_>>()?;
     for path in &article_paths {
-        w.written_page(path);
+        tally.page(path);
     }
-    lap(&mut w, "render: article pages");
+    tally.lap("render: article pages");
 
     let lists = views.lists();
-    let list_outputs: Vec<(Vec<String>, bool)> = lists
-        .par_iter()
-        .map(|list| render_list(list, &views, theme, staging, &render_page))
-        .collect::<Result<_>>()?;
+    let list_outputs: Vec<(Vec<String>, bool)> =
+        lists.par_iter().map(|list| r.list_pages(list)).collect::<Result<_>>()?;
     for (paths, feed) in &list_outputs {
         for path in paths {
-            w.written_page(path);
+            tally.page(path);
         }
-        w.stats.files += usize::from(*feed);
+        if *feed {
+            tally.file();
+        }
     }
-    lap(&mut w, "render: index pages");
+    tally.lap("render: index pages");
 
-    let html = render_page(
-        "regions.html",
-        "regions/",
-        &theme.text("regions", &[]),
-        json!({ "tree": views.region_tree(), "map": views.province_map("regions-map") }),
-    )?;
-    w.page("regions/", html)?;
-    let html = render_page(
-        "themes.html",
-        "themes/",
-        &theme.text("themes", &[]),
-        json!({ "themes": views.theme_tiles(), "keywords": views.keyword_tiles() }),
-    )?;
-    w.page("themes/", html)?;
-    let html = render_page(
-        "archive.html",
-        "archive/",
-        &theme.text("archive", &[]),
-        views.archive_overview(),
-    )?;
-    w.page("archive/", html)?;
-    let html = render_page(
-        "stats.html",
-        "stats/",
-        &theme.text("stats_title", &[]),
-        json!({ "articles": site.articles.len(), "sections": views.stats_sections() }),
-    )?;
-    w.page("stats/", html)?;
+    r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
+        c.insert("tree", &views.region_tree());
+        c.insert("map", &views.province_map("regions-map"));
+        Ok(())
+    })?;
+    tally.page("regions/");
+    r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
+        c.insert("themes", &views.theme_tiles());
+        c.insert("keywords", &views.keyword_tiles());
+        Ok(())
+    })?;
+    tally.page("themes/");
+    r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
+        let overview = views.archive_overview();
+        c.insert("years", &overview["years"]);
+        c.insert("undated", &overview["undated"]);
+        Ok(())
+    })?;
+    tally.page("archive/");
+    r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
+        c.insert("articles", &site.articles.len());
+        c.insert("sections", &views.stats_sections());
+        Ok(())
+    })?;
+    tally.page("stats/");
+    tally.lap("render: overview pages");
 
     // Search: the page, and the index it reads.
     if site.config.search.enabled {
-        lap(&mut w, "render: overview pages");
         let segmenter = search::Segmenter::new(&site.config.analyze.dictionary);
         let index = search::build(&views.search_docs(), &segmenter);
-        let html = render_page(
-            "search.html",
-            "search/",
-            &theme.text("search", &[]),
-            json!({ "search": { "shards": index.shard_count, "docs": index.stats.docs, "version": search::FORMAT_VERSION } }),
-        )?;
-        w.page("search/", html)?;
+        r.page("search.html", "search/", &theme.text("search", &[]), |c| {
+            c.insert(
+                "search",
+                &json!({ "shards": index.shard_count, "docs": index.stats.docs, "version": search::FORMAT_VERSION }),
+            );
+            Ok(())
+        })?;
+        tally.page("search/");
         for (rel, bytes) in &index.files {
-            w.file(rel, bytes)?;
+            out.write(rel, bytes, None)?;
+            tally.file();
         }
     }
+    tally.lap("render: search index");
 
-    lap(&mut w, "render: search index");
     // 404 (not in the sitemap).
-    let not_found = render_page("404.html", "404.html", &theme.text("not_found_title", &[]), json!({}))?;
-    w.file("404.html", not_found.as_bytes())?;
-    w.stats.pages += 1;
+    let not_found = r.render("404.html", "404.html", &theme.text("not_found_title", &[]), |_| Ok(()))?;
+    out.write("404.html", not_found.as_bytes(), None)?;
+    tally.file();
+    tally.stats.pages += 1;
 
     // Feeds, data, assets.
     let all: Vec<usize> = (0..site.articles.len()).collect();
-    let feed = views.feed(&site.config.title, "feed.xml", &all);
-    w.file("feed.xml", feed.as_bytes())?;
+    out.write(
+        "feed.xml",
+        views.feed(&site.config.title, "feed.xml", &all).as_bytes(),
+        None,
+    )?;
+    tally.file();
     let records: Vec<ArticleRecord> = (0..site.articles.len())
         .map(|i| ArticleRecord::new(&site.articles[i], views.href(&site.article_url(i)[1..])))
         .collect();
@@ -265,67 +482,29 @@ pub fn render(site: &Site, theme: &Theme, staging: &Staging) -> Result<RenderSta
         template: "articles.json".into(),
         message: e.to_string(),
     })?;
-    w.file("data/articles.json", &json)?;
+    out.write("data/articles.json", &json, None)?;
+    tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {
             continue;
         }
-        w.file(rel, bytes)?;
+        out.write(rel, bytes, None)?;
+        tally.file();
     }
-    let mut urls = std::mem::take(&mut w.sitemap);
+    let mut urls = std::mem::take(&mut tally.sitemap);
     urls.sort();
     let base = site.config.base_url_slash();
-    w.file("sitemap.xml", feeds::sitemap(&urls).as_bytes())?;
-    w.file("robots.txt", feeds::robots(&format!("{base}sitemap.xml")).as_bytes())?;
-    lap(&mut w, "render: feeds, data, sitemap");
-    Ok(w.stats)
-}
-
-/// Render every page of one index (region, theme, month, keyword) and its feed. Returns the
-/// page paths written and whether a feed was written.
-fn render_list<F>(
-    list: &ListSpec,
-    views: &Views,
-    theme: &Theme,
-    staging: &Staging,
-    render_page: &F,
-) -> Result<(Vec<String>, bool)>
-where
-    F: Fn(&str, &str, &str, serde_json::Value) -> Result<String>,
-{
-    let mut paths = Vec::new();
-    let data = serde_json::to_value(list).map_err(|e| Error::Template {
-        template: "list.html".into(),
-        message: e.to_string(),
-    })?;
-    for (n, (items, pager)) in views.paginate(&list.items, &list.path).into_iter().enumerate() {
-        let path = if n == 0 {
-            list.path.clone()
-        } else {
-            format!("{}page/{}/", list.path, n + 1)
-        };
-        let title = if n == 0 {
-            list.title.clone()
-        } else {
-            format!("{} · {}", list.title, theme.text("page", &[("n", (n + 1).to_string())]))
-        };
-        let cards: Vec<_> = items.iter().map(|&i| views.card(i)).collect();
-        let mut page_data = data.clone();
-        page_data["items"] = json!(cards);
-        page_data["pager"] = json!(pager);
-        let html = render_page("list.html", &path, &title, json!({ "list": page_data }))?;
-        write_page(staging, &path, &html)?;
-        paths.push(path);
-    }
-    let feed = match &list.feed_path {
-        Some(feed_path) => {
-            let feed = views.feed(&list.title, feed_path, &list.items);
-            staging.write(feed_path, feed.as_bytes())?;
-            true
-        }
-        None => false,
-    };
-    Ok((paths, feed))
+    out.write("sitemap.xml", feeds::sitemap(&urls).as_bytes(), None)?;
+    out.write(
+        "robots.txt",
+        feeds::robots(&format!("{base}sitemap.xml")).as_bytes(),
+        None,
+    )?;
+    tally.file();
+    tally.file();
+    tally.lap("render: feeds, data, sitemap");
+    tally.stats.rendered = r.rendered.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(tally.stats)
 }
 
 #[cfg(test)]
@@ -352,10 +531,11 @@ mod tests {
         )]);
         let theme = testing::theme();
         let dir = tempfile::tempdir().unwrap();
-        let staging = output::Staging::create(&dir.path().join("out")).unwrap();
-        render(&site, &theme, &staging).unwrap();
+        let out = Output::full(output::Staging::create(&dir.path().join("out")).unwrap());
+        render(&site, &theme, &out).unwrap();
+        let staging_dir = out.staging_dir().to_path_buf();
         let mut checked = 0;
-        for entry in walkdir::WalkDir::new(&staging.dir).into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&staging_dir).into_iter().flatten() {
             let name = entry.path().to_string_lossy().to_string();
             if name.ends_with(".html") || name.ends_with(".xml") {
                 let text = std::fs::read_to_string(entry.path()).unwrap();

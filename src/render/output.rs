@@ -1,10 +1,24 @@
-//! Atomic output. A build writes into a fresh sibling directory and swaps it in only on
-//! success, so a failed build leaves the published site untouched. Guards refuse output
-//! directories that would destroy the site itself, and only a directory an earlier build
-//! marked as its own is ever replaced. Files whose bytes did not change keep their old
-//! modification time (rsync and CDN uploads skip them).
+//! Output. Nothing is published until every page has rendered, so a failed build leaves the
+//! published site untouched. Guards refuse output directories that would destroy the site
+//! itself, and only a directory an earlier build marked as its own is ever replaced. Files
+//! whose bytes did not change are not rewritten and keep their modification time (rsync and
+//! CDN uploads skip them).
+//!
+//! Two ways to publish:
+//! - **Full**: the first build, or whenever the previous output is not known exactly (no
+//!   build cache, no manifest, or the output's marker names another build). Every file goes
+//!   into a fresh sibling directory that is swapped in whole (see [`Staging`]).
+//! - **Update**: the build cache holds a manifest of the previous build's files (content hash
+//!   and, for pages, the hash of everything the page was rendered from), and the marker in the
+//!   output directory names that same build. A page whose inputs did not change is neither
+//!   rendered nor written ([`Output::reuse`]); changed files are staged beside the output and
+//!   moved in one by one (each move is atomic) once the whole build has succeeded, and files
+//!   the site no longer has are removed. While an update is applied the marker says so: a build
+//!   interrupted there leaves a marker no manifest matches, and the next build is a full one.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -128,23 +142,8 @@ impl Staging {
     /// once per build: two pages claiming the same path (colliding slugs) are an error, never
     /// one page silently replacing another.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        use std::io::Write;
         let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => Error::OutputRefused {
-                    path: PathBuf::from(rel),
-                    reason: "two outputs of this build claim the same path".into(),
-                },
-                _ => Error::io(&path, e),
-            })?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))
+        write_new_file(&path, rel, bytes)
     }
 
     /// Resolve a site-relative path inside the staging directory, refusing escapes.
@@ -227,6 +226,331 @@ fn keep_unchanged_files(old_root: &Path, new_root: &Path, dir: &Path) -> Result<
         }
     }
     Ok(())
+}
+
+/// What a build wrote at one path: the hash of the bytes, and for a page the hash of the
+/// inputs it was rendered from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    pub content: blake3::Hash,
+    pub key: Option<blake3::Hash>,
+}
+
+/// Every file of one build's output, by site-relative path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub build_id: String,
+    pub files: BTreeMap<String, Record>,
+}
+
+const MANIFEST_HEADER: &str = "union-digest output manifest v1";
+
+impl Manifest {
+    /// One line per file: `path<TAB>content hash<TAB>key or -`, after a header line naming
+    /// the build.
+    pub fn to_text(&self) -> String {
+        let mut text = format!("{MANIFEST_HEADER}\t{}\n", self.build_id);
+        for (path, record) in &self.files {
+            let key = record.key.map_or_else(|| "-".to_string(), |k| k.to_hex().to_string());
+            text.push_str(&format!("{path}\t{}\t{key}\n", record.content.to_hex()));
+        }
+        text
+    }
+
+    /// Parse a manifest; None if anything in it is off (it is then simply not used).
+    pub fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines();
+        let build_id = lines.next()?.strip_prefix(MANIFEST_HEADER)?.strip_prefix('\t')?;
+        if build_id.is_empty() {
+            return None;
+        }
+        let mut files = BTreeMap::new();
+        for line in lines {
+            let mut fields = line.split('\t');
+            let (path, content, key) = (fields.next()?, fields.next()?, fields.next()?);
+            if fields.next().is_some() || path.is_empty() {
+                return None;
+            }
+            let content = blake3::Hash::from_hex(content).ok()?;
+            let key = match key {
+                "-" => None,
+                hex => Some(blake3::Hash::from_hex(hex).ok()?),
+            };
+            files.insert(path.to_string(), Record { content, key });
+        }
+        Some(Manifest {
+            build_id: build_id.to_string(),
+            files,
+        })
+    }
+}
+
+/// The build id an output directory's marker names, if any.
+fn marker_build_id(dir: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(dir.join(MARKER)).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    text.lines().find_map(|l| l.strip_prefix("build ")).map(str::to_string)
+}
+
+fn marker_text(build_id: &str) -> String {
+    format!("written by union-digest; safe to delete with the directory\nbuild {build_id}\n")
+}
+
+/// What a publish changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Published {
+    /// Files written with new bytes (all files on a full build into an empty directory).
+    pub changed: usize,
+    /// Files of the previous output the site no longer has.
+    pub removed: usize,
+    /// Whether the previous output was updated in place rather than replaced.
+    pub updated: bool,
+}
+
+/// The output of one build in progress (see the module documentation).
+#[derive(Debug)]
+pub struct Output {
+    staging: Staging,
+    /// The previous build's files when this build updates them in place.
+    previous: Option<Manifest>,
+    /// Where the manifest of this build is saved (None: no build cache).
+    manifest_path: Option<PathBuf>,
+    records: Mutex<BTreeMap<String, Record>>,
+    /// Files staged with new bytes (update mode).
+    changed: Mutex<Vec<String>>,
+}
+
+impl Output {
+    /// A full build into a fresh staging directory, without a manifest.
+    pub fn full(staging: Staging) -> Output {
+        Output {
+            staging,
+            previous: None,
+            manifest_path: None,
+            records: Mutex::new(BTreeMap::new()),
+            changed: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Open the output at `target` (already checked), keeping its manifest at
+    /// `manifest_path` (None: no build cache). Updates in place when the manifest describes
+    /// exactly what `target` holds, else builds in full.
+    pub fn open(target: &Path, manifest_path: Option<PathBuf>) -> Result<Output> {
+        let previous = manifest_path.as_deref().and_then(|path| {
+            let manifest = Manifest::parse(&std::fs::read_to_string(path).ok()?)?;
+            let is_real_dir = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir());
+            (is_real_dir && marker_build_id(target).as_deref() == Some(manifest.build_id.as_str())).then_some(manifest)
+        });
+        let mut output = Output::full(Staging::create(target)?);
+        output.previous = previous;
+        output.manifest_path = manifest_path;
+        Ok(output)
+    }
+
+    /// Whether this build updates the previous output in place.
+    pub fn is_update(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// The directory files are staged in.
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging.dir
+    }
+
+    fn claim(&self, rel: &str, record: Record) -> Result<()> {
+        let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+        if records.insert(rel.to_string(), record).is_some() {
+            return Err(Error::OutputRefused {
+                path: PathBuf::from(rel),
+                reason: "two outputs of this build claim the same path".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Keep the previous build's file at `rel` if it was rendered from the same inputs
+    /// (`key`): true means the page needs neither rendering nor writing.
+    pub fn reuse(&self, rel: &str, key: &blake3::Hash) -> Result<bool> {
+        let Some(old) = self.previous.as_ref().and_then(|m| m.files.get(rel)) else {
+            return Ok(false);
+        };
+        if old.key.as_ref() != Some(key) {
+            return Ok(false);
+        }
+        self.claim(rel, *old)?;
+        Ok(true)
+    }
+
+    /// Write one file at a site-relative path; `key` is the hash of a page's inputs (see
+    /// [`Output::reuse`]). Returns whether the bytes differ from the previous build's.
+    pub fn write(&self, rel: &str, bytes: &[u8], key: Option<blake3::Hash>) -> Result<bool> {
+        let content = blake3::hash(bytes);
+        let path = self.staging.path_of(rel)?;
+        self.claim(rel, Record { content, key })?;
+        let same = self
+            .previous
+            .as_ref()
+            .and_then(|m| m.files.get(rel))
+            .is_some_and(|old| old.content == content);
+        if self.previous.is_some() {
+            if same {
+                return Ok(false);
+            }
+            self.changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(rel.to_string());
+        }
+        write_new_file(&path, rel, bytes)?;
+        Ok(!same)
+    }
+
+    /// Publish: swap the staged site in (full) or move the changed files into the previous
+    /// output and remove the files it no longer has (update). Then save the manifest.
+    pub fn commit(mut self) -> Result<Published> {
+        let records = std::mem::take(&mut *self.records.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut manifest = Manifest {
+            build_id: String::new(),
+            files: records,
+        };
+        // The id names the output's exact content, so equal builds write equal markers.
+        manifest.build_id = blake3::hash(manifest.to_text().as_bytes()).to_hex()[..32].to_string();
+        let manifest_path = self.manifest_path.clone();
+        // An interrupted publish must leave no manifest that matches the output.
+        if let Some(path) = &manifest_path {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path, e)),
+                _ => {}
+            }
+        }
+        let published = match self.previous.take() {
+            Some(previous) => self.apply_update(&previous, &manifest)?,
+            None => self.swap_in(&manifest)?,
+        };
+        if let Some(path) = &manifest_path {
+            save_atomically(path, manifest.to_text().as_bytes())?;
+        }
+        Ok(published)
+    }
+
+    fn swap_in(self, manifest: &Manifest) -> Result<Published> {
+        std::fs::write(self.staging.dir.join(MARKER), marker_text(&manifest.build_id))
+            .map_err(|e| Error::io(&self.staging.dir, e))?;
+        let files = manifest.files.len();
+        let Output { staging, .. } = self;
+        staging.commit()?;
+        Ok(Published {
+            changed: files,
+            removed: 0,
+            updated: false,
+        })
+    }
+
+    fn apply_update(&self, previous: &Manifest, manifest: &Manifest) -> Result<Published> {
+        let target = &self.staging.target;
+        let marker = target.join(MARKER);
+        std::fs::write(&marker, marker_text("updating")).map_err(|e| Error::io(&marker, e))?;
+        let mut changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
+        changed.sort();
+        let mut real_dirs = BTreeSet::new();
+        for rel in &changed {
+            let to = target.join(rel);
+            if let Some(parent) = Path::new(rel).parent() {
+                ensure_real_dir(target, parent, &mut real_dirs)?;
+            }
+            let from = self.staging.dir.join(rel);
+            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        let mut removed = 0;
+        for rel in previous.files.keys().filter(|rel| !manifest.files.contains_key(*rel)) {
+            let path = target.join(rel);
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            remove_empty_parents(target, &path);
+        }
+        std::fs::write(&marker, marker_text(&manifest.build_id)).map_err(|e| Error::io(&marker, e))?;
+        Ok(Published {
+            changed: changed.len(),
+            removed,
+            updated: true,
+        })
+    }
+}
+
+/// Create a file that must not exist yet (two outputs claiming one path are an error).
+fn write_new_file(path: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::OutputRefused {
+                path: PathBuf::from(rel),
+                reason: "two outputs of this build claim the same path".into(),
+            },
+            _ => Error::io(path, e),
+        })?;
+    file.write_all(bytes).map_err(|e| Error::io(path, e))
+}
+
+/// Make `rel` (a directory path relative to `root`) exist as real directories: a symlink or
+/// file planted where a directory belongs is refused, so an update never writes through it.
+fn ensure_real_dir(root: &Path, rel: &Path, checked: &mut BTreeSet<PathBuf>) -> Result<()> {
+    let mut dir = root.to_path_buf();
+    for component in rel.components() {
+        dir.push(component);
+        if checked.contains(&dir) {
+            continue;
+        }
+        match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::OutputRefused {
+                    path: dir.clone(),
+                    reason:
+                        "a directory of the site is a file or symlink here; delete the output directory and build again"
+                            .into(),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+            }
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+        checked.insert(dir.clone());
+    }
+    Ok(())
+}
+
+/// Remove the directories above a removed file that are now empty, up to `root`.
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// Write a file by renaming a finished temporary file over it.
+fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]
@@ -314,6 +638,116 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
+    }
+
+    fn open(target: &Path, manifest: &Path) -> Output {
+        Output::open(target, Some(manifest.to_path_buf())).unwrap()
+    }
+
+    #[test]
+    fn manifest_round_trips_and_refuses_damage() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "a/index.html".to_string(),
+            Record {
+                content: blake3::hash(b"a"),
+                key: Some(blake3::hash(b"k")),
+            },
+        );
+        files.insert(
+            "feed.xml".to_string(),
+            Record {
+                content: blake3::hash(b"f"),
+                key: None,
+            },
+        );
+        let manifest = Manifest {
+            build_id: "abc".into(),
+            files,
+        };
+        assert_eq!(Manifest::parse(&manifest.to_text()), Some(manifest.clone()));
+        let text = manifest.to_text();
+        assert_eq!(Manifest::parse(&text.replace("\t-", "\tzz")), None);
+        assert_eq!(Manifest::parse(&text.replacen("v1", "v0", 1)), None);
+        assert_eq!(Manifest::parse("garbage"), None);
+    }
+
+    #[test]
+    fn an_update_writes_changed_files_only_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache/output.tsv");
+        let key = blake3::hash(b"inputs of a");
+        let first = open(&target, &manifest);
+        assert!(!first.is_update());
+        first.write("a/index.html", b"A", Some(key)).unwrap();
+        first.write("b.xml", b"B", None).unwrap();
+        first.write("gone/x/index.html", b"G", None).unwrap();
+        assert_eq!(first.commit().unwrap().changed, 3);
+        let b_time = std::fs::metadata(target.join("b.xml")).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let second = open(&target, &manifest);
+        assert!(second.is_update());
+        assert!(second.reuse("a/index.html", &key).unwrap());
+        assert!(
+            !second.reuse("a/index.html", &key).unwrap_or(false),
+            "a path is claimed once"
+        );
+        assert!(!second.write("b.xml", b"B", None).unwrap());
+        assert!(second.write("c/index.html", b"C", None).unwrap());
+        let published = second.commit().unwrap();
+        assert_eq!((published.changed, published.removed, published.updated), (1, 1, true));
+        assert_eq!(std::fs::read(target.join("a/index.html")).unwrap(), b"A");
+        assert_eq!(std::fs::read(target.join("c/index.html")).unwrap(), b"C");
+        assert_eq!(
+            std::fs::metadata(target.join("b.xml")).unwrap().modified().unwrap(),
+            b_time
+        );
+        assert!(!target.join("gone").exists(), "emptied directories are removed");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+
+        // A different key renders again.
+        let third = open(&target, &manifest);
+        assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
+    }
+
+    #[test]
+    fn an_output_the_manifest_does_not_describe_is_rebuilt_in_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("output.tsv");
+        let first = open(&target, &manifest);
+        first.write("index.html", b"x", None).unwrap();
+        first.commit().unwrap();
+        std::fs::write(target.join(MARKER), marker_text("updating")).unwrap();
+        assert!(!open(&target, &manifest).is_update());
+        std::fs::remove_file(target.join(MARKER)).unwrap();
+        assert!(!open(&target, &manifest).is_update());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_never_writes_through_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("output.tsv");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let first = open(&target, &manifest);
+        first.write("index.html", b"x", None).unwrap();
+        first.commit().unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("articles")).unwrap();
+        let second = open(&target, &manifest);
+        assert!(second.is_update());
+        second.write("index.html", b"x", None).unwrap();
+        second.write("articles/a/index.html", b"evil", None).unwrap();
+        assert!(second.commit().is_err());
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
     }
 
     #[test]

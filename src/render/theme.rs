@@ -22,6 +22,7 @@ default_files!(
     "static/search.js",
     "templates/base.html",
     "templates/macros.html",
+    "templates/card.html",
     "templates/index.html",
     "templates/article.html",
     "templates/list.html",

@@ -56,8 +56,10 @@ pub struct KeywordLink {
     pub url: Option<String>,
 }
 
+/// An article page's data. It borrows the article's text: a build makes one for every
+/// article (to key its page) but renders only the pages that changed.
 #[derive(Debug, Clone, Serialize)]
-pub struct ArticleView {
+pub struct ArticleView<'a> {
     pub title: String,
     pub kicker: Option<String>,
     pub subtitle: Option<String>,
@@ -68,14 +70,14 @@ pub struct ArticleView {
     pub breadcrumb: Vec<Link>,
     pub themes: Vec<Link>,
     pub keywords: Vec<KeywordLink>,
-    pub body: Vec<String>,
+    pub body: &'a [String],
     /// Sanitised HTML of curated Markdown.
     pub html: Option<String>,
-    pub cleaning: Option<crate::model::CleaningReport>,
+    pub cleaning: Option<&'a crate::model::CleaningReport>,
     /// One line saying what the cleaner changed (empty for curated articles).
     pub cleaning_summary: String,
     /// Removed text grouped by the rule that removed it, in order of first removal.
-    pub removed_groups: Vec<RemovedGroup>,
+    pub removed_groups: Vec<RemovedGroup<'a>>,
     /// Files the story was found in when reposts were merged (more than one).
     pub copies: Vec<String>,
     pub char_count_display: String,
@@ -86,26 +88,48 @@ pub struct ArticleView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RemovedGroup {
-    pub kind: String,
+pub struct RemovedGroup<'a> {
+    pub kind: &'a str,
     /// Human-readable name of the rule (from the theme's strings, `kind_<kind>`).
     pub name: String,
-    pub items: Vec<String>,
+    pub items: Vec<&'a str>,
 }
 
+/// Links between the pages of one list. Pages are numbered from the oldest articles up, so a
+/// numbered page keeps its articles (and its bytes) while new articles arrive: only the list's
+/// first page, which shows the newest articles, changes (see [`Views::paginate`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Pager {
+    /// This page's number; 0 for the list's first page (the newest articles).
     pub current: usize,
-    pub total: usize,
+    /// The page of newer articles.
     pub prev_url: Option<String>,
+    /// The page of older articles.
     pub next_url: Option<String>,
+    /// Links to nearby pages, newest first; empty when the list has one page.
     pub pages: Vec<PageLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageLink {
-    pub n: usize,
+    /// "最新" for the first page, else the page's number.
+    pub label: String,
     pub url: String,
+    /// The page this pager is on.
+    pub current: bool,
+    /// Pages were skipped between the previous link and this one.
+    pub gap: bool,
+}
+
+/// One page of a list, as [`Views::paginate`] cuts it.
+#[derive(Debug, Clone)]
+pub struct ListPage<'b> {
+    /// Output path, e.g. `themes/rights/` or `themes/rights/page/3/`.
+    pub path: String,
+    /// None for the first page, else the page's number (1 = the oldest articles).
+    pub number: Option<usize>,
+    pub items: &'b [usize],
+    pub pager: Pager,
 }
 
 /// An index page (region, theme, month, keyword) before pagination.
@@ -279,7 +303,7 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-    pub fn article(&self, i: usize) -> ArticleView {
+    pub fn article(&self, i: usize) -> ArticleView<'a> {
         let a = &self.s.articles[i];
         let c = &a.clean;
         let mut sources: Vec<String> = Vec::new();
@@ -310,9 +334,9 @@ impl<'a> Views<'a> {
                         .map(|s| self.href(&format!("keywords/{s}/"))),
                 })
                 .collect(),
-            body: c.body.clone(),
+            body: &c.body,
             html: c.markdown.as_deref().map(|md| super::markdown::to_html(md, &c.title)),
-            cleaning: (c.kind == crate::model::SourceKind::Raw).then(|| c.cleaning.clone()),
+            cleaning: (c.kind == crate::model::SourceKind::Raw).then_some(&c.cleaning),
             cleaning_summary: if c.kind == crate::model::SourceKind::Raw {
                 self.cleaning_summary(&c.cleaning)
             } else {
@@ -349,15 +373,15 @@ impl<'a> Views<'a> {
             .unwrap_or_else(|| kind.to_string())
     }
 
-    fn removed_groups(&self, report: &crate::model::CleaningReport) -> Vec<RemovedGroup> {
+    fn removed_groups(&self, report: &'a crate::model::CleaningReport) -> Vec<RemovedGroup<'a>> {
         let mut groups: Vec<RemovedGroup> = Vec::new();
         for r in &report.removed {
             match groups.iter_mut().find(|g| g.kind == r.kind) {
-                Some(g) => g.items.push(r.text.clone()),
+                Some(g) => g.items.push(&r.text),
                 None => groups.push(RemovedGroup {
-                    kind: r.kind.clone(),
+                    kind: &r.kind,
                     name: self.kind_name(&r.kind),
-                    items: vec![r.text.clone()],
+                    items: vec![&r.text],
                 }),
             }
         }
@@ -397,7 +421,8 @@ impl<'a> Views<'a> {
     /// Up to five related articles: shared keywords and themes, same region, nearest in time.
     fn related(&self, i: usize) -> Vec<usize> {
         let a = &self.s.articles[i];
-        let mut scores: BTreeMap<usize, u32> = BTreeMap::new();
+        // (article, points) for every piece of evidence; summed per article below.
+        let mut evidence: Vec<(usize, u32)> = Vec::new();
         for &k in &self.keywords_of[i] {
             let list = &self.s.keywords[k].articles;
             // A rare shared keyword is strong evidence; a keyword shared by hundreds of
@@ -411,15 +436,11 @@ impl<'a> Views<'a> {
                     (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
                 )
             };
-            for &j in &list[lo..hi] {
-                *scores.entry(j).or_default() += 2;
-            }
+            evidence.extend(list[lo..hi].iter().map(|&j| (j, 2)));
         }
         if let Some(node) = self.region_of[i] {
             if node.code.is_some() {
-                for &j in node.all.iter().take(200) {
-                    *scores.entry(j).or_default() += 2;
-                }
+                evidence.extend(node.all.iter().take(200).map(|&j| (j, 2)));
             }
         }
         for t in a.themes.iter().take(2) {
@@ -428,13 +449,18 @@ impl<'a> Views<'a> {
                 let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
                 let lo = pos.saturating_sub(5);
                 let hi = (pos + 6).min(index.articles.len());
-                for &j in &index.articles[lo..hi] {
-                    *scores.entry(j).or_default() += 1;
-                }
+                evidence.extend(index.articles[lo..hi].iter().map(|&j| (j, 1)));
             }
         }
-        scores.remove(&i);
-        let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(j, s)| (s, j)).collect();
+        evidence.sort_unstable_by_key(|&(j, _)| j);
+        let mut ranked: Vec<(u32, usize)> = Vec::new();
+        for (j, points) in evidence {
+            match ranked.last_mut() {
+                Some((total, last)) if *last == j => *total += points,
+                _ => ranked.push((points, j)),
+            }
+        }
+        ranked.retain(|&(_, j)| j != i);
         ranked.sort_by(|x, y| {
             y.0.cmp(&x.0)
                 .then(x.1.abs_diff(i).cmp(&y.1.abs_diff(i)))
@@ -650,38 +676,62 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Split a list into pages of `paginate` items with their pagers.
-    pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<(&'b [usize], Pager)> {
+    /// Split a list (newest first) into pages of `paginate` items with their pagers.
+    ///
+    /// Numbered pages hold exactly `paginate` articles each, counted from the oldest article:
+    /// page 1 holds the oldest. The list's own path shows the rest, the newest `paginate` to
+    /// `2 × paginate − 1` articles. A new article therefore changes the first page only, and a
+    /// link to `page/3/` keeps showing the same articles (unless an older article is added
+    /// below them), which keeps rebuilds, caches and uploads small.
+    pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<ListPage<'b>> {
         let size = self.s.config.paginate.max(1);
-        let chunks: Vec<&[usize]> = if items.is_empty() {
-            vec![&items[..0]]
-        } else {
-            items.chunks(size).collect()
-        };
-        let total = chunks.len();
-        let url_of = |n: usize| {
-            if n == 1 {
+        let numbered = numbered_pages(items.len(), size);
+        let first_len = items.len() - numbered * size;
+        let url_of = |position: usize| {
+            if position > numbered {
                 self.href(path)
             } else {
-                self.href(&format!("{path}page/{n}/"))
+                self.href(&format!("{path}page/{position}/"))
             }
         };
-        let pages: Vec<PageLink> = (1..=total).map(|n| PageLink { n, url: url_of(n) }).collect();
-        chunks
-            .into_iter()
-            .enumerate()
-            .map(|(k, chunk)| {
-                let n = k + 1;
-                let pager = Pager {
-                    current: n,
-                    total,
-                    prev_url: (n > 1).then(|| url_of(n - 1)),
-                    next_url: (n < total).then(|| url_of(n + 1)),
-                    pages: pages.clone(),
-                };
-                (chunk, pager)
-            })
-            .collect()
+        let newest = self.theme.text("newest", &[]);
+        let pager_at = |position: usize| {
+            let top = numbered + 1;
+            Pager {
+                current: if position == top { 0 } else { position },
+                prev_url: (position < top).then(|| url_of(position + 1)),
+                next_url: (position > 1).then(|| url_of(position - 1)),
+                pages: if top == 1 {
+                    Vec::new()
+                } else {
+                    pager_window(position, top)
+                        .into_iter()
+                        .map(|(p, gap)| PageLink {
+                            label: if p == top { newest.clone() } else { p.to_string() },
+                            url: url_of(p),
+                            current: p == position,
+                            gap,
+                        })
+                        .collect()
+                },
+            }
+        };
+        let mut pages = vec![ListPage {
+            path: path.to_string(),
+            number: None,
+            items: &items[..first_len],
+            pager: pager_at(numbered + 1),
+        }];
+        for n in (1..=numbered).rev() {
+            let end = items.len() - (n - 1) * size;
+            pages.push(ListPage {
+                path: format!("{path}page/{n}/"),
+                number: Some(n),
+                items: &items[end - size..end],
+                pager: pager_at(n),
+            });
+        }
+        pages
     }
 
     fn year_name(&self, year: i32) -> String {
@@ -790,6 +840,32 @@ impl<'a> Views<'a> {
             .collect();
         feeds::atom(title, &self.absolute(feed_path), &self.site.base_url, &entries)
     }
+}
+
+/// How many numbered pages a list of `len` articles gets with pages of `size`: every full page
+/// below the first, which keeps `size` to `2 × size − 1` articles.
+fn numbered_pages(len: usize, size: usize) -> usize {
+    (len / size).saturating_sub(1)
+}
+
+/// The pages a pager at `position` links to, newest first, with whether pages were skipped
+/// before each: the first page (`top`), two pages either side of this one, and page 1.
+/// Which pages a numbered page links to depends on `top` only near the top, so adding
+/// articles does not change the pager of older pages.
+fn pager_window(position: usize, top: usize) -> Vec<(usize, bool)> {
+    let mut shown: Vec<usize> = vec![top, 1];
+    shown.extend(position.saturating_sub(2).max(1)..=(position + 2).min(top));
+    shown.sort_unstable_by(|a, b| b.cmp(a));
+    shown.dedup();
+    let mut previous = None;
+    shown
+        .into_iter()
+        .map(|p| {
+            let gap = previous.is_some_and(|q: usize| q > p + 1);
+            previous = Some(p);
+            (p, gap)
+        })
+        .collect()
 }
 
 /// The path part of a base URL, always starting and ending with `/`.
@@ -935,6 +1011,79 @@ mod view_tests {
         let overview = views.archive_overview();
         assert_eq!(overview["years"][0]["url"], "/archive/2024/");
         assert_eq!(overview["years"][1]["count"], 2);
+    }
+
+    /// The pages of a list of `len` articles, each page as the age ranks it holds (0 = the
+    /// oldest article), with its path.
+    fn pages_by_age(views: &Views, len: usize) -> Vec<(String, Vec<usize>)> {
+        let items: Vec<usize> = (0..len).rev().collect();
+        views
+            .paginate(&items, "themes/rights/")
+            .into_iter()
+            .map(|p| (p.path, p.items.to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn numbered_pages_count_from_the_oldest_and_keep_their_articles() {
+        let site = site(Vec::new());
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        assert_eq!(site.config.paginate, 20);
+        let before = pages_by_age(&views, 65);
+        let paths: Vec<&str> = before.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["themes/rights/", "themes/rights/page/2/", "themes/rights/page/1/"]
+        );
+        assert_eq!(before[0].1.len(), 25, "the first page keeps 20 to 39 articles");
+        assert_eq!(before[2].1, (0..20).rev().collect::<Vec<_>>());
+        // One more article: only the first page changes.
+        let after = pages_by_age(&views, 66);
+        assert_eq!(after[1..], before[1..]);
+        assert_eq!(after[0].1.len(), 26);
+        // Twenty more: a new numbered page appears on top; older pages stay as they were.
+        let later = pages_by_age(&views, 80);
+        assert_eq!(later.len(), 4);
+        assert_eq!(later[2..], before[1..]);
+        // Short lists have one page and no pager.
+        let short = views.paginate(&[3, 2, 1], "themes/rights/");
+        assert_eq!(short.len(), 1);
+        assert!(short[0].pager.pages.is_empty());
+    }
+
+    #[test]
+    fn pagers_link_the_newest_page_neighbours_and_the_oldest() {
+        let site = site(Vec::new());
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let items: Vec<usize> = (0..200).collect();
+        let pages = views.paginate(&items, "themes/rights/");
+        assert_eq!(pages.len(), 10, "first page + 9 numbered pages");
+        let links = |p: &Pager| -> Vec<String> {
+            p.pages
+                .iter()
+                .map(|l| {
+                    let label = if l.current {
+                        format!("[{}]", l.label)
+                    } else {
+                        l.label.clone()
+                    };
+                    if l.gap {
+                        format!("… {label}")
+                    } else {
+                        label
+                    }
+                })
+                .collect()
+        };
+        let page4 = pages.iter().find(|p| p.number == Some(4)).unwrap();
+        assert_eq!(links(&page4.pager), ["最新", "… 6", "5", "[4]", "3", "2", "1"]);
+        assert_eq!(page4.pager.prev_url.as_deref(), Some("/themes/rights/page/5/"));
+        assert_eq!(page4.pager.next_url.as_deref(), Some("/themes/rights/page/3/"));
+        assert_eq!(links(&pages[0].pager), ["[最新]", "9", "8", "… 1"]);
+        assert_eq!(pages[0].pager.prev_url, None);
+        assert_eq!(pages[1].pager.prev_url.as_deref(), Some("/themes/rights/"));
     }
 
     #[test]
