@@ -380,6 +380,11 @@ impl Output {
         if old.key.as_ref() != Some(key) {
             return Ok(false);
         }
+        // A page deleted by hand from the output is written again.
+        let on_disk = std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file());
+        if !on_disk {
+            return Ok(false);
+        }
         self.claim(rel, *old)?;
         Ok(true)
     }
@@ -711,9 +716,11 @@ mod tests {
             .collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
 
-        // A different key renders again.
+        // A different key renders again, and so does a page deleted from the output.
         let third = open(&target, &manifest);
         assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
+        std::fs::remove_file(target.join("a/index.html")).unwrap();
+        assert!(!third.reuse("a/index.html", &key).unwrap());
     }
 
     #[test]
