@@ -113,35 +113,34 @@ pub fn to_json_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Ve
     Ok(out)
 }
 
-/// The pretty JSON array of `items`, as [`to_json_pretty`] writes it, with the items
-/// serialised in parallel: the data export holds every article's full text.
-pub fn to_json_pretty_array<T: Serialize + Sync>(items: &[T]) -> serde_json::Result<Vec<u8>> {
+/// The pretty JSON array of `items`, as [`to_json_pretty`] writes it, in pieces to write one
+/// after the other (never joined: the data export holds every article's full text), each
+/// serialised in parallel.
+pub fn to_json_pretty_array<T: Serialize + Sync>(items: &[T]) -> serde_json::Result<Vec<Vec<u8>>> {
     use rayon::prelude::*;
     if items.is_empty() {
-        return Ok(b"[]".to_vec());
+        return Ok(vec![b"[]".to_vec()]);
     }
-    let parts: Vec<Vec<u8>> = items
+    let mut pieces: Vec<Vec<u8>> = items
         .par_iter()
-        .map(to_json_pretty)
-        .collect::<serde_json::Result<_>>()?;
-    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + p.len() / 16 + 4).sum::<usize>() + 4);
-    out.extend_from_slice(b"[\n");
-    for (n, part) in parts.iter().enumerate() {
-        if n > 0 {
-            out.extend_from_slice(b",\n");
-        }
-        // Nested one level deeper. JSON strings hold no raw newline, so every newline in
-        // a part is the formatter's.
-        out.extend_from_slice(b"  ");
-        for &byte in part {
-            out.push(byte);
-            if byte == b'\n' {
-                out.extend_from_slice(b"  ");
+        .enumerate()
+        .map(|(n, item)| {
+            let part = to_json_pretty(item)?;
+            let mut piece = Vec::with_capacity(part.len() + part.len() / 16 + 8);
+            piece.extend_from_slice(if n == 0 { b"[\n  " } else { b",\n  " });
+            // Nested one level deeper. JSON strings hold no raw newline, so every newline in
+            // a part is the formatter's.
+            for &byte in &part {
+                piece.push(byte);
+                if byte == b'\n' {
+                    piece.extend_from_slice(b"  ");
+                }
             }
-        }
-    }
-    out.extend_from_slice(b"\n]");
-    Ok(out)
+            Ok(piece)
+        })
+        .collect::<serde_json::Result<_>>()?;
+    pieces.push(b"\n]".to_vec());
+    Ok(pieces)
 }
 
 /// Compact JSON escaped like [`to_json_pretty`].
@@ -272,8 +271,14 @@ mod tests {
             serde_json::json!({}),
             serde_json::json!("s"),
         ];
-        assert_eq!(to_json_pretty_array(&items).unwrap(), to_json_pretty(&items).unwrap());
+        assert_eq!(
+            to_json_pretty_array(&items).unwrap().concat(),
+            to_json_pretty(&items).unwrap()
+        );
         let none: Vec<serde_json::Value> = Vec::new();
-        assert_eq!(to_json_pretty_array(&none).unwrap(), to_json_pretty(&none).unwrap());
+        assert_eq!(
+            to_json_pretty_array(&none).unwrap().concat(),
+            to_json_pretty(&none).unwrap()
+        );
     }
 }

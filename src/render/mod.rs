@@ -493,7 +493,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
         template: "articles.json".into(),
         message: e.to_string(),
     })?;
-    out.write("data/articles.json", &json, None)?;
+    out.write_pieces("data/articles.json", &json)?;
     tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {

@@ -143,7 +143,7 @@ impl Staging {
     /// one page silently replacing another.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(rel)?;
-        write_new_file(&path, rel, bytes)
+        write_new_file(&path, rel, &[bytes])
     }
 
     /// Resolve a site-relative path inside the staging directory, refusing escapes.
@@ -392,7 +392,20 @@ impl Output {
     /// Write one file at a site-relative path; `key` is the hash of a page's inputs (see
     /// [`Output::reuse`]). Returns whether the bytes differ from the previous build's.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<blake3::Hash>) -> Result<bool> {
-        let content = blake3::hash(bytes);
+        self.write_pieces_keyed(rel, &[bytes], key)
+    }
+
+    /// Write a large file given as pieces, without joining them in memory first.
+    pub fn write_pieces<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P]) -> Result<bool> {
+        self.write_pieces_keyed(rel, pieces, None)
+    }
+
+    fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: Option<blake3::Hash>) -> Result<bool> {
+        let mut hasher = blake3::Hasher::new();
+        for piece in pieces {
+            hasher.update(piece.as_ref());
+        }
+        let content = hasher.finalize();
         let path = self.staging.path_of(rel)?;
         self.claim(rel, Record { content, key })?;
         let same = self
@@ -409,7 +422,7 @@ impl Output {
                 .unwrap_or_else(|p| p.into_inner())
                 .push(rel.to_string());
         }
-        write_new_file(&path, rel, bytes)?;
+        write_new_file(&path, rel, pieces)?;
         Ok(!same)
     }
 
@@ -489,7 +502,7 @@ impl Output {
 }
 
 /// Create a file that must not exist yet (two outputs claiming one path are an error).
-fn write_new_file(path: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+fn write_new_file<P: AsRef<[u8]>>(path: &Path, rel: &str, pieces: &[P]) -> Result<()> {
     use std::io::Write;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -505,7 +518,10 @@ fn write_new_file(path: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
             },
             _ => Error::io(path, e),
         })?;
-    file.write_all(bytes).map_err(|e| Error::io(path, e))
+    for piece in pieces {
+        file.write_all(piece.as_ref()).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
 }
 
 /// Make `rel` (a directory path relative to `root`) exist as real directories: a symlink or
