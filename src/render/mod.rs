@@ -266,8 +266,18 @@ impl<'a> Renderer<'a> {
     fn article_page(&self, i: usize) -> Result<String> {
         let path = format!("articles/{}/", self.site.slugs[i]);
         let title = &self.site.articles[i].clean.title;
-        let mut view = self.views.article(i);
+        let (mut view, neighbours) = self.views.article_without_cards(i);
         let key = self.key("article.html", &path, title, |h| {
+            // The cards by their keys: cheaper than building them for every article.
+            for j in neighbours
+                .related
+                .iter()
+                .chain(&neighbours.prev)
+                .chain(&neighbours.next)
+            {
+                h.update(self.card_keys[*j].as_bytes());
+            }
+            h.update(&[u8::from(neighbours.prev.is_some()), u8::from(neighbours.next.is_some())]);
             // The body, the bulk of the page, is hashed as it is (much faster than as JSON).
             let body = std::mem::take(&mut view.body);
             for paragraph in body {
@@ -280,6 +290,7 @@ impl<'a> Renderer<'a> {
             result
         })?;
         self.keyed_page("article.html", &path, title, key, |c| {
+            self.views.fill_cards(&mut view, &neighbours);
             c.insert("article", &view);
             Ok(())
         })?;

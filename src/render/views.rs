@@ -132,6 +132,16 @@ pub struct ListPage<'b> {
     pub pager: Pager,
 }
 
+/// The other articles an article page shows as cards (indexes into the site's articles).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbours {
+    pub related: Vec<usize>,
+    /// The older article.
+    pub prev: Option<usize>,
+    /// The newer article.
+    pub next: Option<usize>,
+}
+
 /// An index page (region, theme, month, keyword) before pagination.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListSpec {
@@ -303,7 +313,34 @@ impl<'a> Views<'a> {
         crumbs
     }
 
+    /// The page data of article `i`, its cards filled in.
     pub fn article(&self, i: usize) -> ArticleView<'a> {
+        let (mut view, neighbours) = self.article_without_cards(i);
+        self.fill_cards(&mut view, &neighbours);
+        view
+    }
+
+    /// The articles whose cards an article page shows.
+    pub fn neighbours(&self, i: usize) -> Neighbours {
+        Neighbours {
+            related: self.related(i),
+            // Site order is newest first: the previous article is the older one.
+            prev: (i + 1 < self.s.articles.len()).then_some(i + 1),
+            next: i.checked_sub(1),
+        }
+    }
+
+    /// Put the cards of `neighbours` into `view`.
+    pub fn fill_cards(&self, view: &mut ArticleView<'a>, neighbours: &Neighbours) {
+        view.related = neighbours.related.iter().map(|&j| self.card(j)).collect();
+        view.prev = neighbours.prev.map(|j| self.card(j));
+        view.next = neighbours.next.map(|j| self.card(j));
+    }
+
+    /// The page data of article `i` with no cards yet, and the articles whose cards it
+    /// shows: a build keys every article page by this (and those cards' keys) but fills in
+    /// the cards only for the pages it renders.
+    pub fn article_without_cards(&self, i: usize) -> (ArticleView<'a>, Neighbours) {
         let a = &self.s.articles[i];
         let c = &a.clean;
         let mut sources: Vec<String> = Vec::new();
@@ -313,7 +350,7 @@ impl<'a> Views<'a> {
             }
         }
         let minutes = a.char_count.div_ceil(CHARS_PER_MINUTE).max(1);
-        ArticleView {
+        let view = ArticleView {
             title: c.title.clone(),
             kicker: c.kicker.clone(),
             subtitle: c.subtitle.clone(),
@@ -356,11 +393,11 @@ impl<'a> Views<'a> {
             },
             char_count_display: self.theme.text("char_count", &[("count", a.char_count.to_string())]),
             reading_display: self.theme.text("reading_time", &[("minutes", minutes.to_string())]),
-            related: self.related(i).into_iter().map(|j| self.card(j)).collect(),
-            // Site order is newest first: the previous article is the older one.
-            prev: (i + 1 < self.s.articles.len()).then(|| self.card(i + 1)),
-            next: (i > 0).then(|| self.card(i - 1)),
-        }
+            related: Vec::new(),
+            prev: None,
+            next: None,
+        };
+        (view, self.neighbours(i))
     }
 
     /// Human-readable name of a removal rule: `kind_spam_line` for `spam-line`, else the kind.
