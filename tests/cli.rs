@@ -488,3 +488,28 @@ fn an_interrupted_update_is_followed_by_a_full_build() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(site_files(&public), expected);
 }
+
+#[test]
+fn a_changed_template_or_string_reaches_every_page_on_update() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    assert!(run(&["build", "--root", root]).status.success());
+    let article = std::fs::read_to_string(repo().join("themes/default/templates/article.html")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/article.html"),
+        article.replace("{% block main %}", "{% block main %}<p>模板已修改</p>"),
+    )
+    .unwrap();
+    let out = run(&["build", "--root", root]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pages: Vec<_> = site_files(&public)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("articles") && p.ends_with("index.html"))
+        .collect();
+    assert!(pages.len() > 5);
+    for (path, bytes) in &pages {
+        assert!(text(bytes).contains("模板已修改"), "{} not re-rendered", path.display());
+    }
+}
