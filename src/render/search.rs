@@ -157,8 +157,14 @@ impl Segmenter {
 
 /// A word indexed as a whole: three to twelve Han characters.
 pub fn is_long_word(word: &str) -> bool {
-    let n = word.chars().count();
-    (MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n) && word.chars().all(is_han)
+    let mut n = 0;
+    for c in word.chars() {
+        if !is_han(c) {
+            return false;
+        }
+        n += 1;
+    }
+    (MIN_WORD_CHARS..=MAX_WORD_CHARS).contains(&n)
 }
 
 /// The weighted long words of an article's own text, from its segmentation: `line_words`
@@ -233,18 +239,36 @@ pub fn normalise(text: &str) -> String {
     text.chars().map(normalise_char).collect()
 }
 
-/// Character bigrams of each Han run, and ASCII words, of normalised text.
+/// Character bigrams of each Han run, and ASCII words, of normalised text, in order (what a
+/// query looks up; the build collects the same terms with integer keys).
 pub fn bigrams_and_ascii(text: &str) -> Vec<String> {
-    let mut terms = Terms::default();
-    terms.add_text(text, 1, false);
+    let mut terms = Vec::new();
+    let mut previous_han: Option<char> = None;
+    let mut ascii = String::new();
+    let flush_ascii = |ascii: &mut String, terms: &mut Vec<String>| {
+        if (2..=MAX_ASCII_CHARS).contains(&ascii.len()) {
+            terms.push(std::mem::take(ascii));
+        } else {
+            ascii.clear();
+        }
+    };
+    for c in text.chars() {
+        if is_han(c) {
+            if let Some(p) = previous_han {
+                terms.push(format!("{p}{c}"));
+            }
+            previous_han = Some(c);
+        } else {
+            previous_han = None;
+        }
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c);
+        } else {
+            flush_ascii(&mut ascii, &mut terms);
+        }
+    }
+    flush_ascii(&mut ascii, &mut terms);
     terms
-        .occurrences
-        .iter()
-        .map(|&(key, _)| match bigram_chars(key) {
-            Some((a, b)) => format!("{a}{b}"),
-            None => terms.name_of(key).to_string(),
-        })
-        .collect()
 }
 
 /// 32-bit FNV-1a of the term's UTF-8 bytes: the shard a term lives in (same in search.js).
@@ -272,10 +296,6 @@ fn word_key(word: &str) -> u64 {
     hash & !BIGRAM
 }
 
-fn bigram_key(a: char, b: char) -> u64 {
-    BIGRAM | (u64::from(a) << 21) | u64::from(b)
-}
-
 fn bigram_chars(key: u64) -> Option<(char, char)> {
     if key & BIGRAM == 0 {
         return None;
@@ -293,37 +313,55 @@ fn bigram_fnv(a: char, b: char) -> u32 {
 }
 
 /// The terms of one document as they are collected: every occurrence, with its weight.
+/// Reused from document to document by each thread.
 #[derive(Default)]
 struct Terms<'a> {
-    occurrences: Vec<(u64, u32)>,
+    /// Bigram occurrences: the two characters packed (a bigram key without its mark), shifted
+    /// left by 7 bits, with the weight in those bits, so plain integer sorting groups them.
+    bigrams: Vec<u64>,
+    /// Word occurrences (long words and ASCII words): key and weight.
+    words: Vec<(u64, u32)>,
     /// The text of every word key (bigram keys carry their own).
     names: Vec<(u64, Cow<'a, str>)>,
     ascii: String,
 }
 
 impl<'a> Terms<'a> {
+    fn clear(&mut self) {
+        self.bigrams.clear();
+        self.words.clear();
+        self.names.clear();
+        self.ascii.clear();
+    }
+
     /// Bigrams and ASCII words of `text` (normalised on the fly), and with `whole_runs` each
     /// Han run of three to twelve characters as a word.
     fn add_text(&mut self, text: &'a str, weight: u32, whole_runs: bool) {
         let mut previous_han: Option<char> = None;
         let mut run_start = 0;
+        let packed_weight = u64::from(weight.min(MAX_WEIGHT));
         for (i, c) in text.char_indices() {
             let c = normalise_char(c);
             if is_han(c) {
                 match previous_han {
-                    Some(p) => self.occurrences.push((bigram_key(p, c), weight)),
+                    Some(p) => self
+                        .bigrams
+                        .push((((u64::from(p) << 21) | u64::from(c)) << 7) | packed_weight),
                     None => run_start = i,
                 }
                 previous_han = Some(c);
-            } else {
-                if previous_han.is_some() && whole_runs {
-                    self.add_word(Cow::Borrowed(&text[run_start..i]), weight);
+                if !self.ascii.is_empty() {
+                    self.flush_ascii(weight);
                 }
-                previous_han = None;
+                continue;
             }
+            if previous_han.is_some() && whole_runs {
+                self.add_word(Cow::Borrowed(&text[run_start..i]), weight);
+            }
+            previous_han = None;
             if c.is_ascii_alphanumeric() {
                 self.ascii.push(c);
-            } else {
+            } else if !self.ascii.is_empty() {
                 self.flush_ascii(weight);
             }
         }
@@ -335,10 +373,9 @@ impl<'a> Terms<'a> {
 
     fn flush_ascii(&mut self, weight: u32) {
         if (2..=MAX_ASCII_CHARS).contains(&self.ascii.len()) {
-            let word = self.ascii.clone();
-            let key = word_key(&word);
-            self.occurrences.push((key, weight));
-            self.names.push((key, Cow::Owned(word)));
+            let key = word_key(&self.ascii);
+            self.words.push((key, weight));
+            self.names.push((key, Cow::Owned(self.ascii.clone())));
         }
         self.ascii.clear();
     }
@@ -347,39 +384,91 @@ impl<'a> Terms<'a> {
     fn add_word(&mut self, word: Cow<'a, str>, weight: u32) {
         if is_long_word(&word) {
             let key = word_key(&word);
-            self.occurrences.push((key, weight));
+            self.words.push((key, weight));
             self.names.push((key, word));
         }
     }
-
-    fn name_of(&self, key: u64) -> &str {
-        self.names
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or("", |(_, name)| name.as_ref())
-    }
 }
 
-/// One document's distinct terms, grouped by range.
-struct DocTerms<'a> {
-    /// (key, FNV-1a of the term, weight), range by range.
-    entries: Vec<(u64, u32, u32)>,
-    /// Entries of range `r` are `entries[offsets[r]..offsets[r + 1]]`.
-    offsets: [u32; RANGES + 1],
+/// The distinct terms of a run of documents (consecutive in key order), grouped by range.
+struct Chunk<'a> {
+    /// For each range: (term key, FNV-1a of the term, document key << 7 | weight), the
+    /// documents in key order.
+    ranges: Vec<Vec<(u64, u32, u32)>>,
     /// Text of every word key, sorted by key.
     names: Vec<(u64, Cow<'a, str>)>,
 }
 
-impl DocTerms<'_> {
-    fn range(&self, r: usize) -> &[(u64, u32, u32)] {
-        &self.entries[self.offsets[r] as usize..self.offsets[r + 1] as usize]
+impl Chunk<'_> {
+    fn name_of(&self, key: u64) -> Option<&str> {
+        self.names
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| self.names[i].1.as_ref())
     }
 }
 
-/// Weighted terms of one document: sum the weights of each term, find each term's hash, and
-/// group the terms by range.
-fn doc_terms<'d>(doc: &'d SearchDoc<'_>, segmenter: &Segmenter) -> DocTerms<'d> {
-    let mut terms = Terms::default();
+/// Documents per chunk: enough to make the work per chunk large, few enough for many chunks.
+const CHUNK_DOCS: usize = 128;
+
+/// The terms of the documents `members` (indexes into `docs`, in key order).
+fn chunk_terms<'d>(
+    docs: &'d [SearchDoc<'_>],
+    members: &[usize],
+    keys: &[u32],
+    segmenter: &Segmenter,
+    terms: &mut Terms<'d>,
+) -> Chunk<'d> {
+    let mut chunk = Chunk {
+        ranges: vec![Vec::new(); RANGES],
+        names: Vec::new(),
+    };
+    for &n in members {
+        collect_terms(&docs[n], segmenter, terms);
+        let doc = keys[n] << 7;
+        let mut push = |key: u64, fnv: u32, weight: u32| {
+            chunk.ranges[fnv as usize % RANGES].push((key, fnv, doc | weight.min(MAX_WEIGHT)));
+        };
+        // Sum the weights of each term: sorting groups equal terms.
+        terms.bigrams.sort_unstable();
+        let mut k = 0;
+        while k < terms.bigrams.len() {
+            let pair = terms.bigrams[k] >> 7;
+            let mut weight = 0;
+            while k < terms.bigrams.len() && terms.bigrams[k] >> 7 == pair {
+                weight += (terms.bigrams[k] & 0x7F) as u32;
+                k += 1;
+            }
+            let key = BIGRAM | pair;
+            push(key, bigram_chars(key).map_or(0, |(a, b)| bigram_fnv(a, b)), weight);
+        }
+        terms.words.sort_unstable();
+        terms.names.sort_unstable();
+        terms.names.dedup_by_key(|(key, _)| *key);
+        let mut k = 0;
+        while k < terms.words.len() {
+            let key = terms.words[k].0;
+            let mut weight = 0;
+            while k < terms.words.len() && terms.words[k].0 == key {
+                weight += terms.words[k].1;
+                k += 1;
+            }
+            let fnv = terms
+                .names
+                .binary_search_by_key(&key, |(k, _)| *k)
+                .map_or(0, |i| fnv1a(&terms.names[i].1));
+            push(key, fnv, weight);
+        }
+        chunk.names.append(&mut terms.names);
+    }
+    chunk.names.sort_unstable();
+    chunk.names.dedup_by_key(|(key, _)| *key);
+    chunk
+}
+
+/// Every term occurrence of one document, with its field weight, into `terms`.
+fn collect_terms<'d>(doc: &'d SearchDoc<'_>, segmenter: &Segmenter, terms: &mut Terms<'d>) {
+    terms.clear();
     terms.add_text(doc.title, TITLE, false);
     for text in doc.kicker.iter().chain(doc.subtitle.iter()) {
         terms.add_text(text, HEADLINE, false);
@@ -389,6 +478,9 @@ fn doc_terms<'d>(doc: &'d SearchDoc<'_>, segmenter: &Segmenter) -> DocTerms<'d> 
     }
     for source in &doc.sources {
         terms.add_text(source, META, true);
+    }
+    for tag in &doc.tags {
+        terms.add_text(tag, META, true);
     }
     for paragraph in doc.body {
         terms.add_text(paragraph, BODY, false);
@@ -404,50 +496,6 @@ fn doc_terms<'d>(doc: &'d SearchDoc<'_>, segmenter: &Segmenter) -> DocTerms<'d> 
                 terms.add_word(Cow::Owned(word), weight);
             }
         }
-    }
-    for tag in &doc.tags {
-        terms.add_text(tag, META, true);
-    }
-    let Terms {
-        mut occurrences,
-        mut names,
-        ..
-    } = terms;
-    occurrences.sort_unstable_by_key(|&(key, _)| key);
-    names.sort_unstable();
-    names.dedup_by_key(|(key, _)| *key);
-    let mut distinct: Vec<(u64, u32, u32)> = Vec::with_capacity(occurrences.len());
-    for (key, weight) in occurrences {
-        match distinct.last_mut() {
-            Some(last) if last.0 == key => last.2 = (last.2 + weight).min(MAX_WEIGHT),
-            _ => distinct.push((key, 0, weight.min(MAX_WEIGHT))),
-        }
-    }
-    let mut counts = [0u32; RANGES + 1];
-    for entry in &mut distinct {
-        entry.1 = match bigram_chars(entry.0) {
-            Some((a, b)) => bigram_fnv(a, b),
-            None => names
-                .binary_search_by_key(&entry.0, |(key, _)| *key)
-                .map_or(0, |i| fnv1a(&names[i].1)),
-        };
-        counts[entry.1 as usize % RANGES + 1] += 1;
-    }
-    for r in 0..RANGES {
-        counts[r + 1] += counts[r];
-    }
-    let offsets = counts;
-    let mut next = counts;
-    let mut entries = vec![(0, 0, 0); distinct.len()];
-    for entry in distinct {
-        let r = entry.1 as usize % RANGES;
-        entries[next[r] as usize] = entry;
-        next[r] += 1;
-    }
-    DocTerms {
-        entries,
-        offsets,
-        names,
     }
 }
 
@@ -483,12 +531,12 @@ pub fn doc_keys(urls: &[&str]) -> (usize, Vec<u32>) {
 /// Digits of the postings encoding (URL-safe Base64's, safe in JSON strings unescaped).
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-fn push_number(out: &mut String, mut value: u32) {
+fn push_number(out: &mut Vec<u8>, mut value: u32) {
     while value >= 32 {
-        out.push(char::from(DIGITS[(32 | (value & 31)) as usize]));
+        out.push(DIGITS[(32 | (value & 31)) as usize]);
         value >>= 5;
     }
-    out.push(char::from(DIGITS[value as usize]));
+    out.push(DIGITS[value as usize]);
 }
 
 /// A postings list (document keys ascending, with weights) as a string of numbers, five bits
@@ -497,9 +545,19 @@ fn push_number(out: &mut String, mut value: u32) {
 /// in that case the weight − 2. The first gap counts from −1. Most postings are body words
 /// seen once in a nearby document: one character.
 pub fn encode_postings(list: &[(u32, u32)]) -> String {
-    let mut out = String::with_capacity(list.len() + 8);
+    let packed: Vec<u32> = list
+        .iter()
+        .map(|&(doc, weight)| (doc << 7) | weight.min(MAX_WEIGHT))
+        .collect();
+    String::from_utf8(encode_packed(&packed)).unwrap_or_default()
+}
+
+/// [`encode_postings`] of a list packed as `key << 7 | weight`, as bytes.
+fn encode_packed(list: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(list.len() * 2 + 8);
     let mut previous: i64 = -1;
-    for &(doc, weight) in list {
+    for &packed in list {
+        let (doc, weight) = (packed >> 7, packed & 0x7F);
         let gap = (i64::from(doc) - previous - 1).max(0) as u32;
         if weight == 1 {
             push_number(&mut out, gap << 1);
@@ -553,45 +611,63 @@ pub fn decode_postings(text: &str) -> Vec<(u32, u32)> {
 struct Term {
     fnv: u32,
     text: String,
-    postings: String,
+    /// Encoded postings (ASCII).
+    postings: Vec<u8>,
     documents: usize,
 }
 
-/// The terms of one range, in (hash, key) order, from every document's entries of that range.
-fn range_terms(range: usize, per_doc: &[DocTerms], keys: &[u32], names: &[(u64, &str)]) -> Vec<Term> {
-    let mut items: Vec<u128> = Vec::with_capacity(per_doc.iter().map(|d| d.range(range).len()).sum());
-    for (terms, &doc) in per_doc.iter().zip(keys) {
-        for &(key, fnv, weight) in terms.range(range) {
-            items.push((u128::from(fnv) << 96) | (u128::from(key) << 32) | (u128::from(doc) << 7) | u128::from(weight));
+/// Hashes a term key for the per-range maps (keys are already well spread or hashes).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let h = (self.0 ^ (self.0 >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h ^ (h >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    items.sort_unstable();
-    let mut terms = Vec::new();
-    let mut list: Vec<(u32, u32)> = Vec::new();
-    let mut k = 0;
-    while k < items.len() {
-        let head = items[k] >> 32;
-        list.clear();
-        while k < items.len() && items[k] >> 32 == head {
-            let low = items[k] as u32;
-            list.push((low >> 7, low & 0x7F));
-            k += 1;
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// The terms of one range, in (hash, key) order, from every chunk's entries of that range.
+/// Chunks hold documents in key order, so each postings list comes out sorted.
+fn range_terms(range: usize, chunks: &[Chunk]) -> Vec<Term> {
+    type Map = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<KeyHasher>>;
+    // (key, hash, first chunk, postings as document key << 7 | weight)
+    let mut found: Vec<(u64, u32, usize, Vec<u32>)> = Vec::new();
+    let mut slot = Map::default();
+    for (c, chunk) in chunks.iter().enumerate() {
+        for &(key, fnv, posting) in &chunk.ranges[range] {
+            let i = *slot.entry(key).or_insert_with(|| {
+                found.push((key, fnv, c, Vec::new()));
+                found.len() - 1
+            });
+            found[i].3.push(posting);
         }
-        let key = head as u64;
-        let text = match bigram_chars(key) {
-            Some((a, b)) => format!("{a}{b}"),
-            None => names
-                .binary_search_by_key(&key, |&(k, _)| k)
-                .map_or_else(|_| String::new(), |i| names[i].1.to_string()),
-        };
-        terms.push(Term {
-            fnv: (head >> 64) as u32,
-            text,
-            postings: encode_postings(&list),
+    }
+    found.sort_unstable_by_key(|&(key, fnv, _, _)| (fnv, key));
+    found
+        .into_iter()
+        .map(|(key, fnv, first, list)| Term {
+            fnv,
+            // A word's text from the first chunk holding it (so two words sharing a key, a
+            // one-in-10^7 event, still give the same output every time).
+            text: match bigram_chars(key) {
+                Some((a, b)) => format!("{a}{b}"),
+                None => chunks[first].name_of(key).unwrap_or_default().to_string(),
+            },
+            postings: encode_packed(&list),
             documents: list.len(),
-        });
-    }
-    terms
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -620,20 +696,20 @@ fn term_bytes(term: &Term) -> usize {
 /// A shard: a JSON object of term → encoded postings. Terms are Han characters, ASCII letters
 /// and digits, and postings use [`DIGITS`], so nothing needs escaping.
 fn shard_json(terms: &[&Term]) -> Vec<u8> {
-    let mut out = String::with_capacity(terms.iter().map(|t| term_bytes(t)).sum::<usize>() + 2);
-    out.push('{');
+    let mut out = Vec::with_capacity(terms.iter().map(|t| term_bytes(t)).sum::<usize>() + 2);
+    out.push(b'{');
     for (n, term) in terms.iter().enumerate() {
         if n > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push('"');
-        out.push_str(&term.text);
-        out.push_str("\":\"");
-        out.push_str(&term.postings);
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(term.text.as_bytes());
+        out.extend_from_slice(b"\":\"");
+        out.extend_from_slice(&term.postings);
+        out.push(b'"');
     }
-    out.push('}');
-    out.into_bytes()
+    out.push(b'}');
+    out
 }
 
 /// Build the index of `docs`.
@@ -642,21 +718,18 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     let urls: Vec<&str> = docs.iter().map(|d| d.url.as_str()).collect();
     let (key_space, keys) = doc_keys(&urls);
 
-    // Each document's terms, on all cores.
-    let per_doc: Vec<DocTerms> = docs.par_iter().map(|doc| doc_terms(doc, segmenter)).collect();
-    // The text of every word key (the smallest text, should two words share a key).
-    let mut names: Vec<(u64, &str)> = per_doc
-        .iter()
-        .flat_map(|d| d.names.iter().map(|(key, name)| (*key, name.as_ref())))
+    // Each document's terms, on all cores, in chunks of documents in key order.
+    let mut by_key: Vec<usize> = (0..docs.len()).collect();
+    by_key.sort_unstable_by_key(|&n| keys[n]);
+    let chunks: Vec<Chunk> = by_key
+        .par_chunks(CHUNK_DOCS)
+        .map_init(Terms::default, |terms, members| {
+            chunk_terms(docs, members, &keys, segmenter, terms)
+        })
         .collect();
-    names.par_sort_unstable();
-    names.dedup_by_key(|(key, _)| *key);
     // Postings term by term, range by range on all cores.
-    let ranges: Vec<Vec<Term>> = (0..RANGES)
-        .into_par_iter()
-        .map(|r| range_terms(r, &per_doc, &keys, &names))
-        .collect();
-    drop(per_doc);
+    let ranges: Vec<Vec<Term>> = (0..RANGES).into_par_iter().map(|r| range_terms(r, &chunks)).collect();
+    drop(chunks);
 
     let total: usize = ranges.iter().flatten().map(term_bytes).sum();
     let shard_count = total
@@ -686,7 +759,10 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
         .par_iter()
         .zip(keys.par_iter())
         .map(|(doc, key)| {
-            let text: String = doc.body.join("\n").chars().take(SNIPPET_TEXT_CHARS).collect();
+            let mut text = doc.body.join("\n");
+            if let Some((end, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
+                text.truncate(end);
+            }
             let file = DocFile {
                 url: &doc.url,
                 title: doc.title,
@@ -790,8 +866,29 @@ mod tests {
             bigrams_and_ascii("工会驿站，暖心 5g a"),
             ["工会", "会驿", "驿站", "暖心", "5g"]
         );
-        assert_eq!(bigrams_and_ascii("ＡＰＰ上线"), ["app", "上线"]);
+        assert_eq!(bigrams_and_ascii(&normalise("ＡＰＰ上线")), ["app", "上线"]);
         assert!(bigrams_and_ascii("工").is_empty());
+    }
+
+    #[test]
+    fn the_build_indexes_exactly_the_terms_a_query_looks_up() {
+        let text = body("工会驿站，暖心 5G APP 上线；ＡＢＣ１２３ 与 x 及 一");
+        let docs = [doc("标题", &text)];
+        let index = build(&docs, segmenter());
+        let mut expected: BTreeSet<String> = bigrams_and_ascii(&normalise("标题"))
+            .into_iter()
+            .chain(bigrams_and_ascii(&normalise(&text[0])))
+            .collect();
+        expected.insert("工会驿站".into());
+        let mut indexed = BTreeSet::new();
+        for (path, bytes) in &index.files {
+            if path.starts_with("search/shards/") {
+                let shard: BTreeMap<String, String> = serde_json::from_slice(bytes).unwrap();
+                indexed.extend(shard.into_keys());
+            }
+        }
+        assert_eq!(indexed, expected);
+        assert!(expected.contains("abc123") && expected.contains("app") && expected.contains("5g"));
     }
 
     #[test]
