@@ -443,7 +443,9 @@ fn chunk_terms<'d>(
             push(key, bigram_chars(key).map_or(0, |(a, b)| bigram_fnv(a, b)), weight);
         }
         terms.words.sort_unstable();
-        terms.names.sort_unstable();
+        // By key only (comparing the texts of repeated words costs much); should two texts
+        // share a key, the one kept still depends only on the input.
+        terms.names.sort_unstable_by_key(|(key, _)| *key);
         terms.names.dedup_by_key(|(key, _)| *key);
         let mut k = 0;
         while k < terms.words.len() {
@@ -461,7 +463,7 @@ fn chunk_terms<'d>(
         }
         chunk.names.append(&mut terms.names);
     }
-    chunk.names.sort_unstable();
+    chunk.names.sort_unstable_by_key(|(key, _)| *key);
     chunk.names.dedup_by_key(|(key, _)| *key);
     chunk
 }
