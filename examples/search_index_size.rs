@@ -117,23 +117,10 @@ fn main() -> anyhow::Result<()> {
             kib(per_k(s.shard_bytes + s.doc_bytes))
         );
         for query in ["工会驿站", "集体协商", "郑荣胜"] {
-            let q = normalise(query);
-            let mut shards: BTreeSet<usize> = bigrams_and_ascii(&q)
-                .iter()
-                .map(|t| search::fnv1a(t) as usize % index.shard_count)
-                .collect();
-            shards.insert(search::fnv1a(&q) as usize % index.shard_count);
-            let shard_bytes: usize = shards
-                .iter()
-                .map(|k| {
-                    let path = format!("search/shards/{k}.json");
-                    index.files.iter().find(|(p, _)| *p == path).map_or(0, |(_, b)| b.len())
-                })
-                .sum();
+            let (shards, shard_bytes) = query_shards(&index, query);
             let doc_avg = s.doc_bytes / n.max(1);
             println!(
-                "  query {query}: {} shards = {}, plus ~{} per result shown (10 results ≈ {})",
-                shards.len(),
+                "  query {query}: {shards} shards = {}, plus ~{} per result shown (10 results ≈ {})",
                 kib(shard_bytes),
                 kib(doc_avg),
                 kib(shard_bytes + 10 * doc_avg)
@@ -141,4 +128,23 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The shards a query downloads (its bigrams and ASCII words, and itself as a whole word), and
+/// their bytes.
+fn query_shards(index: &search::SearchIndex, query: &str) -> (usize, usize) {
+    let q = normalise(query);
+    let mut shards: BTreeSet<usize> = bigrams_and_ascii(&q)
+        .iter()
+        .map(|t| search::fnv1a(t) as usize % index.shard_count)
+        .collect();
+    shards.insert(search::fnv1a(&q) as usize % index.shard_count);
+    let bytes = shards
+        .iter()
+        .map(|k| {
+            let path = format!("search/shards/{k}.json");
+            index.files.iter().find(|(p, _)| *p == path).map_or(0, |(_, b)| b.len())
+        })
+        .sum();
+    (shards.len(), bytes)
 }

@@ -253,4 +253,10 @@ pub struct Article {
     pub char_count: usize,
     /// Stable id derived from the article's own text.
     pub id: String,
+    /// Words of three or more Han characters in kicker, title, subtitle and body, with their
+    /// summed field weights, for the search index (`render::search::article_words`): found by
+    /// the analyze stage's segmentation so the index needs no second one. `None` (an article
+    /// made elsewhere) has the index segment the text itself.
+    #[serde(default)]
+    pub search_words: Option<std::collections::BTreeMap<String, u32>>,
 }

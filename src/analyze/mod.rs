@@ -87,6 +87,12 @@ impl Analyzer {
         let themes = self.themes.assign(&doc, &boundaries, &clean.theme_hint);
         let id = article_id(&clean);
         let terms = keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter);
+        let search_words = crate::render::search::article_words(
+            &clean,
+            words
+                .iter()
+                .filter_map(|w| doc.paragraph_at(w.start).map(|line| (line, w.text))),
+        );
         self.remember_terms(&id, terms);
         let sources = vec![SourceRef {
             file: clean.file.clone(),
@@ -102,6 +108,7 @@ impl Analyzer {
             keywords: Vec::new(),
             sources,
             clean,
+            search_words: Some(search_words),
         }
     }
 

@@ -819,11 +819,13 @@ impl<'a> Views<'a> {
         json!({ "years": years, "undated": undated })
     }
 
-    /// What the search index needs of every article, in site order.
-    pub fn search_docs(&self) -> Vec<super::search::SearchDoc> {
+    /// What the search index needs of every article, in site order (borrowing the articles'
+    /// text, so the index costs no copy of the corpus).
+    pub fn search_docs(&self) -> Vec<super::search::SearchDoc<'a>> {
         (0..self.s.articles.len())
             .map(|i| {
-                let a = &self.s.articles[i];
+                let site: &'a Site = self.s;
+                let a = &site.articles[i];
                 let c = &a.clean;
                 let crumbs: Vec<String> = self.region_of[i]
                     .map(|n| self.breadcrumb_of(n))
@@ -831,8 +833,8 @@ impl<'a> Views<'a> {
                     .into_iter()
                     .map(|l| l.name)
                     .collect();
-                let mut sources: Vec<String> = Vec::new();
-                for s in a.sources.iter().filter_map(|s| s.source.clone()) {
+                let mut sources: Vec<&str> = Vec::new();
+                for s in a.sources.iter().filter_map(|s| s.source.as_deref()) {
                     if !sources.contains(&s) {
                         sources.push(s);
                     }
@@ -841,15 +843,16 @@ impl<'a> Views<'a> {
                 tags.extend(self.theme_links(a).into_iter().map(|l| l.name));
                 super::search::SearchDoc {
                     url: self.href(&self.article_path(i)),
-                    title: c.title.clone(),
+                    title: &c.title,
                     date: self.date_display(a),
                     region: crumbs.join(" › "),
-                    kicker: c.kicker.clone(),
-                    subtitle: c.subtitle.clone(),
-                    authors: c.authors.clone(),
+                    kicker: c.kicker.as_deref(),
+                    subtitle: c.subtitle.as_deref(),
+                    authors: &c.authors,
                     sources,
                     tags,
-                    body: c.body.clone(),
+                    body: &c.body,
+                    words: a.search_words.as_ref(),
                 }
             })
             .collect()

@@ -1,9 +1,10 @@
 /* union-digest client-side search. No dependencies, no external service.
  *
  * The index is made at build time by src/render/search.rs; this file mirrors its
- * normalisation, term extraction and FNV-1a shard hash. A query fetches only the shards of
- * its own terms, then one small file per result shown. Every text is put into the page with
- * textContent, never as HTML.
+ * normalisation, term extraction, FNV-1a shard hash and postings encoding (format version
+ * 2: postings name documents by a key that depends only on the article's URL). A query
+ * fetches only the shards of its own terms, then one small file per result shown
+ * (search/docs/KEY.json). Every text is put into the page with textContent, never as HTML.
  */
 (function () {
   "use strict";
@@ -15,7 +16,7 @@
   var base = root.getAttribute("data-base") || "/";
   var shardCount = parseInt(root.getAttribute("data-shards"), 10) || 1;
   var docCount = parseInt(root.getAttribute("data-docs"), 10) || 1;
-  var version = root.getAttribute("data-version") || "1";
+  var version = root.getAttribute("data-version") || "2";
   var PAGE = 10;
   var MAX_WORD = 12;
 
@@ -148,18 +149,46 @@
     return cache[path];
   }
 
-  /* Postings of a term: array of [doc, weight] (decoding search::encode_postings). */
+  /* Digits of the postings encoding: five bits each, least significant first; a digit of 32
+   * or more says more digits follow (search::encode_postings). */
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = {};
+  for (var d = 0; d < DIGITS.length; d++) {
+    DIGIT[DIGITS.charAt(d)] = d;
+  }
+
+  /* The numbers of an encoded postings string. */
+  function numbers(s) {
+    var out = [], value = 0, scale = 1;
+    for (var i = 0; i < s.length; i++) {
+      var digit = DIGIT[s.charAt(i)];
+      if (digit === undefined) {
+        continue;
+      }
+      value += (digit & 31) * scale;
+      if (digit < 32) {
+        out.push(value);
+        value = 0;
+        scale = 1;
+      } else {
+        scale *= 32;
+      }
+    }
+    return out;
+  }
+
+  /* Postings of a term: array of [doc key, weight] (decoding search::encode_postings: per
+   * document (gap - 1) * 2, plus 1 when a weight other than 1 follows, as weight - 2). */
   function postings(term) {
     return getJson("search/shards/" + (fnv1a(term) % shardCount) + ".json").then(function (shard) {
-      var flat = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : [];
+      var flat = numbers(Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : "");
       var out = [], doc = -1, i = 0;
       while (i < flat.length) {
-        if (flat[i] < 0) {
-          doc += -flat[i];
-          out.push([doc, flat[i + 1] || 1]);
+        doc += Math.floor(flat[i] / 2) + 1;
+        if (flat[i] % 2 === 1) {
+          out.push([doc, (flat[i + 1] || 0) + 2]);
           i += 2;
         } else {
-          doc += flat[i];
           out.push([doc, 1]);
           i += 1;
         }
