@@ -7,7 +7,10 @@
 //! so each term's score is also scaled by how rare it is in general Chinese (its frequency in
 //! the segmenter's dictionary): union vocabulary outranks everyday nouns at any corpus size.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::doc::{Doc, Zone};
 use super::gazetteer::{data_lines, Gazetteer};
@@ -23,7 +26,7 @@ const TITLE_BOOST: f64 = 2.0;
 const EVERYDAY_FREQUENCY: f64 = 50.0;
 
 /// One candidate keyword of an article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Term {
     pub text: String,
     /// Occurrences, title occurrences counted `TITLE_BOOST` times.
@@ -92,7 +95,8 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
 /// frequencies come from all the articles given. Ties are broken by the term, so output is
 /// stable.
 pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
-    let mut document_frequency: BTreeMap<&str, usize> = BTreeMap::new();
+    // Only looked up, never iterated: a hash map keeps the output deterministic.
+    let mut document_frequency: HashMap<&str, usize> = HashMap::new();
     for terms in articles {
         for term in terms.iter() {
             *document_frequency.entry(term.text.as_str()).or_default() += 1;
@@ -100,7 +104,7 @@ pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
     }
     let n = articles.len() as f64;
     articles
-        .iter()
+        .par_iter()
         .map(|terms| {
             let mut scored: Vec<(f64, &str)> = terms
                 .iter()

@@ -10,6 +10,9 @@
 //! tests of `analyze` (copies vs. distinct articles on the same topic).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 4;
@@ -25,41 +28,75 @@ const MIN_SHINGLES: usize = 30;
 const BANDS: usize = 50;
 const ROWS: usize = 2;
 
-/// What near-duplicate detection keeps of an article's body.
+/// The shingle set of an article's body: sorted, distinct shingle hashes. Exact, so large;
+/// computed again from the body when a candidate pair needs the exact comparison, not kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
-    /// Sorted, distinct shingle hashes.
-    shingles: Vec<u64>,
-    signature: Vec<u64>,
-}
+pub struct Shingles(Vec<u64>);
 
-impl Fingerprint {
-    pub fn new(body: &[String]) -> Fingerprint {
+impl Shingles {
+    pub fn new(body: &[String]) -> Shingles {
         let letters: Vec<char> = body.iter().flat_map(|p| p.chars()).filter_map(normalise).collect();
         let mut shingles: Vec<u64> = letters.windows(SHINGLE).map(hash_chars).collect();
         shingles.sort_unstable();
         shingles.dedup();
-        let signature = one_permutation_signature(&shingles);
-        Fingerprint { shingles, signature }
+        Shingles(shingles)
     }
 
     pub fn len(&self) -> usize {
-        self.shingles.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.shingles.is_empty()
+        self.0.is_empty()
+    }
+}
+
+/// What near-duplicate detection keeps of an article's body between builds (in the build
+/// cache): the size of its shingle set and its MinHash signature, about 800 bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    shingles: usize,
+    signature: Vec<u64>,
+}
+
+impl Fingerprint {
+    pub fn new(shingles: &Shingles) -> Fingerprint {
+        Fingerprint {
+            shingles: shingles.len(),
+            signature: one_permutation_signature(&shingles.0),
+        }
+    }
+
+    /// The fingerprint of a body.
+    pub fn of(body: &[String]) -> Fingerprint {
+        Fingerprint::new(&Shingles::new(body))
+    }
+
+    /// Number of distinct shingles of the body.
+    pub fn len(&self) -> usize {
+        self.shingles
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shingles == 0
+    }
+
+    /// True when the signature has the length this version computes (a fingerprint from an
+    /// untrusted cache entry must not be indexed out of bounds).
+    pub fn is_well_formed(&self) -> bool {
+        self.signature.len() == BANDS * ROWS
     }
 }
 
 /// Jaccard similarity of two bodies' shingle sets (0 to 1).
-pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    if a.shingles.is_empty() && b.shingles.is_empty() {
+pub fn similarity(a: &Shingles, b: &Shingles) -> f64 {
+    let (a, b) = (&a.0, &b.0);
+    if a.is_empty() && b.is_empty() {
         return 0.0;
     }
     let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.shingles.len() && j < b.shingles.len() {
-        match a.shingles[i].cmp(&b.shingles[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -69,7 +106,7 @@ pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
             }
         }
     }
-    common as f64 / (a.shingles.len() + b.shingles.len() - common) as f64
+    common as f64 / (a.len() + b.len() - common) as f64
 }
 
 /// How far below the threshold a signature estimate may fall and still be checked exactly:
@@ -88,31 +125,37 @@ fn estimated_similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
 }
 
 /// Groups of articles that are one story (indexes into `fingerprints`), every article in
-/// exactly one group, groups in order of their first article, members in order.
-pub fn groups(fingerprints: &[Fingerprint]) -> Vec<Vec<usize>> {
-    let mut buckets: BTreeMap<(usize, u64), Vec<usize>> = BTreeMap::new();
+/// exactly one group, groups in order of their first article, members in order. `shingles`
+/// gives an article's exact shingle set, asked for only for candidate pairs (at most once
+/// per article).
+pub fn groups(fingerprints: &[&Fingerprint], shingles: impl Fn(usize) -> Shingles) -> Vec<Vec<usize>> {
+    let mut keys: Vec<(usize, u64, usize)> = Vec::new();
     for (index, fp) in fingerprints.iter().enumerate() {
-        if fp.len() < MIN_SHINGLES {
+        if fp.len() < MIN_SHINGLES || !fp.is_well_formed() {
             continue;
         }
         for band in 0..BANDS {
             let rows = &fp.signature[band * ROWS..(band + 1) * ROWS];
             let key = rows.iter().fold(band as u64, |h, &r| mix(h ^ r));
-            buckets.entry((band, key)).or_default().push(index);
+            keys.push((band, key, index));
         }
     }
+    // Buckets are runs of equal (band, key), members in index order.
+    keys.sort_unstable();
     // Within a bucket, each member is paired with the first and with its predecessor, not
     // with every other member: a story copied a hundred times costs a hundred checks per band,
     // not five thousand, and the groups still close through the shared members.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for members in buckets.values().filter(|m| m.len() > 1) {
-        for k in 1..members.len() {
-            pairs.push((members[0], members[k]));
-            pairs.push((members[k - 1], members[k]));
+    for bucket in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        for k in 1..bucket.len() {
+            pairs.push((bucket[0].2, bucket[k].2));
+            pairs.push((bucket[k - 1].2, bucket[k].2));
         }
     }
     pairs.sort_unstable();
     pairs.dedup();
+    let exact: Vec<OnceLock<Shingles>> = (0..fingerprints.len()).map(|_| OnceLock::new()).collect();
+    let exact_of = |i: usize| exact[i].get_or_init(|| shingles(i));
     let mut parent: Vec<usize> = (0..fingerprints.len()).collect();
     for (a, b) in pairs {
         let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
@@ -121,10 +164,10 @@ pub fn groups(fingerprints: &[Fingerprint]) -> Vec<Vec<usize>> {
         }
         // The signatures estimate the similarity in 100 comparisons (standard error about
         // 0.05); only plausible pairs pay for the exact comparison of all shingles.
-        if estimated_similarity(&fingerprints[a], &fingerprints[b]) < SAME_STORY - ESTIMATE_MARGIN {
+        if estimated_similarity(fingerprints[a], fingerprints[b]) < SAME_STORY - ESTIMATE_MARGIN {
             continue;
         }
-        if similarity(&fingerprints[a], &fingerprints[b]) >= SAME_STORY {
+        if similarity(exact_of(a), exact_of(b)) >= SAME_STORY {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
@@ -198,23 +241,43 @@ fn mix(mut z: u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn fp(text: &str) -> Fingerprint {
-        Fingerprint::new(&[text.to_string()])
+    fn sh(text: &str) -> Shingles {
+        Shingles::new(&[text.to_string()])
     }
 
     #[test]
     fn punctuation_spaces_and_width_do_not_matter() {
-        let a = fp("省总工会召开全委会，部署2024年工作。");
-        let b = fp("省总工会 召开全委会 部署２０２４年工作");
+        let a = sh("省总工会召开全委会，部署2024年工作。");
+        let b = sh("省总工会 召开全委会 部署２０２４年工作");
         assert_eq!(similarity(&a, &b), 1.0);
-        assert_eq!(similarity(&a, &fp("完全不同的一段文字内容")), 0.0);
+        assert_eq!(similarity(&a, &sh("完全不同的一段文字内容")), 0.0);
     }
 
     #[test]
     fn identical_long_bodies_group_and_short_ones_do_not() {
         let long = "湖南省总工会推动县级工会加强年专项工作走深走实，实现对全省县级工会对口联系全覆盖。".repeat(3);
         let other = "云南省总工会出台十条举措，服务全省高质量跨越式发展，每年组织职工技能大赛。".repeat(3);
-        let fps = [fp(&long), fp(&other), fp(&long), fp("短讯"), fp("短讯")];
-        assert_eq!(groups(&fps), vec![vec![0, 2], vec![1], vec![3], vec![4]]);
+        let texts = [long.as_str(), &other, &long, "短讯", "短讯"];
+        let fps: Vec<Fingerprint> = texts.iter().map(|t| Fingerprint::new(&sh(t))).collect();
+        let fps: Vec<&Fingerprint> = fps.iter().collect();
+        assert_eq!(
+            groups(&fps, |i| sh(texts[i])),
+            vec![vec![0, 2], vec![1], vec![3], vec![4]]
+        );
+    }
+
+    #[test]
+    fn a_malformed_fingerprint_is_never_grouped() {
+        let long = "湖南省总工会推动县级工会加强年专项工作走深走实，实现对全省县级工会对口联系全覆盖。".repeat(3);
+        let good = Fingerprint::new(&sh(&long));
+        let truncated = Fingerprint {
+            signature: good.signature[..10].to_vec(),
+            ..good.clone()
+        };
+        assert!(good.is_well_formed() && !truncated.is_well_formed());
+        assert_eq!(
+            groups(&[&good, &truncated, &good], |_| sh(&long)),
+            vec![vec![0, 2], vec![1]]
+        );
     }
 }
