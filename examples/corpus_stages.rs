@@ -13,6 +13,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
+
+/// The allocator of the tool's binary (src/main.rs), so that timings compare.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use union_digest::build::{load_config, Pipeline};
 
 #[derive(Debug, Parser)]

@@ -7,9 +7,10 @@
 //! so each term's score is also scaled by how rare it is in general Chinese (its frequency in
 //! the segmenter's dictionary): union vocabulary outranks everyday nouns at any corpus size.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::doc::{Doc, Zone};
@@ -96,7 +97,7 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
 /// stable.
 pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
     // Only looked up, never iterated: a hash map keeps the output deterministic.
-    let mut document_frequency: HashMap<&str, usize> = HashMap::new();
+    let mut document_frequency: FxHashMap<&str, usize> = FxHashMap::default();
     for terms in articles {
         for term in terms.iter() {
             *document_frequency.entry(term.text.as_str()).or_default() += 1;
@@ -114,12 +115,15 @@ pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
                     ((1.0 + term.count.ln()) * idf * term.specificity, term.text.as_str())
                 })
                 .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            scored
-                .into_iter()
-                .take(per_article)
-                .map(|(_, t)| t.to_string())
-                .collect()
+            // The best `per_article` in order; the order is total (ties broken by the term),
+            // so selecting them first and sorting only them gives what a full sort would.
+            let best_first = |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
+            if per_article < scored.len() {
+                scored.select_nth_unstable_by(per_article, best_first);
+                scored.truncate(per_article);
+            }
+            scored.sort_by(best_first);
+            scored.into_iter().map(|(_, t)| t.to_string()).collect()
         })
         .collect()
 }
