@@ -17,7 +17,8 @@
 //! (u64, little-endian), the BLAKE3 hash of the payload (32 bytes), the payload (the postcard
 //! encoding of an [`Entry`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
@@ -61,8 +62,62 @@ pub struct Cache {
     index: HashMap<[u8; HASH_BYTES], Range<usize>>,
     /// Keys of the old pack this build used.
     used: Mutex<Vec<[u8; HASH_BYTES]>>,
-    /// Records of the entries computed by this build, by key.
-    added: Mutex<BTreeMap<[u8; HASH_BYTES], Vec<u8>>>,
+    /// The next pack, written as entries are computed (so they are not held in memory),
+    /// created at the first one.
+    next: Mutex<Option<PackWriter>>,
+}
+
+/// A pack being written under a temporary name.
+#[derive(Debug)]
+struct PackWriter {
+    file: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    keys: HashSet<[u8; HASH_BYTES]>,
+    /// A write failed: the pack is abandoned.
+    failed: bool,
+}
+
+impl PackWriter {
+    fn create(dir: &Path) -> std::io::Result<PackWriter> {
+        std::fs::create_dir_all(dir)?;
+        // Unique within the process too: a preview server may build while a build runs.
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir
+            .join(PACK)
+            .with_extension(format!("tmp{}-{serial}", std::process::id()));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        file.write_all(MAGIC)?;
+        Ok(PackWriter {
+            file,
+            tmp,
+            keys: HashSet::new(),
+            failed: false,
+        })
+    }
+
+    /// Append a record (payload hash and payload) unless one with its key is there.
+    fn append(&mut self, key: &[u8; HASH_BYTES], record: &[u8]) {
+        if self.failed || !self.keys.insert(*key) {
+            return;
+        }
+        let payload_len = record.len().saturating_sub(HASH_BYTES) as u64;
+        let written = self
+            .file
+            .write_all(key)
+            .and_then(|()| self.file.write_all(&payload_len.to_le_bytes()))
+            .and_then(|()| self.file.write_all(record));
+        self.failed = written.is_err();
+    }
+
+    /// Flush and rename the pack into place (or remove it after a failure).
+    fn finish(mut self, path: &Path) {
+        let flushed = !self.failed && self.file.flush().is_ok();
+        drop(self.file);
+        if !flushed || std::fs::rename(&self.tmp, path).is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 impl Cache {
@@ -82,7 +137,7 @@ impl Cache {
             pack: RwLock::new(pack),
             index,
             used: Mutex::new(Vec::new()),
-            added: Mutex::new(BTreeMap::new()),
+            next: Mutex::new(None),
         }
     }
 
@@ -120,7 +175,13 @@ impl Cache {
         let (Some(raw), Some(record)) = (raw_key(&entry.key), encode(entry)) else {
             return;
         };
-        self.added.lock().unwrap_or_else(|p| p.into_inner()).insert(raw, record);
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        if next.is_none() {
+            *next = PackWriter::create(&self.dir).ok();
+        }
+        if let Some(writer) = next.as_mut() {
+            writer.append(&raw, &record);
+        }
     }
 
     /// Write the pack of this build: the entries it used and the ones it computed; every
@@ -128,24 +189,35 @@ impl Cache {
     /// pack already holds exactly that. Failing to write the cache never fails a build.
     pub fn save(&self) {
         let mut pack = self.pack.write().unwrap_or_else(|p| p.into_inner());
-        let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|p| p.into_inner()));
+        let next = self.next.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|p| p.into_inner()));
         used.sort_unstable();
         used.dedup();
-        let unchanged = added.is_empty() && used.len() == self.index.len() && pack.starts_with(MAGIC);
+        let unchanged = next.is_none() && used.len() == self.index.len() && pack.starts_with(MAGIC);
         if !unchanged {
-            let mut records: BTreeMap<[u8; HASH_BYTES], &[u8]> = BTreeMap::new();
-            for key in &used {
-                if let Some(record) = self.index.get(key).and_then(|r| pack.get(r.clone())) {
-                    records.insert(*key, record);
+            if let Some(mut writer) = next.or_else(|| PackWriter::create(&self.dir).ok()) {
+                for key in &used {
+                    if let Some(record) = self.index.get(key).and_then(|r| pack.get(r.clone())) {
+                        writer.append(key, record);
+                    }
                 }
+                writer.finish(&self.dir.join(PACK));
             }
-            for (key, record) in &added {
-                records.insert(*key, record);
-            }
-            write_pack(&self.dir, &records);
         }
         *pack = Vec::new();
+        // Packs of builds that crashed before renaming theirs.
+        if let Ok(files) = std::fs::read_dir(&self.dir) {
+            let own = format!("tmp{}-", std::process::id());
+            for file in files.flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let stray = name
+                    .strip_prefix("entries.")
+                    .is_some_and(|ext| ext.starts_with("tmp") && !ext.starts_with(&own));
+                if stray {
+                    let _ = std::fs::remove_file(file.path());
+                }
+            }
+        }
         // Entries of other formats are dead weight.
         if let Ok(formats) = std::fs::read_dir(self.dir.parent().unwrap_or(&self.dir)) {
             for format in formats.flatten() {
@@ -214,29 +286,10 @@ fn decode(record: &[u8]) -> Option<Entry> {
     postcard::from_bytes(payload).ok()
 }
 
-fn write_pack(dir: &Path, records: &BTreeMap<[u8; HASH_BYTES], &[u8]>) {
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
-    let size = MAGIC.len() + records.values().map(|r| r.len() + HASH_BYTES + 8).sum::<usize>();
-    let mut bytes = Vec::with_capacity(size);
-    bytes.extend_from_slice(MAGIC);
-    for (key, record) in records {
-        bytes.extend_from_slice(key);
-        let payload_len = record.len().saturating_sub(HASH_BYTES) as u64;
-        bytes.extend_from_slice(&payload_len.to_le_bytes());
-        bytes.extend_from_slice(record);
-    }
-    let path = dir.join(PACK);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn entry(cache: &Cache, rel: &str, bytes: &[u8]) -> Entry {
         Entry {
@@ -244,6 +297,27 @@ mod tests {
             articles: Vec::new(),
             inputs: Vec::new(),
             warnings: vec![Warning::new(rel, "w")],
+        }
+    }
+
+    /// A pack holding exactly `records`.
+    fn write_pack(dir: &Path, records: &BTreeMap<[u8; HASH_BYTES], &[u8]>) {
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let size = MAGIC.len() + records.values().map(|r| r.len() + HASH_BYTES + 8).sum::<usize>();
+        let mut bytes = Vec::with_capacity(size);
+        bytes.extend_from_slice(MAGIC);
+        for (key, record) in records {
+            bytes.extend_from_slice(key);
+            let payload_len = record.len().saturating_sub(HASH_BYTES) as u64;
+            bytes.extend_from_slice(&payload_len.to_le_bytes());
+            bytes.extend_from_slice(record);
+        }
+        let path = dir.join(PACK);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
         }
     }
 
@@ -284,7 +358,8 @@ mod tests {
         flipped[last] ^= 0x01;
         std::fs::write(pack_path(dir.path()), &flipped).unwrap();
         let reopened = Cache::open(dir.path(), "{}");
-        let (first, second) = if a.key < b.key { (&a, &b) } else { (&b, &a) };
+        // Records are written in the order entries were computed.
+        let (first, second) = (&a, &b);
         assert!(reopened.get(&first.key).is_some());
         assert!(reopened.get(&second.key).is_none());
 
@@ -322,6 +397,8 @@ mod tests {
         first.put(&b);
         first.save();
         std::fs::create_dir_all(dir.path().join(CACHE_DIR).join("v1/ab")).unwrap();
+        let stray = pack_path(dir.path()).with_extension("tmp1-0");
+        std::fs::write(&stray, b"left by a crashed build").unwrap();
 
         let second = Cache::open(dir.path(), "{}");
         assert!(second.get(&a.key).is_some());
@@ -330,6 +407,7 @@ mod tests {
         assert!(third.get(&a.key).is_some());
         assert!(third.get(&b.key).is_none());
         assert!(!dir.path().join(CACHE_DIR).join("v1").exists());
+        assert!(!stray.exists());
 
         // Nothing changed: the pack is not rewritten (a rewrite renames a new file in).
         #[cfg(unix)]
