@@ -31,12 +31,27 @@ struct Args {
     /// Neither read nor write the build cache.
     #[arg(long)]
     no_cache: bool,
+    /// Only time building the cleaner and the analyzer (one after the other).
+    #[arg(long)]
+    construct: bool,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let started = Instant::now();
     let config = load_config(&args.root)?;
+    if args.construct {
+        let t = Instant::now();
+        std::hint::black_box(union_digest::clean::Cleaner::new(&config));
+        println!("{:<24} {:8.3} s", "Cleaner::new", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        std::hint::black_box(union_digest::analyze::Analyzer::new(&config));
+        println!("{:<24} {:8.3} s", "Analyzer::new", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        std::hint::black_box(jieba_rs::Jieba::new());
+        println!("{:<24} {:8.3} s", "jieba_rs::Jieba::new", t.elapsed().as_secs_f64());
+        return Ok(());
+    }
     let mut pipeline = Pipeline::new(config);
     if !args.no_cache {
         pipeline = pipeline.with_cache(&args.root);

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use self::doc::Doc;
-use self::keywords::{StopWords, TermCounts};
+use self::keywords::{PackedTerms, StopWords};
 use self::regions::RegionFinder;
 use self::segment::{Boundaries, Segmenter};
 use self::themes::{Taxonomy, ThemeMatcher};
@@ -42,7 +42,7 @@ pub struct Analyzer {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CorpusInputs {
     /// Candidate keywords with their counts.
-    pub terms: TermCounts,
+    pub terms: PackedTerms,
     /// The body's repost fingerprint.
     pub fingerprint: reposts::Fingerprint,
 }
@@ -96,7 +96,7 @@ impl Analyzer {
         let themes = self.themes.assign(&doc, &boundaries, &clean.theme_hint);
         let id = article_id(&clean);
         let inputs = CorpusInputs {
-            terms: keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter),
+            terms: PackedTerms::new(&keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter)),
             fingerprint: reposts::Fingerprint::of(&clean.body),
         };
         let sources = vec![SourceRef {
@@ -135,7 +135,7 @@ impl Analyzer {
         let doc = Doc::new(&article.clean);
         let words = self.segmenter.words(&doc.text);
         CorpusInputs {
-            terms: keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter),
+            terms: PackedTerms::new(&keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter)),
             fingerprint: reposts::Fingerprint::of(&article.clean.body),
         }
     }
@@ -152,7 +152,7 @@ pub fn analyze_corpus(
 ) -> Vec<Article> {
     let analyzed = if merge { merge_reposts(analyzed) } else { analyzed };
     let (mut articles, inputs): (Vec<Article>, Vec<CorpusInputs>) = analyzed.into_iter().unzip();
-    let term_refs: Vec<&TermCounts> = inputs.iter().map(|i| &i.terms).collect();
+    let term_refs: Vec<&PackedTerms> = inputs.iter().map(|i| &i.terms).collect();
     let picked = keywords::pick(&term_refs, keywords_per_article);
     for (article, keywords) in articles.iter_mut().zip(picked) {
         article.keywords = keywords;
