@@ -101,11 +101,15 @@ impl PackedTerms {
 pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &Segmenter) -> TermCounts {
     let mut counts: BTreeMap<&str, f64> = BTreeMap::new();
     for w in words {
-        let han_only = w.text.chars().all(crate::clean::lines::is_han);
-        if w.text.chars().count() < 2 || !han_only || !is_term_tag(w.tag) {
+        // The cheapest test first: most words are particles, verbs and punctuation.
+        if !is_term_tag(w.tag) {
             continue;
         }
-        if w.text.chars().count() <= 2 && super::people::is_given_name(&doc.text[..w.start]) {
+        let chars = w.text.chars().count();
+        if chars < 2 || !w.text.chars().all(crate::clean::lines::is_han) {
+            continue;
+        }
+        if chars <= 2 && super::people::is_given_name(&doc.text[..w.start]) {
             continue;
         }
         let weight = if doc.zone(w.start) == Zone::Title {

@@ -249,8 +249,15 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// CJK Unified Ideographs assigned since Unicode 11: all letters, most of any Chinese text,
+/// and answered without the Unicode tables.
+const COMMON_IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FEF}';
+
 /// Letters and digits only, full-width forms folded, ASCII lowercased.
 fn normalise(c: char) -> Option<char> {
+    if COMMON_IDEOGRAPHS.contains(&c) {
+        return Some(c);
+    }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
@@ -299,6 +306,12 @@ mod tests {
             groups(&fps, |i| sh(texts[i])),
             vec![vec![0, 2], vec![1], vec![3], vec![4]]
         );
+    }
+
+    #[test]
+    fn common_ideographs_are_letters() {
+        let mut ideographs = COMMON_IDEOGRAPHS;
+        assert!(ideographs.all(|c| c.is_alphanumeric() && c.to_ascii_lowercase() == c));
     }
 
     #[test]
