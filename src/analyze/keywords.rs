@@ -136,13 +136,28 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
 /// frequencies come from all the articles given. Ties are broken by the term, so output is
 /// stable.
 pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
-    // Only looked up, never iterated: a hash map keeps the output deterministic.
-    let mut document_frequency: FxHashMap<&str, usize> = FxHashMap::default();
-    for terms in articles {
-        for (text, _, _) in terms.iter() {
-            *document_frequency.entry(text).or_default() += 1;
-        }
-    }
+    // Counted per chunk of articles on each thread, then summed (in any order: sums do not
+    // depend on it). Only looked up, never iterated into output: a hash map keeps the
+    // output deterministic.
+    let chunk = articles.len().div_ceil(rayon::current_num_threads()).max(1);
+    let document_frequency: FxHashMap<&str, usize> = articles
+        .par_chunks(chunk)
+        .map(|chunk| {
+            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+            for terms in chunk {
+                for (text, _, _) in terms.iter() {
+                    *counts.entry(text).or_default() += 1;
+                }
+            }
+            counts
+        })
+        .reduce(FxHashMap::default, |a, b| {
+            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (text, count) in smaller {
+                *larger.entry(text).or_default() += count;
+            }
+            larger
+        });
     let n = articles.len() as f64;
     articles
         .par_iter()

@@ -147,12 +147,18 @@ impl Sketch {
     }
 }
 
+/// Bits of an article index in a bucket key (see [`groups`]).
+const INDEX_BITS: u32 = 56;
+
 /// Groups of articles that are one story (indexes into `fingerprints`), every article in
 /// exactly one group, groups in order of their first article, members in order. `shingles`
 /// gives an article's exact shingle set, asked for only for candidate pairs (at most once
 /// per article).
 pub fn groups(fingerprints: &[&Fingerprint], shingles: impl Fn(usize) -> Shingles + Sync) -> Vec<Vec<usize>> {
-    let mut keys: Vec<(usize, u64, usize)> = fingerprints
+    // One u128 per (band, bucket key, article), ordered as that tuple: the article index
+    // takes the low 56 bits (no slice holds 2^56 fingerprints), the key the 64 above, the
+    // band the top byte.
+    let mut keys: Vec<u128> = fingerprints
         .par_iter()
         .enumerate()
         .filter(|(_, fp)| fp.len() >= MIN_SHINGLES && fp.is_well_formed())
@@ -160,20 +166,21 @@ pub fn groups(fingerprints: &[&Fingerprint], shingles: impl Fn(usize) -> Shingle
             (0..BANDS).map(move |band| {
                 let rows = &fp.signature[band * ROWS..(band + 1) * ROWS];
                 let key = rows.iter().fold(band as u64, |h, &r| mix(h ^ r));
-                (band, key, index)
+                ((band as u128) << 120) | ((key as u128) << INDEX_BITS) | index as u128
             })
         })
         .collect();
     // Buckets are runs of equal (band, key), members in index order.
     keys.par_sort_unstable();
+    let index_of = |k: u128| (k & ((1 << INDEX_BITS) - 1)) as usize;
     // Within a bucket, each member is paired with the first and with its predecessor, not
     // with every other member: a story copied a hundred times costs a hundred checks per band,
     // not five thousand, and the groups still close through the shared members.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for bucket in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+    for bucket in keys.chunk_by(|a, b| a >> INDEX_BITS == b >> INDEX_BITS) {
         for k in 1..bucket.len() {
-            pairs.push((bucket[0].2, bucket[k].2));
-            pairs.push((bucket[k - 1].2, bucket[k].2));
+            pairs.push((index_of(bucket[0]), index_of(bucket[k])));
+            pairs.push((index_of(bucket[k - 1]), index_of(bucket[k])));
         }
     }
     drop(keys);
