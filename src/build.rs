@@ -2,12 +2,14 @@
 //! model → render (atomic). Also `check` (everything but writing) and `inspect`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::analyze::themes::Taxonomy;
-use crate::analyze::Analyzer;
+use crate::analyze::{self, Analyzer, CorpusInputs};
 use crate::cache::{self, Cache};
 use crate::clean::Cleaner;
 use crate::config::Config;
@@ -88,22 +90,31 @@ pub struct Corpus {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-/// Shared per-build state of the per-file stages.
+/// Shared per-build state of the per-file stages. The cleaner and the analyzer (lexicons,
+/// the segmenter's dictionary: a few tenths of a second) are built on first need, so a build
+/// whose files are all in the cache never builds them.
 pub struct Pipeline {
     pub config: Config,
-    pub cleaner: Cleaner,
-    pub analyzer: Analyzer,
+    cleaner: OnceLock<Cleaner>,
+    analyzer: OnceLock<Analyzer>,
     /// Results of earlier builds, by content hash (None: compute everything).
     pub cache: Option<Cache>,
     progress: Progress,
 }
 
+/// A file looked up in the cache.
+enum Lookup {
+    Found(FileOutcome),
+    /// Not in the cache: to be computed.
+    Missing,
+}
+
 impl Pipeline {
     pub fn new(config: Config) -> Pipeline {
         Pipeline {
-            cleaner: Cleaner::new(&config),
-            analyzer: Analyzer::new(&config),
             config,
+            cleaner: OnceLock::new(),
+            analyzer: OnceLock::new(),
             cache: None,
             progress: Progress::hidden(),
         }
@@ -114,6 +125,14 @@ impl Pipeline {
         let config_json = serde_json::to_string(&self.config).unwrap_or_default();
         self.cache = Some(Cache::open(root, &config_json));
         self
+    }
+
+    pub fn cleaner(&self) -> &Cleaner {
+        self.cleaner.get_or_init(|| Cleaner::new(&self.config))
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        self.analyzer.get_or_init(|| Analyzer::new(&self.config))
     }
 
     /// Ingest, clean and analyze one file. `display` names it in warnings.
@@ -132,7 +151,7 @@ impl Pipeline {
         outcome
             .warnings
             .extend(notes.into_iter().map(|n| Warning::new(display, n)));
-        let mut cleaned = self.cleaner.clean(&doc);
+        let mut cleaned = self.cleaner().clean(&doc);
         let found = cleaned.len();
         cleaned.retain(has_text);
         if cleaned.is_empty() {
@@ -151,31 +170,44 @@ impl Pipeline {
                 ),
             ));
         }
-        outcome.articles = cleaned.into_iter().map(|c| self.analyzer.analyze(c)).collect();
+        let analyzer = self.analyzer();
+        (outcome.articles, outcome.inputs) = cleaned.into_iter().map(|c| analyzer.analyze_with_inputs(c)).unzip();
         outcome
     }
 
+    /// The cached result of a file, if the cache has it.
+    fn look_up(&self, file: &SourceFile) -> Lookup {
+        let Some(cache) = &self.cache else {
+            return Lookup::Missing;
+        };
+        let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
+            Ok(bytes) => bytes,
+            Err(e) => return Lookup::Found(FileOutcome::warn(&file.rel, e.to_string())),
+        };
+        match cache.get(&cache.key(&file.rel, file.kind, &bytes)) {
+            Some(entry) => Lookup::Found(FileOutcome {
+                articles: entry.articles,
+                inputs: entry.inputs,
+                warnings: entry.warnings,
+                error: None,
+            }),
+            None => Lookup::Missing,
+        }
+    }
+
+    /// Compute a file's result (and cache it). The file is read again: its key is made from
+    /// the bytes the result is computed from, even if the file changed since the lookup.
     fn process_file(&self, file: &SourceFile) -> FileOutcome {
         let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
             Ok(bytes) => bytes,
             Err(e) => return FileOutcome::warn(&file.rel, e.to_string()),
         };
-        let Some(cache) = &self.cache else {
-            return self.process_bytes(&bytes, &file.rel, file.kind);
-        };
-        let key = cache.key(&file.rel, file.kind, &bytes);
-        if let Some(entry) = cache.get(&key) {
-            return FileOutcome {
-                articles: entry.articles,
-                warnings: entry.warnings,
-                error: None,
-            };
-        }
         let outcome = self.process_bytes(&bytes, &file.rel, file.kind);
-        if outcome.error.is_none() {
+        if let (Some(cache), None) = (&self.cache, &outcome.error) {
             cache.put(&cache::Entry {
-                key,
+                key: cache.key(&file.rel, file.kind, &bytes),
                 articles: outcome.articles.clone(),
+                inputs: outcome.inputs.clone(),
                 warnings: outcome.warnings.clone(),
             });
         }
@@ -190,28 +222,53 @@ impl Pipeline {
         let walk_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
         self.progress.start(files.len() as u64);
-        let outcomes: Vec<FileOutcome> = files
-            .par_iter()
-            .map(|f| {
-                let outcome = self.process_file(f);
-                self.progress.tick();
-                outcome
-            })
-            .collect();
+        let outcomes: Vec<FileOutcome> = std::thread::scope(|scope| {
+            // At the first file the cache lacks, the cleaner and the analyzer start being
+            // built on threads of their own while the lookups go on.
+            let warming = AtomicBool::new(false);
+            let lookups: Vec<Lookup> = files
+                .par_iter()
+                .map(|f| {
+                    let lookup = self.look_up(f);
+                    match lookup {
+                        Lookup::Found(_) => self.progress.tick(),
+                        Lookup::Missing => {
+                            if !warming.swap(true, Ordering::Relaxed) {
+                                scope.spawn(|| self.cleaner());
+                                scope.spawn(|| self.analyzer());
+                            }
+                        }
+                    }
+                    lookup
+                })
+                .collect();
+            lookups
+                .into_par_iter()
+                .zip(&files)
+                .map(|(lookup, f)| match lookup {
+                    Lookup::Found(outcome) => outcome,
+                    Lookup::Missing => {
+                        let outcome = self.process_file(f);
+                        self.progress.tick();
+                        outcome
+                    }
+                })
+                .collect()
+        });
         self.progress.finish();
         let per_file_secs = started.elapsed().as_secs_f64();
         if let Some(cache) = &self.cache {
-            cache.prune();
+            cache.save();
         }
-        let mut articles = Vec::new();
+        let mut analyzed = Vec::new();
         let mut errors = Vec::new();
         for outcome in outcomes {
-            articles.extend(outcome.articles);
+            analyzed.extend(outcome.articles.into_iter().zip(outcome.inputs));
             warnings.extend(outcome.warnings);
             errors.extend(outcome.error);
         }
         let started = Instant::now();
-        let articles = self.analyzer.analyze_corpus(articles, true);
+        let articles = analyze::analyze_corpus(analyzed, true, self.config.analyze.keywords_per_article);
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
         Corpus {
@@ -232,6 +289,8 @@ impl Pipeline {
 #[derive(Debug, Default)]
 pub struct FileOutcome {
     pub articles: Vec<Article>,
+    /// What corpus analysis needs of each article, in the order of `articles`.
+    pub inputs: Vec<CorpusInputs>,
     pub warnings: Vec<Warning>,
     pub error: Option<UserError>,
 }
@@ -401,7 +460,7 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
     let config = load_config(root)?;
     let max_bytes = config.max_file_bytes;
     let pipeline = Pipeline::new(config);
-    let mut articles = Vec::new();
+    let mut analyzed = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     let outcomes: Vec<FileOutcome> = files
@@ -416,7 +475,7 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
         })
         .collect();
     for outcome in outcomes {
-        articles.extend(outcome.articles);
+        analyzed.extend(outcome.articles.into_iter().zip(outcome.inputs));
         warnings.extend(outcome.warnings);
         errors.extend(outcome.error);
     }
@@ -424,7 +483,7 @@ pub fn inspect(root: &Path, files: &[PathBuf]) -> Result<(Vec<Article>, Vec<Warn
         return Err(many(errors));
     }
     // One record per article found, in file order: reposts are not merged here.
-    let articles = pipeline.analyzer.analyze_corpus(articles, false);
+    let articles = analyze::analyze_corpus(analyzed, false, pipeline.config.analyze.keywords_per_article);
     Ok((articles, warnings, pipeline.config))
 }
 

@@ -4,14 +4,28 @@
 //! A key covers everything the result depends on: the file's bytes, its path and kind, the
 //! config, and a fingerprint of the tool's own code and data (set at compile time by
 //! `build.rs`). A stale entry therefore can never match. The directory is safe to delete and is
-//! treated as untrusted input: an entry that does not parse, or whose recorded key differs
-//! from its name, is ignored and recomputed. Entries not used by a build are pruned.
+//! treated as untrusted input: an entry that is damaged (its checksum differs), does not
+//! decode, or whose recorded key differs from its own is ignored and recomputed.
+//!
+//! Layout: one pack file per build, `<format>/entries.pack`, holding every entry the build
+//! used: reading one file and decoding compact binary records (postcard) costs a fraction of
+//! opening and parsing one JSON file per article. A build that changed nothing does not write
+//! it; any other build writes a new pack of the entries it used (unused ones are pruned) and
+//! renames it into place, so a crash never leaves a truncated pack under the real name.
+//!
+//! Record format: a magic line, then per entry: the key (32 bytes), the payload length
+//! (u64, little-endian), the BLAKE3 hash of the payload (32 bytes), the payload (the postcard
+//! encoding of an [`Entry`]).
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyze::CorpusInputs;
 use crate::error::Warning;
 use crate::model::{Article, SourceKind};
 
@@ -20,7 +34,13 @@ pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
 const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
-const FORMAT: &str = "v1";
+const FORMAT: &str = "v2";
+/// The pack file in the format's directory.
+const PACK: &str = "entries.pack";
+/// First bytes of a pack file.
+const MAGIC: &[u8] = b"union-digest cache v2\n";
+/// Bytes of a key, and of a payload hash.
+const HASH_BYTES: usize = 32;
 
 /// Where the manifest of the output at `output_dir` (already normalised) is kept: one per
 /// output directory, so `--output` elsewhere does not disturb the default one's.
@@ -36,6 +56,8 @@ pub fn output_manifest_path(root: &Path, output_dir: &Path) -> PathBuf {
 pub struct Entry {
     pub key: String,
     pub articles: Vec<Article>,
+    /// What corpus analysis needs of each article, in the order of `articles`.
+    pub inputs: Vec<CorpusInputs>,
     pub warnings: Vec<Warning>,
 }
 
@@ -45,20 +67,88 @@ pub struct Cache {
     dir: PathBuf,
     /// Hash of the config and the tool fingerprint, shared by all keys of this build.
     salt: String,
-    used: std::sync::Mutex<BTreeSet<String>>,
+    /// The pack of the last build as read (emptied by [`Cache::save`]).
+    pack: RwLock<Vec<u8>>,
+    /// Byte range of each record's payload in `pack`, by key.
+    index: HashMap<[u8; HASH_BYTES], Range<usize>>,
+    /// Keys of the old pack this build used.
+    used: Mutex<Vec<[u8; HASH_BYTES]>>,
+    /// The next pack, written as entries are computed (so they are not held in memory),
+    /// created at the first one.
+    next: Mutex<Option<PackWriter>>,
+}
+
+/// A pack being written under a temporary name.
+#[derive(Debug)]
+struct PackWriter {
+    file: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    keys: HashSet<[u8; HASH_BYTES]>,
+    /// A write failed: the pack is abandoned.
+    failed: bool,
+}
+
+impl PackWriter {
+    fn create(dir: &Path) -> std::io::Result<PackWriter> {
+        std::fs::create_dir_all(dir)?;
+        // Unique within the process too: a preview server may build while a build runs.
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir
+            .join(PACK)
+            .with_extension(format!("tmp{}-{serial}", std::process::id()));
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        file.write_all(MAGIC)?;
+        Ok(PackWriter {
+            file,
+            tmp,
+            keys: HashSet::new(),
+            failed: false,
+        })
+    }
+
+    /// Append a record (payload hash and payload) unless one with its key is there.
+    fn append(&mut self, key: &[u8; HASH_BYTES], record: &[u8]) {
+        if self.failed || !self.keys.insert(*key) {
+            return;
+        }
+        let payload_len = record.len().saturating_sub(HASH_BYTES) as u64;
+        let written = self
+            .file
+            .write_all(key)
+            .and_then(|()| self.file.write_all(&payload_len.to_le_bytes()))
+            .and_then(|()| self.file.write_all(record));
+        self.failed = written.is_err();
+    }
+
+    /// Flush and rename the pack into place (or remove it after a failure).
+    fn finish(mut self, path: &Path) {
+        let flushed = !self.failed && self.file.flush().is_ok();
+        drop(self.file);
+        if !flushed || std::fs::rename(&self.tmp, path).is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 impl Cache {
-    /// Open (lazily create) the cache of the site at `root` for a build with `config_json`.
+    /// Open the cache of the site at `root` for a build with `config_json`: reads the pack of
+    /// the last build (a missing or unreadable one is an empty cache).
     pub fn open(root: &Path, config_json: &str) -> Cache {
         let mut hasher = blake3::Hasher::new();
         hasher.update(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
         hasher.update(b"\0");
         hasher.update(config_json.as_bytes());
+        let dir = root.join(CACHE_DIR).join(FORMAT);
+        let pack = std::fs::read(dir.join(PACK)).unwrap_or_default();
+        let index = index_records(&pack);
         Cache {
-            dir: root.join(CACHE_DIR).join(FORMAT),
+            dir,
             salt: hasher.finalize().to_hex().to_string(),
-            used: std::sync::Mutex::new(BTreeSet::new()),
+            pack: RwLock::new(pack),
+            index,
+            used: Mutex::new(Vec::new()),
+            next: Mutex::new(None),
         }
     }
 
@@ -76,59 +166,66 @@ impl Cache {
         hasher.finalize().to_hex().to_string()
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.json"))
-    }
-
-    fn mark_used(&self, key: &str) {
-        self.used
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key.to_string());
-    }
-
     /// A cached result, if a valid one exists.
     pub fn get(&self, key: &str) -> Option<Entry> {
-        let bytes = std::fs::read(self.path(key)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        if entry.key != key {
+        let raw = raw_key(key)?;
+        let range = self.index.get(&raw)?.clone();
+        let entry = {
+            let pack = self.pack.read().unwrap_or_else(|p| p.into_inner());
+            decode(pack.get(range)?)?
+        };
+        if entry.key != key || entry.inputs.len() != entry.articles.len() {
             return None;
         }
-        self.mark_used(key);
+        self.used.lock().unwrap_or_else(|p| p.into_inner()).push(raw);
         Some(entry)
     }
 
-    /// Store a result. Failing to write the cache never fails a build.
+    /// Store a result (written by [`Cache::save`]).
     pub fn put(&self, entry: &Entry) {
-        self.mark_used(&entry.key);
-        let path = self.path(&entry.key);
-        let Some(parent) = path.parent() else { return };
-        if std::fs::create_dir_all(parent).is_err() {
+        let (Some(raw), Some(record)) = (raw_key(&entry.key), encode(entry)) else {
             return;
+        };
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        if next.is_none() {
+            *next = PackWriter::create(&self.dir).ok();
         }
-        let Ok(bytes) = serde_json::to_vec(entry) else { return };
-        // Write then rename, so a crash never leaves a truncated entry under the real name.
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        if let Some(writer) = next.as_mut() {
+            writer.append(&raw, &record);
         }
     }
 
-    /// Remove entries this build did not use (and anything else that is not an entry).
-    pub fn prune(&self) {
-        let used = self.used.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let Ok(shards) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        for shard in shards.flatten() {
-            let Ok(entries) = std::fs::read_dir(shard.path()) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let key = name.strip_suffix(".json").unwrap_or("");
-                if !used.contains(key) {
-                    let _ = std::fs::remove_file(entry.path());
+    /// Write the pack of this build: the entries it used and the ones it computed; every
+    /// other entry (and every other format's directory) is pruned. Writes nothing when the
+    /// pack already holds exactly that. Failing to write the cache never fails a build.
+    pub fn save(&self) {
+        let mut pack = self.pack.write().unwrap_or_else(|p| p.into_inner());
+        let next = self.next.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let mut used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|p| p.into_inner()));
+        used.sort_unstable();
+        used.dedup();
+        let unchanged = next.is_none() && used.len() == self.index.len() && pack.starts_with(MAGIC);
+        if !unchanged {
+            if let Some(mut writer) = next.or_else(|| PackWriter::create(&self.dir).ok()) {
+                for key in &used {
+                    if let Some(record) = self.index.get(key).and_then(|r| pack.get(r.clone())) {
+                        writer.append(key, record);
+                    }
+                }
+                writer.finish(&self.dir.join(PACK));
+            }
+        }
+        *pack = Vec::new();
+        // Packs of builds that crashed before renaming theirs.
+        if let Ok(files) = std::fs::read_dir(&self.dir) {
+            let own = format!("tmp{}-", std::process::id());
+            for file in files.flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let stray = name
+                    .strip_prefix("entries.")
+                    .is_some_and(|ext| ext.starts_with("tmp") && !ext.starts_with(&own));
+                if stray {
+                    let _ = std::fs::remove_file(file.path());
                 }
             }
         }
@@ -143,25 +240,111 @@ impl Cache {
     }
 }
 
+/// A key as 32 bytes (None for anything but 64 hex digits).
+fn raw_key(key: &str) -> Option<[u8; HASH_BYTES]> {
+    let mut raw = [0u8; HASH_BYTES];
+    if key.len() != 2 * HASH_BYTES {
+        return None;
+    }
+    for (i, byte) in raw.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(key.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(raw)
+}
+
+/// The records of a pack, by key: the byte range of each payload hash and payload. Reading
+/// stops at the first record that does not fit in the file (a truncated pack keeps the
+/// records before it); the first of two records with one key wins.
+fn index_records(pack: &[u8]) -> HashMap<[u8; HASH_BYTES], Range<usize>> {
+    let mut index = HashMap::new();
+    if !pack.starts_with(MAGIC) {
+        return index;
+    }
+    let mut offset = MAGIC.len();
+    while let Some(header) = pack.get(offset..offset + HASH_BYTES + 8) {
+        let (key, len) = header.split_at(HASH_BYTES);
+        let (Ok(key), Ok(len)) = (<[u8; HASH_BYTES]>::try_from(key), <[u8; 8]>::try_from(len)) else {
+            break;
+        };
+        let start = offset + HASH_BYTES + 8;
+        let end = usize::try_from(u64::from_le_bytes(len))
+            .ok()
+            .and_then(|len| start.checked_add(HASH_BYTES)?.checked_add(len));
+        let Some(end) = end.filter(|&end| end <= pack.len()) else {
+            break;
+        };
+        index.entry(key).or_insert(start..end);
+        offset = end;
+    }
+    index
+}
+
+/// A record (payload hash, then payload) of an entry's encoding.
+fn encode(entry: &Entry) -> Option<Vec<u8>> {
+    let payload = postcard::to_stdvec(entry).ok()?;
+    let mut record = Vec::with_capacity(HASH_BYTES + payload.len());
+    record.extend_from_slice(blake3::hash(&payload).as_bytes());
+    record.extend_from_slice(&payload);
+    Some(record)
+}
+
+/// An entry from a record, if the payload is intact and decodes.
+fn decode(record: &[u8]) -> Option<Entry> {
+    let (hash, payload) = record.split_at_checked(HASH_BYTES)?;
+    if blake3::hash(payload).as_bytes() != hash {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
-    fn entry(cache: &Cache, bytes: &[u8]) -> Entry {
+    fn entry(cache: &Cache, rel: &str, bytes: &[u8]) -> Entry {
         Entry {
-            key: cache.key("content/a.txt", SourceKind::Raw, bytes),
+            key: cache.key(rel, SourceKind::Raw, bytes),
             articles: Vec::new(),
-            warnings: vec![Warning::new("content/a.txt", "w")],
+            inputs: Vec::new(),
+            warnings: vec![Warning::new(rel, "w")],
         }
+    }
+
+    /// A pack holding exactly `records`.
+    fn write_pack(dir: &Path, records: &BTreeMap<[u8; HASH_BYTES], &[u8]>) {
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let size = MAGIC.len() + records.values().map(|r| r.len() + HASH_BYTES + 8).sum::<usize>();
+        let mut bytes = Vec::with_capacity(size);
+        bytes.extend_from_slice(MAGIC);
+        for (key, record) in records {
+            bytes.extend_from_slice(key);
+            let payload_len = record.len().saturating_sub(HASH_BYTES) as u64;
+            bytes.extend_from_slice(&payload_len.to_le_bytes());
+            bytes.extend_from_slice(record);
+        }
+        let path = dir.join(PACK);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    fn pack_path(root: &Path) -> PathBuf {
+        root.join(CACHE_DIR).join(FORMAT).join(PACK)
     }
 
     #[test]
     fn round_trip_and_key_sensitivity() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), "{}");
-        let e = entry(&cache, b"abc");
+        let e = entry(&cache, "content/a.txt", b"abc");
         cache.put(&e);
-        assert_eq!(cache.get(&e.key).unwrap().warnings, e.warnings);
+        cache.save();
+        let reopened = Cache::open(dir.path(), "{}");
+        assert_eq!(reopened.get(&e.key).unwrap().warnings, e.warnings);
         assert_ne!(cache.key("content/a.txt", SourceKind::Raw, b"abd"), e.key);
         assert_ne!(cache.key("content/b.txt", SourceKind::Raw, b"abc"), e.key);
         assert_ne!(cache.key("content/a.txt", SourceKind::Curated, b"abc"), e.key);
@@ -170,31 +353,85 @@ mod tests {
     }
 
     #[test]
-    fn corrupt_or_mismatched_entries_are_ignored() {
+    fn damaged_truncated_or_mismatched_entries_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), "{}");
-        let e = entry(&cache, b"abc");
-        cache.put(&e);
-        std::fs::write(cache.path(&e.key), b"{not json").unwrap();
-        assert!(cache.get(&e.key).is_none());
-        let mut forged = entry(&cache, b"abc");
+        let a = entry(&cache, "content/a.txt", b"a");
+        let b = entry(&cache, "content/b.txt", b"b");
+        cache.put(&a);
+        cache.put(&b);
+        cache.save();
+        let good = std::fs::read(pack_path(dir.path())).unwrap();
+
+        // One byte flipped in the last record's payload: that entry only is ignored.
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x01;
+        std::fs::write(pack_path(dir.path()), &flipped).unwrap();
+        let reopened = Cache::open(dir.path(), "{}");
+        // Records are written in the order entries were computed.
+        let (first, second) = (&a, &b);
+        assert!(reopened.get(&first.key).is_some());
+        assert!(reopened.get(&second.key).is_none());
+
+        // Truncated: the records before the cut are kept.
+        std::fs::write(pack_path(dir.path()), &good[..good.len() - 3]).unwrap();
+        let reopened = Cache::open(dir.path(), "{}");
+        assert!(reopened.get(&first.key).is_some());
+        assert!(reopened.get(&second.key).is_none());
+
+        // Garbage, an empty file, a foreign file: an empty cache, no panic.
+        for junk in [&b""[..], b"{not a pack", &good[..MAGIC.len() + 5]] {
+            std::fs::write(pack_path(dir.path()), junk).unwrap();
+            assert!(Cache::open(dir.path(), "{}").get(&first.key).is_none());
+        }
+
+        // A well-formed record filed under another key than its own.
+        let mut forged = entry(&cache, "content/a.txt", b"a");
         forged.key = "0".repeat(64);
-        std::fs::write(cache.path(&e.key), serde_json::to_vec(&forged).unwrap()).unwrap();
-        assert!(cache.get(&e.key).is_none());
+        let mut records = BTreeMap::new();
+        let record = encode(&forged).unwrap();
+        records.insert(raw_key(&a.key).unwrap(), record.as_slice());
+        write_pack(&dir.path().join(CACHE_DIR).join(FORMAT), &records);
+        assert!(Cache::open(dir.path(), "{}").get(&a.key).is_none());
+        // Keys that are not 64 hex digits are never looked up.
+        assert!(Cache::open(dir.path(), "{}").get("zz").is_none());
     }
 
     #[test]
-    fn prune_removes_unused_entries() {
+    fn save_prunes_unused_entries_and_skips_an_unchanged_pack() {
         let dir = tempfile::tempdir().unwrap();
         let first = Cache::open(dir.path(), "{}");
-        let a = entry(&first, b"a");
-        let b = entry(&first, b"b");
+        let a = entry(&first, "content/a.txt", b"a");
+        let b = entry(&first, "content/b.txt", b"b");
         first.put(&a);
         first.put(&b);
+        first.save();
+        std::fs::create_dir_all(dir.path().join(CACHE_DIR).join("v1/ab")).unwrap();
+        let stray = pack_path(dir.path()).with_extension("tmp1-0");
+        std::fs::write(&stray, b"left by a crashed build").unwrap();
+
         let second = Cache::open(dir.path(), "{}");
         assert!(second.get(&a.key).is_some());
-        second.prune();
-        assert!(second.get(&a.key).is_some());
-        assert!(!second.path(&b.key).exists());
+        second.save();
+        let third = Cache::open(dir.path(), "{}");
+        assert!(third.get(&a.key).is_some());
+        assert!(third.get(&b.key).is_none());
+        assert!(!dir.path().join(CACHE_DIR).join("v1").exists());
+        assert!(!stray.exists());
+
+        // Nothing changed: the pack is not rewritten (a rewrite renames a new file in).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let inode = || std::fs::metadata(pack_path(dir.path())).unwrap().ino();
+            let before = inode();
+            third.save();
+            assert_eq!(inode(), before);
+            let fourth = Cache::open(dir.path(), "{}");
+            fourth.put(&b);
+            fourth.save();
+            assert_ne!(inode(), before);
+        }
     }
 }

@@ -9,6 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
 use super::doc::{Doc, Zone};
 use super::gazetteer::{data_lines, Gazetteer};
 use super::segment::{Segmenter, Word};
@@ -23,7 +27,7 @@ const TITLE_BOOST: f64 = 2.0;
 const EVERYDAY_FREQUENCY: f64 = 50.0;
 
 /// One candidate keyword of an article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Term {
     pub text: String,
     /// Occurrences, title occurrences counted `TITLE_BOOST` times.
@@ -57,15 +61,55 @@ fn is_term_tag(tag: &str) -> bool {
     (tag.starts_with('n') && !tag.starts_with("nr") && !tag.starts_with("ns")) || tag == "vn" || tag == "j"
 }
 
+/// An article's candidate terms as corpus analysis keeps them (in the build cache, for every
+/// article): three allocations instead of one per term.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PackedTerms {
+    /// The terms, in order, each followed by a line break (a term never holds one).
+    texts: String,
+    counts: Vec<f64>,
+    specificities: Vec<f64>,
+}
+
+impl PackedTerms {
+    pub fn new(terms: &[Term]) -> PackedTerms {
+        let mut packed = PackedTerms {
+            texts: String::with_capacity(terms.iter().map(|t| t.text.len() + 1).sum()),
+            counts: Vec::with_capacity(terms.len()),
+            specificities: Vec::with_capacity(terms.len()),
+        };
+        for term in terms.iter().filter(|t| !t.text.contains('\n')) {
+            packed.texts.push_str(&term.text);
+            packed.texts.push('\n');
+            packed.counts.push(term.count);
+            packed.specificities.push(term.specificity);
+        }
+        packed
+    }
+
+    /// (text, count, specificity) of each term, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64, f64)> {
+        self.texts
+            .split_terminator('\n')
+            .zip(&self.counts)
+            .zip(&self.specificities)
+            .map(|((text, &count), &specificity)| (text, count, specificity))
+    }
+}
+
 /// The candidate terms of an article with their title-weighted counts.
 pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &Segmenter) -> TermCounts {
     let mut counts: BTreeMap<&str, f64> = BTreeMap::new();
     for w in words {
-        let han_only = w.text.chars().all(crate::clean::lines::is_han);
-        if w.text.chars().count() < 2 || !han_only || !is_term_tag(w.tag) {
+        // The cheapest test first: most words are particles, verbs and punctuation.
+        if !is_term_tag(w.tag) {
             continue;
         }
-        if w.text.chars().count() <= 2 && super::people::is_given_name(&doc.text[..w.start]) {
+        let chars = w.text.chars().count();
+        if chars < 2 || !w.text.chars().all(crate::clean::lines::is_han) {
+            continue;
+        }
+        if chars <= 2 && super::people::is_given_name(&doc.text[..w.start]) {
             continue;
         }
         let weight = if doc.zone(w.start) == Zone::Title {
@@ -91,31 +135,50 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
 /// The `per_article` best terms of each article by TF-IDF × specificity, where document
 /// frequencies come from all the articles given. Ties are broken by the term, so output is
 /// stable.
-pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
-    let mut document_frequency: BTreeMap<&str, usize> = BTreeMap::new();
-    for terms in articles {
-        for term in terms.iter() {
-            *document_frequency.entry(term.text.as_str()).or_default() += 1;
-        }
-    }
+pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
+    // Counted per chunk of articles on each thread, then summed (in any order: sums do not
+    // depend on it). Only looked up, never iterated into output: a hash map keeps the
+    // output deterministic.
+    let chunk = articles.len().div_ceil(rayon::current_num_threads()).max(1);
+    let document_frequency: FxHashMap<&str, usize> = articles
+        .par_chunks(chunk)
+        .map(|chunk| {
+            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+            for terms in chunk {
+                for (text, _, _) in terms.iter() {
+                    *counts.entry(text).or_default() += 1;
+                }
+            }
+            counts
+        })
+        .reduce(FxHashMap::default, |a, b| {
+            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+            for (text, count) in smaller {
+                *larger.entry(text).or_default() += count;
+            }
+            larger
+        });
     let n = articles.len() as f64;
     articles
-        .iter()
+        .par_iter()
         .map(|terms| {
             let mut scored: Vec<(f64, &str)> = terms
                 .iter()
-                .map(|term| {
-                    let df = document_frequency.get(term.text.as_str()).copied().unwrap_or(1) as f64;
+                .map(|(text, count, specificity)| {
+                    let df = document_frequency.get(text).copied().unwrap_or(1) as f64;
                     let idf = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
-                    ((1.0 + term.count.ln()) * idf * term.specificity, term.text.as_str())
+                    ((1.0 + count.ln()) * idf * specificity, text)
                 })
                 .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-            scored
-                .into_iter()
-                .take(per_article)
-                .map(|(_, t)| t.to_string())
-                .collect()
+            // The best `per_article` in order; the order is total (ties broken by the term),
+            // so selecting them first and sorting only them gives what a full sort would.
+            let best_first = |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
+            if per_article < scored.len() {
+                scored.select_nth_unstable_by(per_article, best_first);
+                scored.truncate(per_article);
+            }
+            scored.sort_by(best_first);
+            scored.into_iter().map(|(_, t)| t.to_string()).collect()
         })
         .collect()
 }
@@ -124,14 +187,24 @@ pub fn pick(articles: &[&TermCounts], per_article: usize) -> Vec<Vec<String>> {
 mod tests {
     use super::*;
 
-    fn terms(list: &[(&str, f64)]) -> TermCounts {
-        list.iter()
+    fn terms(list: &[(&str, f64)]) -> PackedTerms {
+        let terms: TermCounts = list
+            .iter()
             .map(|(t, c)| Term {
                 text: t.to_string(),
                 count: *c,
                 specificity: 1.0,
             })
-            .collect()
+            .collect();
+        PackedTerms::new(&terms)
+    }
+
+    #[test]
+    fn packed_terms_keep_every_term_in_order() {
+        let packed = terms(&[("集体协商", 2.0), ("职代会", 1.5)]);
+        let unpacked: Vec<(&str, f64, f64)> = packed.iter().collect();
+        assert_eq!(unpacked, [("集体协商", 2.0, 1.0), ("职代会", 1.5, 1.0)]);
+        assert_eq!(PackedTerms::new(&[]).iter().count(), 0);
     }
 
     #[test]

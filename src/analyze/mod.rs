@@ -16,13 +16,11 @@ pub mod reposts;
 pub mod segment;
 pub mod themes;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use self::doc::Doc;
-use self::keywords::{StopWords, TermCounts};
+use self::keywords::{PackedTerms, StopWords};
 use self::regions::RegionFinder;
 use self::segment::{Boundaries, Segmenter};
 use self::themes::{Taxonomy, ThemeMatcher};
@@ -37,9 +35,16 @@ pub struct Analyzer {
     themes: ThemeMatcher,
     segmenter: Segmenter,
     stop_words: StopWords,
-    /// Candidate terms counted by `analyze`, by article id, so that `analyze_corpus` does not
-    /// segment every article a second time.
-    terms: Mutex<HashMap<String, Arc<TermCounts>>>,
+}
+
+/// What corpus-wide analysis needs of one article, computed with it by the per-file stage
+/// (and cached with it), so that corpus analysis never segments or fingerprints an article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CorpusInputs {
+    /// Candidate keywords with their counts.
+    pub terms: PackedTerms,
+    /// The body's repost fingerprint.
+    pub fingerprint: reposts::Fingerprint,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -65,7 +70,6 @@ impl Analyzer {
             segmenter: Segmenter::new(extra_words),
             themes: ThemeMatcher::new(&taxonomy),
             stop_words: StopWords::new(&config.analyze.stop_words),
-            terms: Mutex::new(HashMap::new()),
         }
     }
 
@@ -75,6 +79,11 @@ impl Analyzer {
 
     /// Per-article analysis (parallel, cacheable): region, themes, candidate keywords.
     pub fn analyze(&self, clean: CleanArticle) -> Article {
+        self.analyze_with_inputs(clean).0
+    }
+
+    /// [`Analyzer::analyze`], and what corpus analysis will need of the article.
+    pub fn analyze_with_inputs(&self, clean: CleanArticle) -> (Article, CorpusInputs) {
         let doc = Doc::new(&clean);
         let words = self.segmenter.words(&doc.text);
         let boundaries = Boundaries::new(&words);
@@ -86,20 +95,22 @@ impl Analyzer {
             .unwrap_or(placement.region);
         let themes = self.themes.assign(&doc, &boundaries, &clean.theme_hint);
         let id = article_id(&clean);
-        let terms = keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter);
+        let inputs = CorpusInputs {
+            terms: PackedTerms::new(&keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter)),
+            fingerprint: reposts::Fingerprint::of(&clean.body),
+        };
         let search_words = crate::render::search::article_words(
             &clean,
             words
                 .iter()
                 .filter_map(|w| doc.paragraph_at(w.start).map(|line| (line, w.text))),
         );
-        self.remember_terms(&id, terms);
         let sources = vec![SourceRef {
             file: clean.file.clone(),
             part: clean.part,
             source: clean.source.clone(),
         }];
-        Article {
+        let article = Article {
             char_count: count_chars(&clean.body),
             id,
             region,
@@ -109,78 +120,80 @@ impl Analyzer {
             sources,
             clean,
             search_words: Some(search_words),
-        }
-    }
-
-    /// Corpus-wide analysis: with `merge`, reposts of one story become one article listing
-    /// every copy (a build); without, every article stays, in order (`inspect`). Then keywords
-    /// by TF-IDF over the resulting articles.
-    pub fn analyze_corpus(&self, articles: Vec<Article>, merge: bool) -> Vec<Article> {
-        let mut articles = if merge { merge_reposts(articles) } else { articles };
-        let terms: Vec<Arc<TermCounts>> = articles.par_iter().map(|a| self.terms_of(a)).collect();
-        let term_refs: Vec<&TermCounts> = terms.iter().map(|t| t.as_ref()).collect();
-        let picked = keywords::pick(&term_refs, self.keywords_per_article);
-        for (article, keywords) in articles.iter_mut().zip(picked) {
-            article.keywords = keywords;
-        }
-        // The counts served this corpus; a long-lived analyzer (serve) must not grow with edits.
-        self.terms
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clear();
-        articles
-    }
-
-    fn remember_terms(&self, id: &str, terms: TermCounts) {
-        let mut cache = self.terms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        cache.insert(id.to_string(), Arc::new(terms));
-    }
-
-    /// The article's candidate terms: counted by `analyze`, or counted now (an article
-    /// analysed by another `Analyzer`, e.g. restored from a cache).
-    fn terms_of(&self, article: &Article) -> Arc<TermCounts> {
-        let cached = {
-            let cache = self.terms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            cache.get(&article.id).cloned()
         };
-        cached.unwrap_or_else(|| {
-            let doc = Doc::new(&article.clean);
-            let words = self.segmenter.words(&doc.text);
-            Arc::new(keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter))
-        })
+        (article, inputs)
     }
+
+    /// Corpus-wide analysis of articles analysed without their inputs (tests, benchmarks):
+    /// counts their candidate terms again, then [`analyze_corpus`].
+    pub fn analyze_corpus(&self, articles: Vec<Article>, merge: bool) -> Vec<Article> {
+        let analyzed = articles
+            .into_par_iter()
+            .map(|article| {
+                let inputs = self.inputs_of(&article);
+                (article, inputs)
+            })
+            .collect();
+        analyze_corpus(analyzed, merge, self.keywords_per_article)
+    }
+
+    /// What corpus analysis needs of an article, computed again from its text.
+    pub fn inputs_of(&self, article: &Article) -> CorpusInputs {
+        let doc = Doc::new(&article.clean);
+        let words = self.segmenter.words(&doc.text);
+        CorpusInputs {
+            terms: PackedTerms::new(&keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter)),
+            fingerprint: reposts::Fingerprint::of(&article.clean.body),
+        }
+    }
+}
+
+/// Corpus-wide analysis: with `merge`, reposts of one story become one article listing every
+/// copy (a build); without, every article stays, in order (`inspect`). Then the
+/// `keywords_per_article` keywords of each by TF-IDF over the resulting articles. Needs no
+/// [`Analyzer`]: everything it reads of an article was computed with it.
+pub fn analyze_corpus(
+    analyzed: Vec<(Article, CorpusInputs)>,
+    merge: bool,
+    keywords_per_article: usize,
+) -> Vec<Article> {
+    let analyzed = if merge { merge_reposts(analyzed) } else { analyzed };
+    let (mut articles, inputs): (Vec<Article>, Vec<CorpusInputs>) = analyzed.into_iter().unzip();
+    let term_refs: Vec<&PackedTerms> = inputs.iter().map(|i| &i.terms).collect();
+    let picked = keywords::pick(&term_refs, keywords_per_article);
+    for (article, keywords) in articles.iter_mut().zip(picked) {
+        article.keywords = keywords;
+    }
+    articles
 }
 
 /// Merge reposts: each group of copies of one story becomes the copy with the most complete
 /// metadata, whose `sources` lists every copy (its own first, then the others by file).
 /// Groups keep the order of their first article.
-fn merge_reposts(articles: Vec<Article>) -> Vec<Article> {
-    let fingerprints: Vec<reposts::Fingerprint> = articles
-        .par_iter()
-        .map(|a| reposts::Fingerprint::new(&a.clean.body))
-        .collect();
-    let groups = reposts::groups(&fingerprints);
-    if groups.len() == articles.len() {
-        return articles;
+fn merge_reposts(analyzed: Vec<(Article, CorpusInputs)>) -> Vec<(Article, CorpusInputs)> {
+    let fingerprints: Vec<&reposts::Fingerprint> = analyzed.iter().map(|(_, i)| &i.fingerprint).collect();
+    let groups = reposts::groups(&fingerprints, |i| reposts::Shingles::new(&analyzed[i].0.clean.body));
+    if groups.len() == analyzed.len() {
+        return analyzed;
     }
-    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(Article, CorpusInputs)>> = analyzed.into_iter().map(Some).collect();
     let mut merged = Vec::with_capacity(groups.len());
     for group in groups {
-        let mut copies: Vec<Article> = group.iter().filter_map(|&i| slots[i].take()).collect();
-        copies.sort_by(|a, b| {
+        let mut copies: Vec<(Article, CorpusInputs)> = group.iter().filter_map(|&i| slots[i].take()).collect();
+        copies.sort_by(|(a, _), (b, _)| {
             completeness(b)
                 .cmp(&completeness(a))
                 .then_with(|| a.clean.file.cmp(&b.clean.file))
                 .then_with(|| a.clean.part.cmp(&b.clean.part))
         });
         let mut copies = copies.into_iter();
-        let Some(mut kept) = copies.next() else {
+        let Some((mut kept, inputs)) = copies.next() else {
             continue;
         };
-        let mut others: Vec<SourceRef> = copies.flat_map(|a| a.sources).collect();
+        let mut others: Vec<SourceRef> = copies.flat_map(|(a, _)| a.sources).collect();
         others.sort_by(|a, b| a.file.cmp(&b.file).then(a.part.cmp(&b.part)));
         kept.sources.extend(others);
-        merged.push(kept);
+        merged.push((kept, inputs));
     }
     merged
 }

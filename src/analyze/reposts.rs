@@ -10,6 +10,10 @@
 //! tests of `analyze` (copies vs. distinct articles on the same topic).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 4;
@@ -25,41 +29,75 @@ const MIN_SHINGLES: usize = 30;
 const BANDS: usize = 50;
 const ROWS: usize = 2;
 
-/// What near-duplicate detection keeps of an article's body.
+/// The shingle set of an article's body: sorted, distinct shingle hashes. Exact, so large;
+/// computed again from the body when a candidate pair needs the exact comparison, not kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
-    /// Sorted, distinct shingle hashes.
-    shingles: Vec<u64>,
-    signature: Vec<u64>,
-}
+pub struct Shingles(Vec<u64>);
 
-impl Fingerprint {
-    pub fn new(body: &[String]) -> Fingerprint {
+impl Shingles {
+    pub fn new(body: &[String]) -> Shingles {
         let letters: Vec<char> = body.iter().flat_map(|p| p.chars()).filter_map(normalise).collect();
         let mut shingles: Vec<u64> = letters.windows(SHINGLE).map(hash_chars).collect();
         shingles.sort_unstable();
         shingles.dedup();
-        let signature = one_permutation_signature(&shingles);
-        Fingerprint { shingles, signature }
+        Shingles(shingles)
     }
 
     pub fn len(&self) -> usize {
-        self.shingles.len()
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.shingles.is_empty()
+        self.0.is_empty()
+    }
+}
+
+/// What near-duplicate detection keeps of an article's body between builds (in the build
+/// cache): the size of its shingle set and its MinHash signature, about 800 bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    shingles: usize,
+    signature: Vec<u64>,
+}
+
+impl Fingerprint {
+    pub fn new(shingles: &Shingles) -> Fingerprint {
+        Fingerprint {
+            shingles: shingles.len(),
+            signature: one_permutation_signature(&shingles.0),
+        }
+    }
+
+    /// The fingerprint of a body.
+    pub fn of(body: &[String]) -> Fingerprint {
+        Fingerprint::new(&Shingles::new(body))
+    }
+
+    /// Number of distinct shingles of the body.
+    pub fn len(&self) -> usize {
+        self.shingles
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shingles == 0
+    }
+
+    /// True when the signature has the length this version computes (a fingerprint from an
+    /// untrusted cache entry must not be indexed out of bounds).
+    pub fn is_well_formed(&self) -> bool {
+        self.signature.len() == BANDS * ROWS
     }
 }
 
 /// Jaccard similarity of two bodies' shingle sets (0 to 1).
-pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    if a.shingles.is_empty() && b.shingles.is_empty() {
+pub fn similarity(a: &Shingles, b: &Shingles) -> f64 {
+    let (a, b) = (&a.0, &b.0);
+    if a.is_empty() && b.is_empty() {
         return 0.0;
     }
     let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.shingles.len() && j < b.shingles.len() {
-        match a.shingles[i].cmp(&b.shingles[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -69,7 +107,7 @@ pub fn similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
             }
         }
     }
-    common as f64 / (a.shingles.len() + b.shingles.len() - common) as f64
+    common as f64 / (a.len() + b.len() - common) as f64
 }
 
 /// How far below the threshold a signature estimate may fall and still be checked exactly:
@@ -87,44 +125,91 @@ fn estimated_similarity(a: &Fingerprint, b: &Fingerprint) -> f64 {
     agree as f64 / bins as f64
 }
 
-/// Groups of articles that are one story (indexes into `fingerprints`), every article in
-/// exactly one group, groups in order of their first article, members in order.
-pub fn groups(fingerprints: &[Fingerprint]) -> Vec<Vec<usize>> {
-    let mut buckets: BTreeMap<(usize, u64), Vec<usize>> = BTreeMap::new();
-    for (index, fp) in fingerprints.iter().enumerate() {
-        if fp.len() < MIN_SHINGLES {
-            continue;
-        }
-        for band in 0..BANDS {
-            let rows = &fp.signature[band * ROWS..(band + 1) * ROWS];
-            let key = rows.iter().fold(band as u64, |h, &r| mix(h ^ r));
-            buckets.entry((band, key)).or_default().push(index);
-        }
+/// One byte of each signature value: two signatures agree on at most the bins their sketches
+/// agree on, so a sketch's estimate bounds the signature's from above, in a tenth of the
+/// memory (a cheap first test of the hundreds of thousands of candidate pairs of a large
+/// site).
+struct Sketch(Vec<u8>);
+
+impl Sketch {
+    fn new(fp: &Fingerprint) -> Sketch {
+        Sketch(fp.signature.iter().map(|&v| v as u8).collect())
     }
+
+    /// At least [`estimated_similarity`] of the fingerprints sketched.
+    fn upper_estimate(&self, other: &Sketch) -> f64 {
+        let bins = self.0.len().min(other.0.len());
+        if bins == 0 {
+            return 0.0;
+        }
+        let agree = self.0.iter().zip(&other.0).filter(|(x, y)| x == y).count();
+        agree as f64 / bins as f64
+    }
+}
+
+/// Bits of an article index in a bucket key (see [`groups`]).
+const INDEX_BITS: u32 = 56;
+
+/// Groups of articles that are one story (indexes into `fingerprints`), every article in
+/// exactly one group, groups in order of their first article, members in order. `shingles`
+/// gives an article's exact shingle set, asked for only for candidate pairs (at most once
+/// per article).
+pub fn groups(fingerprints: &[&Fingerprint], shingles: impl Fn(usize) -> Shingles + Sync) -> Vec<Vec<usize>> {
+    // One u128 per (band, bucket key, article), ordered as that tuple: the article index
+    // takes the low 56 bits (no slice holds 2^56 fingerprints), the key the 64 above, the
+    // band the top byte.
+    let mut keys: Vec<u128> = fingerprints
+        .par_iter()
+        .enumerate()
+        .filter(|(_, fp)| fp.len() >= MIN_SHINGLES && fp.is_well_formed())
+        .flat_map_iter(|(index, fp)| {
+            (0..BANDS).map(move |band| {
+                let rows = &fp.signature[band * ROWS..(band + 1) * ROWS];
+                let key = rows.iter().fold(band as u64, |h, &r| mix(h ^ r));
+                ((band as u128) << 120) | ((key as u128) << INDEX_BITS) | index as u128
+            })
+        })
+        .collect();
+    // Buckets are runs of equal (band, key), members in index order.
+    keys.par_sort_unstable();
+    let index_of = |k: u128| (k & ((1 << INDEX_BITS) - 1)) as usize;
     // Within a bucket, each member is paired with the first and with its predecessor, not
     // with every other member: a story copied a hundred times costs a hundred checks per band,
     // not five thousand, and the groups still close through the shared members.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for members in buckets.values().filter(|m| m.len() > 1) {
-        for k in 1..members.len() {
-            pairs.push((members[0], members[k]));
-            pairs.push((members[k - 1], members[k]));
+    for bucket in keys.chunk_by(|a, b| a >> INDEX_BITS == b >> INDEX_BITS) {
+        for k in 1..bucket.len() {
+            pairs.push((index_of(bucket[0]), index_of(bucket[k])));
+            pairs.push((index_of(bucket[k - 1]), index_of(bucket[k])));
         }
     }
-    pairs.sort_unstable();
+    drop(keys);
+    pairs.par_sort_unstable();
     pairs.dedup();
+    // Two articles are one story when their pair passes the tests below; the groups are the
+    // connected components of those pairs, whatever order they are tested in, so the tests
+    // run in parallel. The signatures estimate the similarity in 100 comparisons (standard
+    // error about 0.05); only plausible pairs pay for the exact comparison of all shingles.
+    // Most candidate pairs are far below the threshold, and their sketches already say so.
+    let sketches: Vec<Sketch> = fingerprints.iter().map(|fp| Sketch::new(fp)).collect();
+    let plausible: Vec<(usize, usize)> = pairs
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            sketches[a].upper_estimate(&sketches[b]) >= SAME_STORY - ESTIMATE_MARGIN
+                && estimated_similarity(fingerprints[a], fingerprints[b]) >= SAME_STORY - ESTIMATE_MARGIN
+        })
+        .collect();
+    let exact: Vec<OnceLock<Shingles>> = (0..fingerprints.len()).map(|_| OnceLock::new()).collect();
+    let exact_of = |i: usize| exact[i].get_or_init(|| shingles(i));
+    let same: Vec<bool> = plausible
+        .par_iter()
+        .map(|&(a, b)| similarity(exact_of(a), exact_of(b)) >= SAME_STORY)
+        .collect();
+    drop(exact);
     let mut parent: Vec<usize> = (0..fingerprints.len()).collect();
-    for (a, b) in pairs {
+    for (&(a, b), same) in plausible.iter().zip(same) {
         let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-        if ra == rb {
-            continue;
-        }
-        // The signatures estimate the similarity in 100 comparisons (standard error about
-        // 0.05); only plausible pairs pay for the exact comparison of all shingles.
-        if estimated_similarity(&fingerprints[a], &fingerprints[b]) < SAME_STORY - ESTIMATE_MARGIN {
-            continue;
-        }
-        if similarity(&fingerprints[a], &fingerprints[b]) >= SAME_STORY {
+        if same && ra != rb {
             parent[ra.max(rb)] = ra.min(rb);
         }
     }
@@ -171,8 +256,15 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
+/// CJK Unified Ideographs assigned since Unicode 11: all letters, most of any Chinese text,
+/// and answered without the Unicode tables.
+const COMMON_IDEOGRAPHS: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FEF}';
+
 /// Letters and digits only, full-width forms folded, ASCII lowercased.
 fn normalise(c: char) -> Option<char> {
+    if COMMON_IDEOGRAPHS.contains(&c) {
+        return Some(c);
+    }
     let c = match c as u32 {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         _ => c,
@@ -198,23 +290,70 @@ fn mix(mut z: u64) -> u64 {
 mod tests {
     use super::*;
 
-    fn fp(text: &str) -> Fingerprint {
-        Fingerprint::new(&[text.to_string()])
+    fn sh(text: &str) -> Shingles {
+        Shingles::new(&[text.to_string()])
     }
 
     #[test]
     fn punctuation_spaces_and_width_do_not_matter() {
-        let a = fp("省总工会召开全委会，部署2024年工作。");
-        let b = fp("省总工会 召开全委会 部署２０２４年工作");
+        let a = sh("省总工会召开全委会，部署2024年工作。");
+        let b = sh("省总工会 召开全委会 部署２０２４年工作");
         assert_eq!(similarity(&a, &b), 1.0);
-        assert_eq!(similarity(&a, &fp("完全不同的一段文字内容")), 0.0);
+        assert_eq!(similarity(&a, &sh("完全不同的一段文字内容")), 0.0);
     }
 
     #[test]
     fn identical_long_bodies_group_and_short_ones_do_not() {
         let long = "湖南省总工会推动县级工会加强年专项工作走深走实，实现对全省县级工会对口联系全覆盖。".repeat(3);
         let other = "云南省总工会出台十条举措，服务全省高质量跨越式发展，每年组织职工技能大赛。".repeat(3);
-        let fps = [fp(&long), fp(&other), fp(&long), fp("短讯"), fp("短讯")];
-        assert_eq!(groups(&fps), vec![vec![0, 2], vec![1], vec![3], vec![4]]);
+        let texts = [long.as_str(), &other, &long, "短讯", "短讯"];
+        let fps: Vec<Fingerprint> = texts.iter().map(|t| Fingerprint::new(&sh(t))).collect();
+        let fps: Vec<&Fingerprint> = fps.iter().collect();
+        assert_eq!(
+            groups(&fps, |i| sh(texts[i])),
+            vec![vec![0, 2], vec![1], vec![3], vec![4]]
+        );
+    }
+
+    #[test]
+    fn common_ideographs_are_letters() {
+        let mut ideographs = COMMON_IDEOGRAPHS;
+        assert!(ideographs.all(|c| c.is_alphanumeric() && c.to_ascii_lowercase() == c));
+    }
+
+    #[test]
+    fn a_sketch_never_underestimates_its_signatures() {
+        let texts = [
+            "湖南省总工会推动县级工会加强年专项工作走深走实，实现对全省县级工会对口联系全覆盖。",
+            "湖南省总工会推动县级工会加强年专项工作，实现对全省县级工会对口联系。",
+            "云南省总工会出台十条举措，服务全省高质量跨越式发展，每年组织职工技能大赛。",
+            "省总工会召开全委会",
+        ];
+        let fps: Vec<Fingerprint> = texts.iter().map(|t| Fingerprint::new(&sh(&t.repeat(2)))).collect();
+        for a in &fps {
+            for b in &fps {
+                let (exact, upper) = (
+                    estimated_similarity(a, b),
+                    Sketch::new(a).upper_estimate(&Sketch::new(b)),
+                );
+                assert!(upper >= exact, "{upper} < {exact}");
+            }
+        }
+        assert_eq!(Sketch::new(&fps[0]).upper_estimate(&Sketch::new(&fps[0])), 1.0);
+    }
+
+    #[test]
+    fn a_malformed_fingerprint_is_never_grouped() {
+        let long = "湖南省总工会推动县级工会加强年专项工作走深走实，实现对全省县级工会对口联系全覆盖。".repeat(3);
+        let good = Fingerprint::new(&sh(&long));
+        let truncated = Fingerprint {
+            signature: good.signature[..10].to_vec(),
+            ..good.clone()
+        };
+        assert!(good.is_well_formed() && !truncated.is_well_formed());
+        assert_eq!(
+            groups(&[&good, &truncated, &good], |_| sh(&long)),
+            vec![vec![0, 2], vec![1]]
+        );
     }
 }

@@ -2,7 +2,10 @@
 //! and the site's `[analyze] dictionary`. One segmenter per build, shared by all threads:
 //! loading the dictionary is the expensive part, cutting an article is cheap.
 
+use std::sync::RwLock;
+
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 
 use super::gazetteer::{data_lines, Gazetteer, Referent};
 
@@ -25,6 +28,9 @@ pub struct Word<'a> {
 
 pub struct Segmenter {
     jieba: Jieba,
+    /// Frequencies asked for so far: each costs a segmentation of the word, and the same
+    /// terms are asked for in article after article.
+    frequencies: RwLock<FxHashMap<Box<str>, usize>>,
 }
 
 impl std::fmt::Debug for Segmenter {
@@ -61,7 +67,10 @@ impl Segmenter {
                 jieba.add_word(word, None, Some(ADDED_WORD_TAG));
             }
         }
-        Segmenter { jieba }
+        Segmenter {
+            jieba,
+            frequencies: RwLock::new(FxHashMap::default()),
+        }
     }
 
     /// True for a word of the dictionaries (not one the HMM guessed, like 嵌线员到).
@@ -72,7 +81,20 @@ impl Segmenter {
     /// How common a word is in general Chinese (its dictionary frequency; for a word the
     /// dictionary lacks, the frequency its parts suggest, which is low).
     pub fn frequency(&self, word: &str) -> usize {
-        self.jieba.suggest_freq(word)
+        let known = self
+            .frequencies
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(word)
+            .copied();
+        known.unwrap_or_else(|| {
+            let frequency = self.jieba.suggest_freq(word);
+            self.frequencies
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(word.into(), frequency);
+            frequency
+        })
     }
 
     /// The words of `text`, in order, covering it. Dictionary words only: without the HMM
@@ -126,6 +148,16 @@ mod tests {
             .into_iter()
             .find(|w| w.text == "新就业形态劳动者");
         assert_eq!(dict_word.map(|w| w.tag), Some("nz"));
+    }
+
+    #[test]
+    fn remembered_frequencies_are_the_dictionary_s() {
+        let s = crate::analyze::tests::shared().segmenter();
+        for word in ["故事", "劳动竞赛", "类津"] {
+            let first = s.frequency(word);
+            assert_eq!(first, s.jieba.suggest_freq(word));
+            assert_eq!(s.frequency(word), first);
+        }
     }
 
     #[test]

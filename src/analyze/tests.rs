@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use super::reposts::{similarity, Fingerprint, SAME_STORY};
+use super::reposts::{similarity, Shingles, SAME_STORY};
 use super::*;
 use crate::model::{self, CleaningReport, RegionRef};
 
@@ -521,7 +521,7 @@ fn traditional_round_trip(body: &[String]) -> Vec<String> {
 }
 
 fn sim(a: &[String], b: &[String]) -> f64 {
-    let s = similarity(&Fingerprint::new(a), &Fingerprint::new(b));
+    let s = similarity(&Shingles::new(a), &Shingles::new(b));
     (s * 100.0).round() / 100.0
 }
 
