@@ -102,6 +102,9 @@ struct Renderer<'a> {
     base: tera::Context,
     /// Hash of each article's card (the summary lists show): a list page's key holds them.
     card_keys: Vec<blake3::Hash>,
+    /// Hash of each article's whole record (every field, as the build cache stores it): the
+    /// keys of its page, the search index and the data export hold it.
+    article_keys: Vec<blake3::Hash>,
     /// Each article's card rendered by `card.html`, rendered when a page first needs it.
     card_html: Vec<std::sync::OnceLock<String>>,
     /// Pages rendered (not reused) by this build.
@@ -160,10 +163,23 @@ impl<'a> Renderer<'a> {
                 Ok(hasher.finalize())
             })
             .collect::<Result<_>>()?;
+        let article_keys = site
+            .articles
+            .par_iter()
+            .map(|a| {
+                // postcard: a compact serialisation, much faster to make than JSON.
+                let bytes = postcard::to_stdvec(a).map_err(|e| Error::Template {
+                    template: "article key".into(),
+                    message: e.to_string(),
+                })?;
+                Ok(blake3::hash(&bytes))
+            })
+            .collect::<Result<_>>()?;
         Ok(Renderer {
             site,
             theme,
             tera,
+            article_keys,
             card_html: (0..site.articles.len()).map(|_| std::sync::OnceLock::new()).collect(),
             views,
             out,
@@ -266,9 +282,13 @@ impl<'a> Renderer<'a> {
     fn article_page(&self, i: usize) -> Result<String> {
         let path = format!("articles/{}/", self.site.slugs[i]);
         let title = &self.site.articles[i].clean.title;
-        let (mut view, neighbours) = self.views.article_without_cards(i);
+        let neighbours = self.views.neighbours(i);
+        // The page is made of the article, the site's region tree and keyword pages as they
+        // link it, and its neighbours' cards (by their keys): all cheaper to hash than to build.
         let key = self.key("article.html", &path, title, |h| {
-            // The cards by their keys: cheaper than building them for every article.
+            h.update(self.article_keys[i].as_bytes());
+            hash_json(h, &self.views.breadcrumb_of_article(i))?;
+            hash_json(h, &self.views.keyword_links(i))?;
             for j in neighbours
                 .related
                 .iter()
@@ -278,23 +298,86 @@ impl<'a> Renderer<'a> {
                 h.update(self.card_keys[*j].as_bytes());
             }
             h.update(&[u8::from(neighbours.prev.is_some()), u8::from(neighbours.next.is_some())]);
-            // The body, the bulk of the page, is hashed as it is (much faster than as JSON).
-            let body = std::mem::take(&mut view.body);
-            for paragraph in body {
-                h.update(paragraph.as_bytes());
-                h.update(b"\0");
-            }
-            h.update(&(body.len() as u64).to_le_bytes());
-            let result = hash_json(h, &view);
-            view.body = body;
-            result
+            Ok(())
         })?;
         self.keyed_page("article.html", &path, title, key, |c| {
+            let (mut view, _) = self.views.article_without_cards(i);
             self.views.fill_cards(&mut view, &neighbours);
             c.insert("article", &view);
             Ok(())
         })?;
         Ok(path)
+    }
+
+    /// The key of an output made from every article as a whole: `group` names it, `part`
+    /// adds what it takes of each article besides the article itself.
+    fn corpus_key(&self, group: &str, part: impl Fn(usize, &mut blake3::Hasher) -> Result<()>) -> Result<blake3::Hash> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.global.as_bytes());
+        hasher.update(group.as_bytes());
+        hasher.update(b"\0");
+        for (i, key) in self.article_keys.iter().enumerate() {
+            hasher.update(key.as_bytes());
+            part(i, &mut hasher)?;
+        }
+        Ok(hasher.finalize())
+    }
+
+    /// The search index, built only when some article it indexes changed. Returns its
+    /// number of shards and documents (for the search page).
+    fn search_index(&self, tally: &mut Tally) -> Result<(usize, usize)> {
+        let docs = self.views.search_docs();
+        let key = self.corpus_key("search index", |i, h| {
+            let d = &docs[i];
+            hash_json(h, &(&d.url, &d.date, &d.region, &d.sources, &d.tags))
+        })?;
+        // The search page shows the index's shard and document counts: read them back from
+        // the previous index's meta.json before reusing it.
+        let meta = self
+            .out
+            .read_previous("search/meta.json")
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+        let count = |field: &str| meta.as_ref().and_then(|m| m[field].as_u64()).map(|n| n as usize);
+        if let (Some(shards), Some(docs)) = (count("shards"), count("docs")) {
+            if self.out.reuse_group(&key)? {
+                return Ok((shards, docs));
+            }
+        }
+        let segmenter = search::Segmenter::new(&self.site.config.analyze.dictionary);
+        let index = search::build(&docs, &segmenter);
+        for (rel, bytes) in &index.files {
+            self.out.write(rel, bytes, Some(key))?;
+            tally.file();
+        }
+        Ok((index.shard_count, index.stats.docs))
+    }
+
+    /// `data/articles.json`, every article's record, made only when some article changed.
+    fn data_export(&self) -> Result<()> {
+        const PATH: &str = "data/articles.json";
+        let urls: Vec<String> = (0..self.site.articles.len())
+            .map(|i| self.views.href(&self.site.article_url(i)[1..]))
+            .collect();
+        let key = self.corpus_key(PATH, |i, h| {
+            h.update(urls[i].as_bytes());
+            h.update(b"\0");
+            Ok(())
+        })?;
+        if self.out.reuse(PATH, &key)? {
+            return Ok(());
+        }
+        let records: Vec<ArticleRecord> = self
+            .site
+            .articles
+            .iter()
+            .zip(urls)
+            .map(|(article, url)| ArticleRecord::new(article, url))
+            .collect();
+        let json = feeds::to_json_pretty_array(&records).map_err(|e| Error::Template {
+            template: PATH.into(),
+            message: e.to_string(),
+        })?;
+        self.out.write_pieces(PATH, &json, Some(key)).map(|_| ())
     }
 
     /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
@@ -466,20 +549,15 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
 
     // Search: the page, and the index it reads.
     if site.config.search.enabled {
-        let segmenter = search::Segmenter::new(&site.config.analyze.dictionary);
-        let index = search::build(&views.search_docs(), &segmenter);
+        let (shards, docs) = r.search_index(&mut tally)?;
         r.page("search.html", "search/", &theme.text("search", &[]), |c| {
             c.insert(
                 "search",
-                &json!({ "shards": index.shard_count, "docs": index.stats.docs, "version": search::FORMAT_VERSION }),
+                &json!({ "shards": shards, "docs": docs, "version": search::FORMAT_VERSION }),
             );
             Ok(())
         })?;
         tally.page("search/");
-        for (rel, bytes) in &index.files {
-            out.write(rel, bytes, None)?;
-            tally.file();
-        }
     }
     tally.lap("render: search index");
 
@@ -497,14 +575,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
         None,
     )?;
     tally.file();
-    let records: Vec<ArticleRecord> = (0..site.articles.len())
-        .map(|i| ArticleRecord::new(&site.articles[i], views.href(&site.article_url(i)[1..])))
-        .collect();
-    let json = feeds::to_json_pretty_array(&records).map_err(|e| Error::Template {
-        template: "articles.json".into(),
-        message: e.to_string(),
-    })?;
-    out.write_pieces("data/articles.json", &json)?;
+    r.data_export()?;
     tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {

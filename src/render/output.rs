@@ -389,6 +389,38 @@ impl Output {
         Ok(true)
     }
 
+    /// Keep every file the previous build wrote with the group key `key` (the files of one
+    /// output made as a whole, such as the search index), if there are any and all are still
+    /// there: true means the group needs neither building nor writing. A group's files are
+    /// written with [`Output::write`] and the same key.
+    pub fn reuse_group(&self, key: &blake3::Hash) -> Result<bool> {
+        let Some(previous) = &self.previous else {
+            return Ok(false);
+        };
+        let group: Vec<(&String, &Record)> = previous
+            .files
+            .iter()
+            .filter(|(_, r)| r.key.as_ref() == Some(key))
+            .collect();
+        let all_there = !group.is_empty()
+            && group
+                .iter()
+                .all(|(rel, _)| std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file()));
+        if !all_there {
+            return Ok(false);
+        }
+        for (rel, record) in group {
+            self.claim(rel, *record)?;
+        }
+        Ok(true)
+    }
+
+    /// Read a file of the previous output that this build reused.
+    pub fn read_previous(&self, rel: &str) -> Option<Vec<u8>> {
+        self.previous.as_ref()?.files.get(rel)?;
+        std::fs::read(self.staging.target.join(rel)).ok()
+    }
+
     /// Write one file at a site-relative path; `key` is the hash of a page's inputs (see
     /// [`Output::reuse`]). Returns whether the bytes differ from the previous build's.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<blake3::Hash>) -> Result<bool> {
@@ -396,8 +428,8 @@ impl Output {
     }
 
     /// Write a large file given as pieces, without joining them in memory first.
-    pub fn write_pieces<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P]) -> Result<bool> {
-        self.write_pieces_keyed(rel, pieces, None)
+    pub fn write_pieces<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: Option<blake3::Hash>) -> Result<bool> {
+        self.write_pieces_keyed(rel, pieces, key)
     }
 
     fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: Option<blake3::Hash>) -> Result<bool> {

@@ -320,6 +320,26 @@ impl<'a> Views<'a> {
         view
     }
 
+    /// The region path of article `i`, as its page's breadcrumb shows it.
+    pub fn breadcrumb_of_article(&self, i: usize) -> Vec<Link> {
+        self.region_of[i].map(|n| self.breadcrumb_of(n)).unwrap_or_default()
+    }
+
+    /// Article `i`'s keywords, linked to their pages where the site has one.
+    pub fn keyword_links(&self, i: usize) -> Vec<KeywordLink> {
+        self.s.articles[i]
+            .keywords
+            .iter()
+            .map(|k| KeywordLink {
+                word: k.clone(),
+                url: self
+                    .keyword_slugs
+                    .get(k.as_str())
+                    .map(|s| self.href(&format!("keywords/{s}/"))),
+            })
+            .collect()
+    }
+
     /// The articles whose cards an article page shows.
     pub fn neighbours(&self, i: usize) -> Neighbours {
         Neighbours {
@@ -358,19 +378,9 @@ impl<'a> Views<'a> {
             date_iso: c.date.map(|d| d.iso()),
             authors: c.authors.clone(),
             sources,
-            breadcrumb: self.region_of[i].map(|n| self.breadcrumb_of(n)).unwrap_or_default(),
+            breadcrumb: self.breadcrumb_of_article(i),
             themes: self.theme_links(a),
-            keywords: a
-                .keywords
-                .iter()
-                .map(|k| KeywordLink {
-                    word: k.clone(),
-                    url: self
-                        .keyword_slugs
-                        .get(k.as_str())
-                        .map(|s| self.href(&format!("keywords/{s}/"))),
-                })
-                .collect(),
+            keywords: self.keyword_links(i),
             body: &c.body,
             html: c.markdown.as_deref().map(|md| super::markdown::to_html(md, &c.title)),
             cleaning: (c.kind == crate::model::SourceKind::Raw).then_some(&c.cleaning),
