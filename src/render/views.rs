@@ -179,6 +179,38 @@ fn keywords_of(site: &Site) -> Vec<Vec<usize>> {
     of
 }
 
+/// How many related articles an article page shows.
+const RELATED_SHOWN: usize = 5;
+
+thread_local! {
+    /// Points per article, all zero between calls of [`sum_points`] (one per thread: every
+    /// article page sums its related articles' points).
+    static POINTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Sum the points of each article in `evidence` ((article, points) pairs, articles below
+/// `articles`): (total, article) for every article with points, in order of first evidence.
+fn sum_points(evidence: Vec<(usize, u32)>, articles: usize) -> Vec<(u32, usize)> {
+    POINTS.with(|cell| {
+        let mut points = cell.borrow_mut();
+        if points.len() < articles {
+            points.resize(articles, 0);
+        }
+        let mut seen = Vec::new();
+        for (j, p) in evidence {
+            if points[j] == 0 {
+                seen.push(j);
+            }
+            points[j] += p;
+        }
+        let totals = seen.iter().map(|&j| (points[j], j)).collect();
+        for &j in &seen {
+            points[j] = 0;
+        }
+        totals
+    })
+}
+
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
 const CHARS_PER_MINUTE: usize = 400;
 
@@ -499,21 +531,21 @@ impl<'a> Views<'a> {
                 evidence.extend(index.articles[lo..hi].iter().map(|&j| (j, 1)));
             }
         }
-        evidence.sort_unstable_by_key(|&(j, _)| j);
-        let mut ranked: Vec<(u32, usize)> = Vec::new();
-        for (j, points) in evidence {
-            match ranked.last_mut() {
-                Some((total, last)) if *last == j => *total += points,
-                _ => ranked.push((points, j)),
-            }
-        }
+        let mut ranked = sum_points(evidence, self.s.articles.len());
         ranked.retain(|&(_, j)| j != i);
-        ranked.sort_by(|x, y| {
+        // Most points first, then nearest in time, then site order: a total order, so the
+        // five best are the same whichever way they are found.
+        let order = |x: &(u32, usize), y: &(u32, usize)| {
             y.0.cmp(&x.0)
                 .then(x.1.abs_diff(i).cmp(&y.1.abs_diff(i)))
                 .then(x.1.cmp(&y.1))
-        });
-        ranked.into_iter().take(5).map(|(_, j)| j).collect()
+        };
+        if ranked.len() > RELATED_SHOWN {
+            ranked.select_nth_unstable_by(RELATED_SHOWN, order);
+            ranked.truncate(RELATED_SHOWN);
+        }
+        ranked.sort_unstable_by(order);
+        ranked.into_iter().map(|(_, j)| j).collect()
     }
 
     pub fn theme_tiles(&self) -> Vec<Tile> {
@@ -961,6 +993,16 @@ mod tests {
         assert_eq!(base_path_of("https://example.org"), "/");
         assert_eq!(base_path_of("https://example.org/digest"), "/digest/");
         assert_eq!(base_path_of("/digest/"), "/digest/");
+    }
+
+    #[test]
+    fn points_are_summed_per_article_and_reset_between_calls() {
+        assert_eq!(
+            sum_points(vec![(3, 2), (1, 1), (3, 2), (0, 1)], 5),
+            [(4, 3), (1, 1), (1, 0)]
+        );
+        assert_eq!(sum_points(vec![(3, 1)], 5), [(1, 3)]);
+        assert_eq!(sum_points(Vec::new(), 5), []);
     }
 
     #[test]
