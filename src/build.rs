@@ -257,9 +257,11 @@ impl Pipeline {
         });
         self.progress.finish();
         let per_file_secs = started.elapsed().as_secs_f64();
+        let started = Instant::now();
         if let Some(cache) = &self.cache {
             cache.save();
         }
+        let save_secs = started.elapsed().as_secs_f64();
         let mut analyzed = Vec::new();
         let mut errors = Vec::new();
         for outcome in outcomes {
@@ -279,6 +281,7 @@ impl Pipeline {
             timings: vec![
                 ("walk", walk_secs),
                 ("ingest+clean+analyze", per_file_secs),
+                ("cache save", save_secs),
                 ("corpus analysis", corpus_secs),
             ],
         }

@@ -9,9 +9,11 @@
 //!
 //! Layout: one pack file per build, `<format>/entries.pack`, holding every entry the build
 //! used: reading one file and decoding compact binary records (postcard) costs a fraction of
-//! opening and parsing one JSON file per article. A build that changed nothing does not write
-//! it; any other build writes a new pack of the entries it used (unused ones are pruned) and
-//! renames it into place, so a crash never leaves a truncated pack under the real name.
+//! opening and parsing one JSON file per article. A build that computed nothing does not write
+//! it. A build that computed a few entries appends them to the pack while the entries no
+//! build used stay at most a quarter of it (a torn append leaves a record that is ignored);
+//! past that, a build writes a new pack of the entries it used (the others are pruned) and
+//! renames it into place, so a rewrite never leaves a truncated pack under the real name.
 //!
 //! Record format: a magic line, then per entry: the key (32 bytes), the payload length
 //! (u64, little-endian), the BLAKE3 hash of the payload (32 bytes), the payload (the postcard
@@ -121,6 +123,16 @@ impl PackWriter {
         self.failed = written.is_err();
     }
 
+    /// Flush, and give back the records written (without the pack header), removing the
+    /// temporary file: for appending them to the existing pack instead.
+    fn into_records(mut self) -> Option<Vec<u8>> {
+        let flushed = !self.failed && self.file.flush().is_ok();
+        drop(self.file);
+        let bytes = flushed.then(|| std::fs::read(&self.tmp).ok()).flatten();
+        let _ = std::fs::remove_file(&self.tmp);
+        bytes?.strip_prefix(MAGIC).map(<[u8]>::to_vec)
+    }
+
     /// Flush and rename the pack into place (or remove it after a failure).
     fn finish(mut self, path: &Path) {
         let flushed = !self.failed && self.file.flush().is_ok();
@@ -195,17 +207,35 @@ impl Cache {
         }
     }
 
-    /// Write the pack of this build: the entries it used and the ones it computed; every
-    /// other entry (and every other format's directory) is pruned. Writes nothing when the
-    /// pack already holds exactly that. Failing to write the cache never fails a build.
+    /// Write the pack of this build: the entries it used and the ones it computed. While the
+    /// entries no build used stay at most a quarter of the pack, the new entries are appended
+    /// to it (a quick rebuild does not rewrite the whole pack) and nothing is written when
+    /// nothing was computed; past that, the pack is rewritten with the used entries only, and
+    /// the rest is pruned. Every other format's directory is removed. Failing to write the
+    /// cache never fails a build.
     pub fn save(&self) {
         let mut pack = self.pack.write().unwrap_or_else(|p| p.into_inner());
-        let next = self.next.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|p| p.into_inner()));
         used.sort_unstable();
         used.dedup();
-        let unchanged = next.is_none() && used.len() == self.index.len() && pack.starts_with(MAGIC);
-        if !unchanged {
+        let unused = self.index.len() - used.len().min(self.index.len());
+        // Appending after a damaged tail would hide the new records: the pack must parse
+        // to its end.
+        let intact = pack.len() == MAGIC.len() || self.index.values().map(|r| r.end).max() == Some(pack.len());
+        let keep = pack.starts_with(MAGIC) && intact && unused * 4 <= self.index.len();
+        if keep {
+            if let Some(records) = next.take().and_then(PackWriter::into_records) {
+                let appended = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(self.dir.join(PACK))
+                    .and_then(|mut file| std::io::Write::write_all(&mut file, &records));
+                if appended.is_err() {
+                    // A partly written record is ignored when read; drop the pack to be safe.
+                    let _ = std::fs::remove_file(self.dir.join(PACK));
+                }
+            }
+        } else {
             if let Some(mut writer) = next.or_else(|| PackWriter::create(&self.dir).ok()) {
                 for key in &used {
                     if let Some(record) = self.index.get(key).and_then(|r| pack.get(r.clone())) {
@@ -396,6 +426,44 @@ mod tests {
         assert!(Cache::open(dir.path(), "{}").get(&a.key).is_none());
         // Keys that are not 64 hex digits are never looked up.
         assert!(Cache::open(dir.path(), "{}").get("zz").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_quick_rebuild_appends_its_new_entries_to_the_pack() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let inode = || std::fs::metadata(pack_path(dir.path())).unwrap().ino();
+        let first = Cache::open(dir.path(), "{}");
+        let entries: Vec<Entry> = (0..4)
+            .map(|n| entry(&first, &format!("content/{n}.txt"), n.to_string().as_bytes()))
+            .collect();
+        for e in &entries {
+            first.put(e);
+        }
+        first.save();
+        let before = inode();
+        // All four used, one new: appended in place.
+        let second = Cache::open(dir.path(), "{}");
+        assert!(entries.iter().all(|e| second.get(&e.key).is_some()));
+        let added = entry(&second, "content/new.txt", b"new");
+        second.put(&added);
+        second.save();
+        assert_eq!(inode(), before);
+        // One of five unused (at most a quarter): kept, nothing rewritten.
+        let third = Cache::open(dir.path(), "{}");
+        assert!(third.get(&added.key).is_some());
+        assert!(entries[1..].iter().all(|e| third.get(&e.key).is_some()));
+        third.save();
+        assert_eq!(inode(), before);
+        // Three of five unused: rewritten with the used ones only.
+        let fourth = Cache::open(dir.path(), "{}");
+        assert!(entries[2..].iter().all(|e| fourth.get(&e.key).is_some()));
+        fourth.save();
+        assert_ne!(inode(), before);
+        let fifth = Cache::open(dir.path(), "{}");
+        assert!(fifth.get(&entries[0].key).is_none() && fifth.get(&added.key).is_none());
+        assert!(fifth.get(&entries[3].key).is_some());
     }
 
     #[test]
