@@ -20,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 /// Name of the marker file every build writes into its output directory.
@@ -505,15 +507,17 @@ impl Output {
         std::fs::write(&marker, marker_text("updating")).map_err(|e| Error::io(&marker, e))?;
         let mut changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
         changed.sort();
+        // Directories first (checked once each), then the moves on all cores.
         let mut real_dirs = BTreeSet::new();
         for rel in &changed {
-            let to = target.join(rel);
             if let Some(parent) = Path::new(rel).parent() {
                 ensure_real_dir(target, parent, &mut real_dirs)?;
             }
-            let from = self.staging.dir.join(rel);
-            std::fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
         }
+        changed.par_iter().try_for_each(|rel| {
+            let to = target.join(rel);
+            std::fs::rename(self.staging.dir.join(rel), &to).map_err(|e| Error::io(&to, e))
+        })?;
         let mut removed = 0;
         for rel in previous.files.keys().filter(|rel| !manifest.files.contains_key(*rel)) {
             let path = target.join(rel);
