@@ -154,7 +154,10 @@ fn spawn_watcher(root: &Path, options: BuildOptions, preview: Arc<Preview>) -> a
     }
     std::thread::spawn(move || {
         let _watcher = watcher;
-        while rx.recv().is_ok() {
+        while let Ok(event) = rx.recv() {
+            if !is_change(&event) {
+                continue;
+            }
             // Debounce: an editor save or a git pull touches many files at once.
             std::thread::sleep(Duration::from_millis(250));
             while rx.try_recv().is_ok() {}
@@ -165,6 +168,15 @@ fn spawn_watcher(root: &Path, options: BuildOptions, preview: Arc<Preview>) -> a
         }
     });
     Ok(())
+}
+
+/// Whether a watcher event can change the site. Reading a file is not a change: a rebuild
+/// reads every content file, and rebuilding on those reads would rebuild for ever.
+fn is_change(event: &notify::Result<notify::Event>) -> bool {
+    match event {
+        Ok(event) => !matches!(event.kind, notify::EventKind::Access(_)),
+        Err(_) => true,
+    }
 }
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
@@ -248,6 +260,16 @@ fn mime_of(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_a_watched_file_is_not_a_change() {
+        use notify::event::{AccessKind, CreateKind, Event, EventKind, ModifyKind};
+        let event = |kind| Ok(Event::new(kind));
+        assert!(!is_change(&event(EventKind::Access(AccessKind::Any))));
+        assert!(is_change(&event(EventKind::Modify(ModifyKind::Any))));
+        assert!(is_change(&event(EventKind::Create(CreateKind::File))));
+        assert!(is_change(&Err(notify::Error::generic("watch failed"))));
+    }
 
     #[test]
     fn resolve_refuses_traversal() {
