@@ -1,5 +1,13 @@
-//! Render: [`Site`] + [`Theme`] → files in a staging directory (see [`output`]).
-//! Tera templates for pages, sanitised Markdown, Atom feeds, sitemap, and the data export.
+//! Render: [`Site`] + [`Theme`] → files in an [`Output`] (see [`output`]).
+//! Tera templates for pages, sanitised Markdown, Atom feeds, sitemap, search index and the
+//! data export.
+//!
+//! Every page has a key: a hash of everything it is rendered from (the tool, the templates,
+//! the strings, the settings, and the page's own data: for an article page its full record,
+//! its region path and keyword links, and its neighbours' card keys; for a list page its
+//! header, pager and the card keys of its articles). A page whose key matches the previous
+//! build's is neither rendered nor written. The search index and the data export, each made
+//! from every article, are keyed by all the articles' records together.
 
 pub mod charts;
 pub mod feeds;
