@@ -392,9 +392,8 @@ impl<'a> Terms<'a> {
 
 /// The distinct terms of a run of documents (consecutive in key order), grouped by range.
 struct Chunk<'a> {
-    /// For each range: (term key, FNV-1a of the term, document key << 7 | weight), the
-    /// documents in key order.
-    ranges: Vec<Vec<(u64, u32, u32)>>,
+    /// For each range (by the term's FNV-1a), its postings, the documents in key order.
+    ranges: Vec<RangePostings>,
     /// Text of every word key, sorted by key.
     names: Vec<(u64, Cow<'a, str>)>,
 }
@@ -406,6 +405,16 @@ impl Chunk<'_> {
             .ok()
             .map(|i| self.names[i].1.as_ref())
     }
+}
+
+/// Postings as two columns: the bulk of the index build's memory, so no per-posting padding
+/// and no per-posting copy of the term's hash (computed once per term when ranges merge).
+#[derive(Clone, Default)]
+struct RangePostings {
+    /// Term keys.
+    keys: Vec<u64>,
+    /// Document key << 7 | weight.
+    postings: Vec<u32>,
 }
 
 /// Documents per chunk: enough to make the work per chunk large, few enough for many chunks.
@@ -420,14 +429,16 @@ fn chunk_terms<'d>(
     terms: &mut Terms<'d>,
 ) -> Chunk<'d> {
     let mut chunk = Chunk {
-        ranges: vec![Vec::new(); RANGES],
+        ranges: vec![RangePostings::default(); RANGES],
         names: Vec::new(),
     };
     for &n in members {
         collect_terms(&docs[n], segmenter, terms);
         let doc = keys[n] << 7;
         let mut push = |key: u64, fnv: u32, weight: u32| {
-            chunk.ranges[fnv as usize % RANGES].push((key, fnv, doc | weight.min(MAX_WEIGHT)));
+            let range = &mut chunk.ranges[fnv as usize % RANGES];
+            range.keys.push(key);
+            range.postings.push(doc | weight.min(MAX_WEIGHT));
         };
         // Sum the weights of each term: sorting groups equal terms.
         terms.bigrams.sort_unstable();
@@ -643,33 +654,42 @@ impl std::hash::Hasher for KeyHasher {
 /// Chunks hold documents in key order, so each postings list comes out sorted.
 fn range_terms(range: usize, chunks: &[Chunk]) -> Vec<Term> {
     type Map = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<KeyHasher>>;
-    // (key, hash, first chunk, postings as document key << 7 | weight)
-    let mut found: Vec<(u64, u32, usize, Vec<u32>)> = Vec::new();
+    // (key, first chunk, postings as document key << 7 | weight)
+    let mut found: Vec<(u64, usize, Vec<u32>)> = Vec::new();
     let mut slot = Map::default();
     for (c, chunk) in chunks.iter().enumerate() {
-        for &(key, fnv, posting) in &chunk.ranges[range] {
+        let postings = &chunk.ranges[range];
+        for (&key, &posting) in postings.keys.iter().zip(&postings.postings) {
             let i = *slot.entry(key).or_insert_with(|| {
-                found.push((key, fnv, c, Vec::new()));
+                found.push((key, c, Vec::new()));
                 found.len() - 1
             });
-            found[i].3.push(posting);
+            found[i].2.push(posting);
         }
     }
-    found.sort_unstable_by_key(|&(key, fnv, _, _)| (fnv, key));
-    found
+    let mut terms: Vec<(u64, Term)> = found
         .into_iter()
-        .map(|(key, fnv, first, list)| Term {
-            fnv,
+        .map(|(key, first, list)| {
             // A word's text from the first chunk holding it (so two words sharing a key, a
             // one-in-10^7 event, still give the same output every time).
-            text: match bigram_chars(key) {
-                Some((a, b)) => format!("{a}{b}"),
-                None => chunks[first].name_of(key).unwrap_or_default().to_string(),
-            },
-            postings: encode_packed(&list),
-            documents: list.len(),
+            let (text, fnv) = match bigram_chars(key) {
+                Some((a, b)) => (format!("{a}{b}"), bigram_fnv(a, b)),
+                None => {
+                    let name = chunks[first].name_of(key).unwrap_or_default();
+                    (name.to_string(), if name.is_empty() { 0 } else { fnv1a(name) })
+                }
+            };
+            let term = Term {
+                fnv,
+                text,
+                postings: encode_packed(&list),
+                documents: list.len(),
+            };
+            (key, term)
         })
-        .collect()
+        .collect();
+    terms.sort_unstable_by_key(|(key, term)| (term.fnv, *key));
+    terms.into_iter().map(|(_, term)| term).collect()
 }
 
 #[derive(Serialize)]
