@@ -149,27 +149,12 @@ impl Views<'_> {
         // Per province: bars, then the tile map.
         let mut provinces = self.province_tiles();
         provinces.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
-        let rows = Self::rows_of(provinces);
-        let (id, title, desc) = labels("per-province", &self.t("stats_per_province"), "stats_per_province_desc");
-        sections.push(StatSection {
-            chart: (!rows.is_empty()).then(|| {
-                charts::bar_chart(
-                    &Labels {
-                        id: &id,
-                        title: &title,
-                        desc: &desc,
-                        unit: &unit,
-                    },
-                    &Self::bars(&rows),
-                )
-            }),
-            id,
-            title,
-            intro: desc,
-            wide: false,
-            rows,
-            matrix: None,
-        });
+        sections.push(self.bar_section(
+            "per-province",
+            "stats_per_province",
+            Self::rows_of(provinces),
+            usize::MAX,
+        ));
         let map = self.province_map("stats-map");
         let mut map_rows: Vec<StatRow> = self
             .s
@@ -199,25 +184,7 @@ impl Views<'_> {
         // Per theme.
         let mut themes = self.theme_tiles();
         themes.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
-        let rows = Self::rows_of(themes);
-        let (id, title, desc) = labels("per-theme", &self.t("stats_per_theme"), "stats_per_theme_desc");
-        sections.push(StatSection {
-            chart: Some(charts::bar_chart(
-                &Labels {
-                    id: &id,
-                    title: &title,
-                    desc: &desc,
-                    unit: &unit,
-                },
-                &Self::bars(&rows),
-            )),
-            id,
-            title,
-            intro: desc,
-            wide: false,
-            rows,
-            matrix: None,
-        });
+        sections.push(self.bar_section("per-theme", "stats_per_theme", Self::rows_of(themes), usize::MAX));
 
         // Per month: every month from the first to the last, empty ones included.
         let (id, title, desc) = labels("per-month", &self.t("stats_per_month"), "stats_per_month_desc");
@@ -258,7 +225,6 @@ impl Views<'_> {
         sections.push(self.heatmap_section(&unit));
 
         // Keywords, sources, authors.
-        let (id, title, desc) = labels("keywords", &self.t("stats_top_keywords"), "stats_top_keywords_desc");
         let mut rows = self.count_by(|a| a.keywords.clone(), 30);
         for row in &mut rows {
             row.url = self
@@ -268,26 +234,7 @@ impl Views<'_> {
                 .find(|k| k.word == row.name)
                 .map(|k| self.href(&format!("keywords/{}/", k.slug)));
         }
-        let top: Vec<StatRow> = rows.iter().take(20).cloned().collect();
-        sections.push(StatSection {
-            chart: (!top.is_empty()).then(|| {
-                charts::bar_chart(
-                    &Labels {
-                        id: &id,
-                        title: &title,
-                        desc: &desc,
-                        unit: &unit,
-                    },
-                    &Self::bars(&top),
-                )
-            }),
-            id,
-            title,
-            intro: desc,
-            wide: false,
-            rows,
-            matrix: None,
-        });
+        sections.push(self.bar_section("keywords", "stats_top_keywords", rows, 20));
         let rows = self.count_by(
             |a| {
                 let mut names: Vec<String> = a.sources.iter().filter_map(|s| s.source.clone()).collect();
@@ -297,26 +244,7 @@ impl Views<'_> {
             },
             30,
         );
-        let (id, title, desc) = labels("sources", &self.t("stats_top_sources"), "stats_top_sources_desc");
-        sections.push(StatSection {
-            chart: (!rows.is_empty()).then(|| {
-                charts::bar_chart(
-                    &Labels {
-                        id: &id,
-                        title: &title,
-                        desc: &desc,
-                        unit: &unit,
-                    },
-                    &Self::bars(&rows.iter().take(15).cloned().collect::<Vec<_>>()),
-                )
-            }),
-            id,
-            title,
-            intro: desc,
-            wide: false,
-            rows,
-            matrix: None,
-        });
+        sections.push(self.bar_section("sources", "stats_top_sources", rows, 15));
         let rows = self.count_by(|a| a.clean.authors.clone(), 50);
         sections.push(StatSection {
             id: "authors".into(),
@@ -329,6 +257,35 @@ impl Views<'_> {
         });
         sections.push(self.cleaning_section(&unit));
         sections
+    }
+
+    /// A section of rows with a bar chart of its first `charted` rows (none when it has no
+    /// rows). Its title is the string `title_key`, its description `<title_key>_desc`.
+    fn bar_section(&self, id: &str, title_key: &str, rows: Vec<StatRow>, charted: usize) -> StatSection {
+        let title = self.t(title_key);
+        let desc = self.t(&format!("{title_key}_desc"));
+        let unit = self.t("article_count");
+        let chart = (!rows.is_empty()).then(|| {
+            let shown: Vec<StatRow> = rows.iter().take(charted).cloned().collect();
+            charts::bar_chart(
+                &Labels {
+                    id,
+                    title: &title,
+                    desc: &desc,
+                    unit: &unit,
+                },
+                &Self::bars(&shown),
+            )
+        });
+        StatSection {
+            id: id.to_string(),
+            title,
+            intro: desc,
+            chart,
+            wide: false,
+            rows,
+            matrix: None,
+        }
     }
 
     fn month_name(&self, year: i32, month: u32) -> String {
