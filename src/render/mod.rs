@@ -235,8 +235,13 @@ impl<'a> Renderer<'a> {
         context.insert("page", &self.meta(path, title));
         fill(&mut context)?;
         self.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.render_context(template, &context)
+    }
+
+    /// Render `template` with `context`, naming the template and line on error.
+    fn render_context(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera
-            .render(template, &context)
+            .render(template, context)
             .map_err(|e| template_error(template, &e).with_template_location(&self.theme.templates))
     }
 
@@ -276,10 +281,7 @@ impl<'a> Renderer<'a> {
         }
         let mut context = self.base.clone();
         context.insert("a", &self.views.card(i));
-        let html = self
-            .tera
-            .render("card.html", &context)
-            .map_err(|e| template_error("card.html", &e).with_template_location(&self.theme.templates))?;
+        let html = self.render_context("card.html", &context)?;
         Ok(self.card_html[i].get_or_init(|| html))
     }
 

@@ -382,9 +382,7 @@ impl Output {
         if old.key.as_ref() != Some(key) {
             return Ok(false);
         }
-        // A page deleted by hand from the output is written again.
-        let on_disk = std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file());
-        if !on_disk {
+        if !self.still_there(rel) {
             return Ok(false);
         }
         self.claim(rel, *old)?;
@@ -404,10 +402,7 @@ impl Output {
             .iter()
             .filter(|(_, r)| r.key.as_ref() == Some(key))
             .collect();
-        let all_there = !group.is_empty()
-            && group
-                .iter()
-                .all(|(rel, _)| std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file()));
+        let all_there = !group.is_empty() && group.iter().all(|(rel, _)| self.still_there(rel));
         if !all_there {
             return Ok(false);
         }
@@ -415,6 +410,12 @@ impl Output {
             self.claim(rel, *record)?;
         }
         Ok(true)
+    }
+
+    /// Whether the previous build's file at `rel` is still a file in the output: one deleted
+    /// by hand is written again.
+    fn still_there(&self, rel: &str) -> bool {
+        std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file())
     }
 
     /// Read a file of the previous output that this build reused.
@@ -426,15 +427,11 @@ impl Output {
     /// Write one file at a site-relative path; `key` is the hash of a page's inputs (see
     /// [`Output::reuse`]). Returns whether the bytes differ from the previous build's.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<blake3::Hash>) -> Result<bool> {
-        self.write_pieces_keyed(rel, &[bytes], key)
+        self.write_pieces(rel, &[bytes], key)
     }
 
     /// Write a large file given as pieces, without joining them in memory first.
     pub fn write_pieces<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: Option<blake3::Hash>) -> Result<bool> {
-        self.write_pieces_keyed(rel, pieces, key)
-    }
-
-    fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: Option<blake3::Hash>) -> Result<bool> {
         let mut hasher = blake3::Hasher::new();
         for piece in pieces {
             hasher.update(piece.as_ref());

@@ -345,13 +345,6 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-    /// The page data of article `i`, its cards filled in.
-    pub fn article(&self, i: usize) -> ArticleView<'a> {
-        let (mut view, neighbours) = self.article_without_cards(i);
-        self.fill_cards(&mut view, &neighbours);
-        view
-    }
-
     /// The region path of article `i`, as its page's breadcrumb shows it.
     pub fn breadcrumb_of_article(&self, i: usize) -> Vec<Link> {
         self.region_of[i].map(|n| self.breadcrumb_of(n)).unwrap_or_default()
@@ -1047,7 +1040,7 @@ mod view_tests {
         r.joined_lines = 12;
         let site = site(vec![a]);
         let theme = theme();
-        let view = Views::new(&site, &theme).article(0);
+        let (view, _) = Views::new(&site, &theme).article_without_cards(0);
         let groups: Vec<(&str, usize)> = view
             .removed_groups
             .iter()
