@@ -287,6 +287,14 @@ impl Manifest {
     }
 }
 
+/// First line of a state file, before the build id it belongs to.
+const STATE_HEADER: &str = "union-digest output state v1";
+
+/// Where the state `name` of the output whose manifest is at `manifest` is kept.
+fn state_path(manifest: &Path, name: &str) -> PathBuf {
+    manifest.with_extension(format!("{name}.state"))
+}
+
 /// The build id an output directory's marker names, if any.
 fn marker_build_id(dir: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(dir.join(MARKER)).ok()?;
@@ -323,6 +331,8 @@ pub struct Output {
     records: Mutex<BTreeMap<String, Record>>,
     /// Files staged with new bytes (update mode).
     changed: Mutex<Vec<String>>,
+    /// State saved beside the manifest at commit, by name (see [`Output::save_state`]).
+    states: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 impl Output {
@@ -334,6 +344,7 @@ impl Output {
             manifest_path: None,
             records: Mutex::new(BTreeMap::new()),
             changed: Mutex::new(Vec::new()),
+            states: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -424,6 +435,29 @@ impl Output {
         std::fs::read(self.staging.target.join(rel)).ok()
     }
 
+    /// The state an output made in parts saved with the previous build (see
+    /// [`Output::save_state`]), when this build updates that build's output: None on a full
+    /// build, or when the state is missing or belongs to another build.
+    pub fn previous_state(&self, name: &str) -> Option<Vec<u8>> {
+        let previous = self.previous.as_ref()?;
+        let bytes = std::fs::read(state_path(self.manifest_path.as_deref()?, name)).ok()?;
+        let header = format!("{STATE_HEADER}\t{}\n", previous.build_id);
+        bytes.strip_prefix(header.as_bytes()).map(<[u8]>::to_vec)
+    }
+
+    /// Keep `bytes` for the next build, which reads them with [`Output::previous_state`]
+    /// only while the output is exactly what this build publishes: the state file names the
+    /// build it belongs to. Lets an output made from the whole corpus (the search index, the
+    /// data export) be patched rather than remade. `name` is a plain word (letters, digits,
+    /// `-`). Without a build cache nothing is kept.
+    pub fn save_state(&self, name: &str, bytes: Vec<u8>) {
+        debug_assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        self.states
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string(), bytes);
+    }
+
     /// Write one file at a site-relative path; `key` is the hash of a page's inputs (see
     /// [`Output::reuse`]). Returns whether the bytes differ from the previous build's.
     pub fn write(&self, rel: &str, bytes: &[u8], key: Option<blake3::Hash>) -> Result<bool> {
@@ -475,11 +509,16 @@ impl Output {
                 _ => {}
             }
         }
+        let states = std::mem::take(&mut *self.states.lock().unwrap_or_else(|p| p.into_inner()));
         let published = match self.previous.take() {
             Some(previous) => self.apply_update(&previous, &manifest)?,
             None => self.swap_in(&manifest)?,
         };
         if let Some(path) = &manifest_path {
+            for (name, bytes) in states {
+                let header = format!("{STATE_HEADER}\t{}\n", manifest.build_id);
+                save_atomically(&state_path(path, &name), &[header.as_bytes(), &bytes].concat())?;
+            }
             save_atomically(path, manifest.to_text().as_bytes())?;
         }
         Ok(published)
@@ -770,6 +809,34 @@ mod tests {
         assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
         std::fs::remove_file(target.join("a/index.html")).unwrap();
         assert!(!third.reuse("a/index.html", &key).unwrap());
+    }
+
+    #[test]
+    fn state_reaches_the_next_update_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache/output.tsv");
+        let first = open(&target, &manifest);
+        assert_eq!(first.previous_state("search"), None);
+        first.write("index.html", b"x", None).unwrap();
+        first.save_state("search", b"postings v1".to_vec());
+        first.commit().unwrap();
+
+        let second = open(&target, &manifest);
+        assert_eq!(second.previous_state("search").as_deref(), Some(&b"postings v1"[..]));
+        assert_eq!(second.previous_state("data"), None);
+        second.write("index.html", b"y", None).unwrap();
+        second.commit().unwrap();
+        // The second build kept no state: the first build's no longer matches the output.
+        assert_eq!(open(&target, &manifest).previous_state("search"), None);
+
+        // A full build (here: the marker is gone) never sees an older state.
+        let third = open(&target, &manifest);
+        third.write("index.html", b"z", None).unwrap();
+        third.save_state("search", b"postings v3".to_vec());
+        third.commit().unwrap();
+        std::fs::remove_file(target.join(MARKER)).unwrap();
+        assert_eq!(open(&target, &manifest).previous_state("search"), None);
     }
 
     #[test]
