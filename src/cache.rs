@@ -69,8 +69,8 @@ pub struct Cache {
     dir: PathBuf,
     /// Hash of the config and the tool fingerprint, shared by all keys of this build.
     salt: String,
-    /// The pack of the last build as read (emptied by [`Cache::save`]).
-    pack: RwLock<Vec<u8>>,
+    /// The pack of the last build (released by [`Cache::save`]).
+    pack: RwLock<PackBytes>,
     /// Byte range of each record's payload in `pack`, by key.
     index: HashMap<[u8; HASH_BYTES], Range<usize>>,
     /// Keys of the old pack this build used.
@@ -152,7 +152,7 @@ impl Cache {
         hasher.update(b"\0");
         hasher.update(config_json.as_bytes());
         let dir = root.join(CACHE_DIR).join(FORMAT);
-        let pack = std::fs::read(dir.join(PACK)).unwrap_or_default();
+        let pack = PackBytes::open(&dir.join(PACK));
         let index = index_records(&pack);
         Cache {
             dir,
@@ -245,7 +245,7 @@ impl Cache {
                 writer.finish(&self.dir.join(PACK));
             }
         }
-        *pack = Vec::new();
+        *pack = PackBytes::Empty;
         // Packs of builds that crashed before renaming theirs.
         if let Ok(files) = std::fs::read_dir(&self.dir) {
             let own = format!("tmp{}-", std::process::id());
@@ -266,6 +266,43 @@ impl Cache {
                     let _ = std::fs::remove_dir_all(format.path());
                 }
             }
+        }
+    }
+}
+
+/// The bytes of the last build's pack.
+#[derive(Debug)]
+enum PackBytes {
+    Empty,
+    /// The pack mapped into memory: only the pages of records decoded are read, and nothing
+    /// is copied. Packs are never rewritten in place (a new pack is renamed over the old one,
+    /// new records are appended), so the mapped bytes do not change under a build; a pack
+    /// truncated by hand while a build reads it would end that build with SIGBUS.
+    Mapped(memmap2::Mmap),
+}
+
+impl PackBytes {
+    /// Map the pack at `path` (a missing or unreadable one is an empty cache).
+    fn open(path: &Path) -> PackBytes {
+        let Ok(file) = std::fs::File::open(path) else {
+            return PackBytes::Empty;
+        };
+        // SAFETY: the map is read only, and the cache never modifies a pack's existing
+        // bytes in place (see above); a damaged record fails its checksum and is ignored.
+        match unsafe { memmap2::Mmap::map(&file) } {
+            Ok(map) => PackBytes::Mapped(map),
+            Err(_) => PackBytes::Empty,
+        }
+    }
+}
+
+impl std::ops::Deref for PackBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            PackBytes::Empty => &[],
+            PackBytes::Mapped(map) => map,
         }
     }
 }

@@ -258,5 +258,105 @@ pub struct Article {
     /// the analyze stage's segmentation so the index needs no second one. `None` (an article
     /// made elsewhere) has the index segment the text itself.
     #[serde(default)]
-    pub search_words: Option<std::collections::BTreeMap<String, u32>>,
+    pub search_words: SearchWords,
+}
+
+/// An article's search words, kept encoded (postcard) until something asks for them: a
+/// rebuild decodes every cached article, and only the search index, when it is remade,
+/// needs these (they are a third of a cached article).
+#[derive(Clone, Default)]
+pub struct SearchWords {
+    /// The encoded map; empty when the article has none.
+    encoded: Vec<u8>,
+    decoded: std::sync::OnceLock<Option<std::collections::BTreeMap<String, u32>>>,
+}
+
+impl SearchWords {
+    pub fn new(words: &std::collections::BTreeMap<String, u32>) -> SearchWords {
+        // A map of strings and integers always encodes; an empty encoding reads as None.
+        let encoded = postcard::to_stdvec(words).unwrap_or_default();
+        SearchWords {
+            encoded,
+            decoded: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The words and their weights; None for an article made without them (or whose
+    /// encoding is damaged): the search index then segments its text itself.
+    pub fn as_ref(&self) -> Option<&std::collections::BTreeMap<String, u32>> {
+        self.decoded
+            .get_or_init(|| {
+                if self.encoded.is_empty() {
+                    return None;
+                }
+                postcard::from_bytes(&self.encoded).ok()
+            })
+            .as_ref()
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.encoded.is_empty()
+    }
+}
+
+impl std::fmt::Debug for SearchWords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SearchWords({} bytes)", self.encoded.len())
+    }
+}
+
+impl Serialize for SearchWords {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.encoded)
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchWords {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SearchWords, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        let encoded = deserializer.deserialize_bytes(Bytes)?;
+        Ok(SearchWords {
+            encoded,
+            decoded: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_survive_the_cache_encoding_and_decode_on_demand() {
+        let words: std::collections::BTreeMap<String, u32> =
+            [("职工之家".to_string(), 6), ("工会驿站".to_string(), 1)].into();
+        let kept = SearchWords::new(&words);
+        let bytes = postcard::to_stdvec(&kept).unwrap();
+        let back: SearchWords = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.as_ref(), Some(&words));
+        assert!(!back.is_none());
+
+        let none: SearchWords = postcard::from_bytes(&postcard::to_stdvec(&SearchWords::default()).unwrap()).unwrap();
+        assert!(none.is_none());
+        assert_eq!(none.as_ref(), None);
+    }
+
+    #[test]
+    fn damaged_search_words_read_as_none_instead_of_failing() {
+        let damaged: SearchWords =
+            postcard::from_bytes(&postcard::to_stdvec(&[0xffu8, 0xff, 0xff][..]).unwrap()).unwrap();
+        assert_eq!(damaged.as_ref(), None);
+    }
 }

@@ -119,7 +119,7 @@ impl Analyzer {
             keywords: Vec::new(),
             sources,
             clean,
-            search_words: Some(search_words),
+            search_words: crate::model::SearchWords::new(&search_words),
         };
         (article, inputs)
     }

@@ -64,7 +64,7 @@ pub fn article(
             source: Some("工人日报".into()),
         }],
         clean,
-        search_words: None,
+        search_words: Default::default(),
     }
 }
 

@@ -95,9 +95,9 @@ pub struct RemovedGroup<'a> {
     pub items: Vec<&'a str>,
 }
 
-/// Links between the pages of one list. Pages are numbered from the oldest articles up, so a
-/// numbered page keeps its articles (and its bytes) while new articles arrive: only the list's
-/// first page, which shows the newest articles, changes (see [`Views::paginate`]).
+/// Links between the pages of one list. Pages are numbered from the oldest articles up and end
+/// where the articles say, so a numbered page keeps its articles (and its bytes) while new
+/// articles arrive (see [`Views::paginate`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Pager {
     /// This page's number; 0 for the list's first page (the newest articles).
@@ -224,6 +224,8 @@ pub struct Views<'a> {
     keyword_slugs: BTreeMap<&'a str, &'a str>,
     /// For each article, the indexes (into `Site::keywords`) of the keyword pages listing it.
     keywords_of: Vec<Vec<usize>>,
+    /// For each article, [`page_end_hash`] of its id (see [`Views::paginate`]).
+    page_end_hash: Vec<u64>,
 }
 
 impl<'a> Views<'a> {
@@ -254,6 +256,7 @@ impl<'a> Views<'a> {
                 .map(|k| (k.word.as_str(), k.slug.as_str()))
                 .collect(),
             keywords_of: keywords_of(site),
+            page_end_hash: site.articles.iter().map(|a| page_end_hash(&a.id)).collect(),
         }
     }
 
@@ -748,17 +751,24 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Split a list (newest first) into pages of `paginate` items with their pagers.
+    /// Split a list (newest first) into pages of about `paginate` items with their pagers.
     ///
-    /// Numbered pages hold exactly `paginate` articles each, counted from the oldest article:
-    /// page 1 holds the oldest. The list's own path shows the rest, the newest `paginate` to
-    /// `2 × paginate − 1` articles. A new article therefore changes the first page only, and a
-    /// link to `page/3/` keeps showing the same articles (unless an older article is added
-    /// below them), which keeps rebuilds, caches and uploads small.
+    /// Numbered pages are counted from the oldest article: page 1 holds the oldest. Where a
+    /// page ends is decided by the articles themselves, not by counting (content-defined
+    /// chunking, as rsync and backup tools cut files): a page ends after an article whose
+    /// [`page_end_hash`] falls in one bucket of `paginate / 2` once the page holds `paginate
+    /// / 2` articles, and at `2 × paginate` articles at the latest, so pages hold
+    /// `paginate` articles on average. An article added anywhere, even one dated long ago,
+    /// therefore changes the page it joins (and about one time in twenty splits it in two,
+    /// so that later pages move up a number), never every page after it: links to old pages stay right, rebuilds and uploads
+    /// stay small. The list's own path shows the newest articles not yet on a numbered page
+    /// (with the newest numbered page when fewer than `paginate / 2` are left). A list of
+    /// fewer than `2 × paginate` articles has one page.
     pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<ListPage<'b>> {
         let size = self.s.config.paginate.max(1);
-        let numbered = numbered_pages(items.len(), size);
-        let first_len = items.len() - numbered * size;
+        let oldest_first: Vec<u64> = items.iter().rev().map(|&i| self.page_end_hash[i]).collect();
+        let ends = page_ends(&oldest_first, size);
+        let numbered = ends.len();
         let url_of = |position: usize| {
             if position > numbered {
                 self.href(path)
@@ -788,18 +798,20 @@ impl<'a> Views<'a> {
                 },
             }
         };
+        // `ends` counts articles from the oldest; `items` runs from the newest.
+        let newest_index = |oldest_count: usize| items.len() - oldest_count;
         let mut pages = vec![ListPage {
             path: path.to_string(),
             number: None,
-            items: &items[..first_len],
+            items: &items[..newest_index(ends.last().copied().unwrap_or(0))],
             pager: pager_at(numbered + 1),
         }];
         for n in (1..=numbered).rev() {
-            let end = items.len() - (n - 1) * size;
+            let start = if n == 1 { 0 } else { ends[n - 2] };
             pages.push(ListPage {
                 path: format!("{path}page/{n}/"),
                 number: Some(n),
-                items: &items[end - size..end],
+                items: &items[newest_index(ends[n - 1])..newest_index(start)],
                 pager: pager_at(n),
             });
         }
@@ -917,10 +929,40 @@ impl<'a> Views<'a> {
     }
 }
 
-/// How many numbered pages a list of `len` articles gets with pages of `size`: every full page
-/// below the first, which keeps `size` to `2 × size − 1` articles.
-fn numbered_pages(len: usize, size: usize) -> usize {
-    (len / size).saturating_sub(1)
+/// Where the numbered pages of a list end, as counts of articles from the oldest (see
+/// [`Views::paginate`]): `hashes` are the articles' [`page_end_hash`]es, oldest first. The
+/// articles after the last end make the list's first page.
+fn page_ends(hashes: &[u64], size: usize) -> Vec<usize> {
+    let min = (size / 2).max(1);
+    let max = 2 * size;
+    let bucket = min as u64;
+    if hashes.len() < max {
+        return Vec::new();
+    }
+    let mut ends = Vec::new();
+    let mut start = 0;
+    for (k, hash) in hashes.iter().enumerate() {
+        let len = k + 1 - start;
+        if len >= max || (len >= min && hash % bucket == 0) {
+            ends.push(k + 1);
+            start = k + 1;
+        }
+    }
+    // Too few articles left for a first page of their own: it shows the newest numbered
+    // page's articles too.
+    if hashes.len() - start < min {
+        ends.pop();
+    }
+    ends
+}
+
+/// The number that decides whether a page may end after an article: a hash of the article's
+/// id, which depends on the article alone.
+fn page_end_hash(id: &str) -> u64 {
+    let hash = blake3::hash(id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }
 
 /// The pages a pager at `position` links to, newest first, with whether pages were skipped
@@ -1098,39 +1140,82 @@ mod view_tests {
         assert_eq!(overview["years"][1]["count"], 2);
     }
 
-    /// The pages of a list of `len` articles, each page as the age ranks it holds (0 = the
-    /// oldest article), with its path.
-    fn pages_by_age(views: &Views, len: usize) -> Vec<(String, Vec<usize>)> {
-        let items: Vec<usize> = (0..len).rev().collect();
-        views
-            .paginate(&items, "themes/rights/")
-            .into_iter()
-            .map(|p| (p.path, p.items.to_vec()))
-            .collect()
+    /// A list's pages as produced by [`page_ends`]: the hashes each page holds, oldest first,
+    /// the list's first page (the newest articles) last.
+    fn chunks(hashes: &[u64], size: usize) -> Vec<Vec<u64>> {
+        let mut start = 0;
+        let mut pages = Vec::new();
+        for end in page_ends(hashes, size) {
+            pages.push(hashes[start..end].to_vec());
+            start = end;
+        }
+        pages.push(hashes[start..].to_vec());
+        pages
+    }
+
+    fn hashes(n: usize) -> Vec<u64> {
+        (0..n).map(|k| page_end_hash(&format!("article {k}"))).collect()
     }
 
     #[test]
-    fn numbered_pages_count_from_the_oldest_and_keep_their_articles() {
-        let site = site(Vec::new());
+    fn pages_hold_about_paginate_articles_and_end_where_the_articles_say() {
+        let all = hashes(2000);
+        let pages = chunks(&all, 20);
+        assert_eq!(pages.concat(), all, "every article once, in order");
+        for page in &pages[..pages.len() - 1] {
+            assert!((10..=40).contains(&page.len()), "{}", page.len());
+            let last = page[page.len() - 1];
+            assert!(last % 10 == 0 || page.len() == 40, "a page ends at a cut point or full");
+        }
+        assert!((10..80).contains(&pages[pages.len() - 1].len()));
+        let mean = all.len() as f64 / pages.len() as f64;
+        assert!((16.0..=24.0).contains(&mean), "{mean}");
+        // Short lists have one page.
+        assert_eq!(chunks(&all[..39], 20), [all[..39].to_vec()]);
+    }
+
+    #[test]
+    fn an_article_added_anywhere_changes_its_own_page_only() {
+        let all = hashes(1000);
+        let before = chunks(&all, 20);
+        for (position, name) in [(0, "a"), (137, "b"), (500, "c"), (999, "d"), (1000, "e")] {
+            let mut with = all.clone();
+            let added = page_end_hash(name);
+            with.insert(position, added);
+            let after = chunks(&with, 20);
+            let new_pages: Vec<&Vec<u64>> = after.iter().filter(|p| !before.contains(p)).collect();
+            // Over all 2,001 places in a list of 2,000: one page changes 83% of the time, at
+            // most four (while the cuts fall into step again); 5% split a page in two.
+            assert!(
+                new_pages.len() <= 4,
+                "inserting at {position} changed {} pages",
+                new_pages.len()
+            );
+            assert!(new_pages.iter().any(|p| p.contains(&added)));
+            // Pages older than the new article keep their numbers.
+            let page_of_new = after.iter().position(|p| p.contains(&added)).unwrap();
+            assert_eq!(after[..page_of_new], before[..page_of_new]);
+        }
+    }
+
+    #[test]
+    fn numbered_pages_count_from_the_oldest_and_the_first_page_shows_the_newest() {
+        let site = site(
+            (0..100)
+                .map(|n| article(&format!("文章{n}"), None, ("", "", ""), &[], &[]))
+                .collect(),
+        );
         let theme = theme();
         let views = Views::new(&site, &theme);
-        assert_eq!(site.config.paginate, 20);
-        let before = pages_by_age(&views, 65);
-        let paths: Vec<&str> = before.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["themes/rights/", "themes/rights/page/2/", "themes/rights/page/1/"]
-        );
-        assert_eq!(before[0].1.len(), 25, "the first page keeps 20 to 39 articles");
-        assert_eq!(before[2].1, (0..20).rev().collect::<Vec<_>>());
-        // One more article: only the first page changes.
-        let after = pages_by_age(&views, 66);
-        assert_eq!(after[1..], before[1..]);
-        assert_eq!(after[0].1.len(), 26);
-        // Twenty more: a new numbered page appears on top; older pages stay as they were.
-        let later = pages_by_age(&views, 80);
-        assert_eq!(later.len(), 4);
-        assert_eq!(later[2..], before[1..]);
+        let items: Vec<usize> = (0..100).rev().collect();
+        let pages = views.paginate(&items, "themes/rights/");
+        assert_eq!(pages[0].path, "themes/rights/");
+        assert_eq!(pages[0].items[0], 99, "the first page starts with the newest");
+        let last = &pages[pages.len() - 1];
+        assert_eq!(last.path, "themes/rights/page/1/");
+        assert_eq!(last.items[last.items.len() - 1], 0, "page 1 ends with the oldest");
+        let shown: Vec<usize> = pages.iter().flat_map(|p| p.items.iter().copied()).collect();
+        assert_eq!(shown, items);
         // Short lists have one page and no pager.
         let short = views.paginate(&[3, 2, 1], "themes/rights/");
         assert_eq!(short.len(), 1);
@@ -1139,12 +1224,17 @@ mod view_tests {
 
     #[test]
     fn pagers_link_the_newest_page_neighbours_and_the_oldest() {
-        let site = site(Vec::new());
+        let site = site(
+            (0..400)
+                .map(|n| article(&format!("文章{n}"), None, ("", "", ""), &[], &[]))
+                .collect(),
+        );
         let theme = theme();
         let views = Views::new(&site, &theme);
-        let items: Vec<usize> = (0..200).collect();
+        let items: Vec<usize> = (0..400).rev().collect();
         let pages = views.paginate(&items, "themes/rights/");
-        assert_eq!(pages.len(), 10, "first page + 9 numbered pages");
+        let numbered = pages.len() - 1;
+        assert!(numbered >= 9, "400 articles in pages of at most 40");
         let links = |p: &Pager| -> Vec<String> {
             p.pages
                 .iter()
@@ -1166,7 +1256,8 @@ mod view_tests {
         assert_eq!(links(&page4.pager), ["最新", "… 6", "5", "[4]", "3", "2", "1"]);
         assert_eq!(page4.pager.prev_url.as_deref(), Some("/themes/rights/page/5/"));
         assert_eq!(page4.pager.next_url.as_deref(), Some("/themes/rights/page/3/"));
-        assert_eq!(links(&pages[0].pager), ["[最新]", "9", "8", "… 1"]);
+        let (n, m) = (numbered.to_string(), (numbered - 1).to_string());
+        assert_eq!(links(&pages[0].pager), ["[最新]", n.as_str(), m.as_str(), "… 1"]);
         assert_eq!(pages[0].pager.prev_url, None);
         assert_eq!(pages[1].pager.prev_url.as_deref(), Some("/themes/rights/"));
     }

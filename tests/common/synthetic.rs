@@ -258,6 +258,6 @@ fn article(k: usize, rng: &mut Rng, sentences: &[String]) -> Article {
         keywords,
         sources,
         clean,
-        search_words: None,
+        search_words: Default::default(),
     }
 }
