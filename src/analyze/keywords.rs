@@ -67,7 +67,9 @@ fn is_term_tag(tag: &str) -> bool {
 pub struct PackedTerms {
     /// The terms, in order, each followed by a line break (a term never holds one).
     texts: String,
+    #[serde(with = "crate::cache::le_bytes")]
     counts: Vec<f64>,
+    #[serde(with = "crate::cache::le_bytes")]
     specificities: Vec<f64>,
 }
 

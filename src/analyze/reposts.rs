@@ -57,6 +57,7 @@ impl Shingles {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fingerprint {
     shingles: usize,
+    #[serde(with = "crate::cache::le_bytes")]
     signature: Vec<u64>,
 }
 
