@@ -383,6 +383,11 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let output_dir = options.output.clone().unwrap_or_else(|| root.join(&config.output_dir));
     let output_dir = output::check_output_dir(root, &output_dir)?;
     let theme = Theme::load(root, &config.theme)?;
+    let manifest_path = (!options.no_cache).then(|| cache::output_manifest_path(root, &output_dir));
+    // Read beside the per-file stages: the manifest lists every file of the output.
+    let manifest = manifest_path
+        .clone()
+        .map(|path| std::thread::spawn(move || output::Manifest::read(&path)));
     let setup_secs = started.elapsed().as_secs_f64();
     let mut pipeline = Pipeline::new(config);
     if !options.no_cache {
@@ -402,8 +407,8 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let site = Site::build(pipeline.config.clone(), taxonomy, corpus.articles, options.drafts);
     timings.push(("site model", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let manifest = (!options.no_cache).then(|| cache::output_manifest_path(root, &output_dir));
-    let output = output::Output::open(&output_dir, manifest)?;
+    let manifest = manifest.and_then(|reading| reading.join().ok().flatten());
+    let output = output::Output::open_with(&output_dir, manifest_path, manifest)?;
     timings.push(("output manifest", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let stats = render::render(&site, &theme, &output)?;

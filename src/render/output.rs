@@ -259,6 +259,11 @@ impl Manifest {
         text
     }
 
+    /// Read and parse the manifest at `path`; None if it is missing or anything in it is off.
+    pub fn read(path: &Path) -> Option<Manifest> {
+        Manifest::parse(&std::fs::read_to_string(path).ok()?)
+    }
+
     /// Parse a manifest; None if anything in it is off (it is then simply not used).
     pub fn parse(text: &str) -> Option<Manifest> {
         let mut lines = text.lines();
@@ -352,8 +357,14 @@ impl Output {
     /// `manifest_path` (None: no build cache). Updates in place when the manifest describes
     /// exactly what `target` holds, else builds in full.
     pub fn open(target: &Path, manifest_path: Option<PathBuf>) -> Result<Output> {
-        let previous = manifest_path.as_deref().and_then(|path| {
-            let manifest = Manifest::parse(&std::fs::read_to_string(path).ok()?)?;
+        let manifest = manifest_path.as_deref().and_then(Manifest::read);
+        Output::open_with(target, manifest_path, manifest)
+    }
+
+    /// [`Output::open`] with the manifest already read from `manifest_path` (a build reads
+    /// it on a thread of its own while the per-file stages run).
+    pub fn open_with(target: &Path, manifest_path: Option<PathBuf>, manifest: Option<Manifest>) -> Result<Output> {
+        let previous = manifest.and_then(|manifest| {
             let is_real_dir = std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir());
             (is_real_dir && marker_build_id(target).as_deref() == Some(manifest.build_id.as_str())).then_some(manifest)
         });
