@@ -137,16 +137,41 @@ struct ListHead<'a> {
     number: usize,
 }
 
+thread_local! {
+    /// A buffer per thread for the serialisations page keys hash: a fresh one per key, grown
+    /// as it is written, cost more than the hashing.
+    static KEY_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn key_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Template {
+        template: what.into(),
+        message: e.to_string(),
+    }
+}
+
+/// The hash of an article's whole record. postcard: a compact serialisation, much faster to
+/// make than JSON.
+fn article_key(article: &crate::model::Article) -> Result<blake3::Hash> {
+    KEY_BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        let bytes = postcard::to_extend(article, std::mem::take(buffer)).map_err(|e| key_error("article key", e))?;
+        let hash = blake3::hash(&bytes);
+        *buffer = bytes;
+        Ok(hash)
+    })
+}
+
 /// A serialisable value fed into a hash (JSON is the form templates see).
 fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) -> Result<()> {
     // Serialised whole first: the hasher is much faster fed large slices than JSON's tokens.
-    let bytes = serde_json::to_vec(value).map_err(|e| Error::Template {
-        template: "page key".into(),
-        message: e.to_string(),
-    })?;
-    hasher.update(&bytes);
-    hasher.update(b"\0");
-    Ok(())
+    KEY_BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        serde_json::to_writer(&mut *buffer, value).map_err(|e| key_error("page key", e))?;
+        hasher.update(buffer);
+        hasher.update(b"\0");
+        Ok(())
+    })
 }
 
 impl<'a> Renderer<'a> {
@@ -171,18 +196,7 @@ impl<'a> Renderer<'a> {
                 Ok(hasher.finalize())
             })
             .collect::<Result<_>>()?;
-        let article_keys = site
-            .articles
-            .par_iter()
-            .map(|a| {
-                // postcard: a compact serialisation, much faster to make than JSON.
-                let bytes = postcard::to_stdvec(a).map_err(|e| Error::Template {
-                    template: "article key".into(),
-                    message: e.to_string(),
-                })?;
-                Ok(blake3::hash(&bytes))
-            })
-            .collect::<Result<_>>()?;
+        let article_keys = site.articles.par_iter().map(article_key).collect::<Result<_>>()?;
         Ok(Renderer {
             site,
             theme,
