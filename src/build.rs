@@ -102,11 +102,16 @@ pub struct Pipeline {
     progress: Progress,
 }
 
-/// A file looked up in the cache.
-enum Lookup {
-    Found(FileOutcome),
-    /// Not in the cache: to be computed.
+/// A source file as the cache sees it before anything is decoded.
+pub enum Scanned {
+    /// Its result's key, which the cache holds.
+    Cached(String),
+    /// Its result's key, which the cache lacks: to be computed.
+    Uncached(String),
+    /// No cache: to be computed.
     Missing,
+    /// It could not be read: the warning it gets.
+    Unreadable(String),
 }
 
 impl Pipeline {
@@ -175,23 +180,39 @@ impl Pipeline {
         outcome
     }
 
-    /// The cached result of a file, if the cache has it.
-    fn look_up(&self, file: &SourceFile) -> Lookup {
+    /// Read a file and find its key in the cache; nothing is decoded yet.
+    fn scan(&self, file: &SourceFile) -> Scanned {
         let Some(cache) = &self.cache else {
-            return Lookup::Missing;
+            return Scanned::Missing;
         };
         let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
             Ok(bytes) => bytes,
-            Err(e) => return Lookup::Found(FileOutcome::warn(&file.rel, e.to_string())),
+            Err(e) => return Scanned::Unreadable(e.to_string()),
         };
-        match cache.get(&cache.key(&file.rel, file.kind, &bytes)) {
-            Some(entry) => Lookup::Found(FileOutcome {
+        let key = cache.key(&file.rel, file.kind, &bytes);
+        if cache.has(&key) {
+            Scanned::Cached(key)
+        } else {
+            Scanned::Uncached(key)
+        }
+    }
+
+    /// The result of a scanned file: decoded from the cache, or computed.
+    fn outcome(&self, file: &SourceFile, scanned: Scanned) -> FileOutcome {
+        let cached = match scanned {
+            Scanned::Unreadable(why) => return FileOutcome::warn(&file.rel, why),
+            Scanned::Cached(key) => self.cache.as_ref().and_then(|cache| cache.get(&key)),
+            Scanned::Uncached(_) | Scanned::Missing => None,
+        };
+        match cached {
+            Some(entry) => FileOutcome {
                 articles: entry.articles,
                 inputs: entry.inputs,
                 warnings: entry.warnings,
                 error: None,
-            }),
-            None => Lookup::Missing,
+            },
+            // Missing, or an entry that turned out damaged.
+            None => self.process_file(file),
         }
     }
 
@@ -217,47 +238,60 @@ impl Pipeline {
     /// Run the per-file stages over every article file of the site, in parallel, then the
     /// corpus-wide analysis.
     pub fn load_corpus(&self, root: &Path) -> Corpus {
+        self.load_corpus_unless(root, |_, _| false).unwrap_or_default()
+    }
+
+    /// [`Pipeline::load_corpus`], unless `unchanged` says, once every file is read and its
+    /// key known (before anything is decoded or computed), that the corpus is the one the
+    /// previous build published: then None.
+    pub fn load_corpus_unless(
+        &self,
+        root: &Path,
+        unchanged: impl FnOnce(&[SourceFile], &[Scanned]) -> bool,
+    ) -> Option<Corpus> {
         let started = Instant::now();
         let (files, mut warnings) = content::walk(root);
         let walk_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
         self.progress.start(files.len() as u64);
-        let outcomes: Vec<FileOutcome> = std::thread::scope(|scope| {
+        let outcomes: Option<Vec<FileOutcome>> = std::thread::scope(|scope| {
             // At the first file the cache lacks, the cleaner and the analyzer start being
-            // built on threads of their own while the lookups go on.
+            // built on threads of their own while the other files are read.
             let warming = AtomicBool::new(false);
-            let mut lookups: Vec<(usize, Lookup)> = newest_first(&files)
+            let mut scanned: Vec<(usize, Scanned)> = newest_first(&files)
                 .into_par_iter()
                 .map(|k| {
-                    let f = &files[k];
-                    let lookup = self.look_up(f);
-                    match lookup {
-                        Lookup::Found(_) => self.progress.tick(),
-                        Lookup::Missing => {
-                            if !warming.swap(true, Ordering::Relaxed) {
-                                scope.spawn(|| self.cleaner());
-                                scope.spawn(|| self.analyzer());
-                            }
-                        }
+                    let scanned = self.scan(&files[k]);
+                    if matches!(scanned, Scanned::Uncached(_) | Scanned::Missing)
+                        && !warming.swap(true, Ordering::Relaxed)
+                    {
+                        scope.spawn(|| self.cleaner());
+                        scope.spawn(|| self.analyzer());
                     }
-                    (k, lookup)
+                    (k, scanned)
                 })
                 .collect();
-            lookups.sort_unstable_by_key(|(k, _)| *k);
-            lookups
-                .into_par_iter()
-                .map(|(_, lookup)| lookup)
-                .zip(&files)
-                .map(|(lookup, f)| match lookup {
-                    Lookup::Found(outcome) => outcome,
-                    Lookup::Missing => {
-                        let outcome = self.process_file(f);
+            scanned.sort_unstable_by_key(|(k, _)| *k);
+            let scanned: Vec<Scanned> = scanned.into_iter().map(|(_, s)| s).collect();
+            if unchanged(&files, &scanned) {
+                return None;
+            }
+            Some(
+                scanned
+                    .into_par_iter()
+                    .zip(&files)
+                    .map(|(scanned, f)| {
+                        let outcome = self.outcome(f, scanned);
                         self.progress.tick();
                         outcome
-                    }
-                })
-                .collect()
+                    })
+                    .collect(),
+            )
         });
+        let Some(outcomes) = outcomes else {
+            self.progress.finish();
+            return None;
+        };
         self.progress.finish();
         let per_file_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
@@ -276,7 +310,7 @@ impl Pipeline {
         let articles = analyze::analyze_corpus(analyzed, true, self.config.analyze.keywords_per_article);
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
-        Corpus {
+        Some(Corpus {
             files_read: files.len(),
             articles,
             warnings,
@@ -287,7 +321,7 @@ impl Pipeline {
                 ("cache save", save_secs),
                 ("corpus analysis", corpus_secs),
             ],
-        }
+        })
     }
 }
 
@@ -344,7 +378,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary> {
 /// publishes nothing and removes the staging directory.
 #[derive(Debug)]
 pub struct StagedBuild {
-    output: output::Output,
+    /// None when the output already is what this build would make (nothing to publish).
+    output: Option<output::Output>,
     summary: BuildSummary,
     started: Instant,
 }
@@ -363,12 +398,71 @@ impl StagedBuild {
             started,
         } = self;
         let t = Instant::now();
-        let published = output.commit()?;
-        summary.changed = published.changed + published.removed;
+        if let Some(output) = output {
+            let published = output.commit()?;
+            summary.changed = published.changed + published.removed;
+        }
         summary.timings.push(("publish", t.elapsed().as_secs_f64()));
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(summary)
     }
+}
+
+/// Name of the output state (see [`output::Output::save_state`]) that records what a build
+/// was made from.
+const BUILD_STATE: &str = "build";
+
+/// What a build was made from and what it reported, kept with its output: a build whose
+/// inputs hash the same finds the output already made and reports the same.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct BuildRecord {
+    inputs: String,
+    files_read: usize,
+    articles: usize,
+    pages: usize,
+    warnings: Vec<Warning>,
+}
+
+/// The hash of everything a build's output depends on: the tool, the settings (the config
+/// after command-line overrides, drafts), the theme, and every content file (its cache key
+/// holds its path, kind and bytes, or why it could not be read). None without a build cache.
+fn build_inputs(
+    config: &Config,
+    theme: &Theme,
+    drafts: bool,
+    files: &[SourceFile],
+    scanned: &[Scanned],
+) -> Option<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
+    field(serde_json::to_string(config).ok()?.as_bytes());
+    field(&[u8::from(drafts)]);
+    for map in [&theme.templates, &theme.strings, &theme.dates] {
+        field(&(map.len() as u64).to_le_bytes());
+        for (name, text) in map {
+            field(name.as_bytes());
+            field(text.as_bytes());
+        }
+    }
+    field(&(theme.statics.len() as u64).to_le_bytes());
+    for (name, bytes) in &theme.statics {
+        field(name.as_bytes());
+        field(bytes);
+    }
+    field(&(files.len() as u64).to_le_bytes());
+    for (file, scanned) in files.iter().zip(scanned) {
+        field(file.rel.as_bytes());
+        match scanned {
+            Scanned::Cached(key) | Scanned::Uncached(key) => field(key.as_bytes()),
+            Scanned::Unreadable(why) => field(why.as_bytes()),
+            Scanned::Missing => return None,
+        }
+    }
+    Some(hasher.finalize().to_hex().to_string())
 }
 
 /// Every step of [`build`] but the swap: the caller decides when to publish (the preview
@@ -385,7 +479,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     let theme = Theme::load(root, &config.theme)?;
     let manifest_path = (!options.no_cache).then(|| cache::output_manifest_path(root, &output_dir));
     // Read beside the per-file stages: the manifest lists every file of the output.
-    let manifest = manifest_path
+    let mut manifest = manifest_path
         .clone()
         .map(|path| std::thread::spawn(move || output::Manifest::read(&path)));
     let setup_secs = started.elapsed().as_secs_f64();
@@ -396,24 +490,76 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     if !options.quiet {
         pipeline.progress = Progress::on_terminal();
     }
-    let corpus = pipeline.load_corpus(root);
+    let mut opened = None;
+    let mut inputs = None;
+    let mut previous = None;
+    let load_started = Instant::now();
+    let corpus = pipeline.load_corpus_unless(root, |files, scanned| {
+        let manifest = manifest.take().and_then(|reading| reading.join().ok().flatten());
+        let output = output::Output::open_with(&output_dir, manifest_path.clone(), manifest);
+        inputs = build_inputs(&pipeline.config, &theme, options.drafts, files, scanned);
+        previous = output
+            .as_ref()
+            .ok()
+            .and_then(|out| out.previous_state(BUILD_STATE))
+            .and_then(|state| serde_json::from_slice::<BuildRecord>(&state).ok())
+            .filter(|record| inputs.as_ref() == Some(&record.inputs));
+        opened = Some(output);
+        previous.is_some()
+    });
+    let output = opened.unwrap_or_else(|| output::Output::open_with(&output_dir, manifest_path, None))?;
+    let mut timings = vec![("config, theme", setup_secs)];
+    let Some(corpus) = corpus else {
+        // The output is what this build would make: nothing to render or publish.
+        let record = previous.unwrap_or_else(|| BuildRecord {
+            inputs: String::new(),
+            files_read: 0,
+            articles: 0,
+            pages: 0,
+            warnings: Vec::new(),
+        });
+        timings.push(("read, unchanged", load_started.elapsed().as_secs_f64()));
+        drop(output);
+        return Ok(StagedBuild {
+            output: None,
+            summary: BuildSummary {
+                files_read: record.files_read,
+                articles: record.articles,
+                pages: record.pages,
+                rendered: 0,
+                changed: 0,
+                warnings: record.warnings,
+                seconds: started.elapsed().as_secs_f64(),
+                timings,
+                output: output_dir,
+            },
+            started,
+        });
+    };
     if !corpus.errors.is_empty() {
         return Err(many(corpus.errors));
     }
-    let mut timings = vec![("config, theme", setup_secs)];
     timings.extend(corpus.timings);
     let t = Instant::now();
     let taxonomy = Taxonomy::load(&pipeline.config.themes);
     let site = Site::build(pipeline.config.clone(), taxonomy, corpus.articles, options.drafts);
     timings.push(("site model", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let manifest = manifest.and_then(|reading| reading.join().ok().flatten());
-    let output = output::Output::open_with(&output_dir, manifest_path, manifest)?;
-    timings.push(("output manifest", t.elapsed().as_secs_f64()));
-    let t = Instant::now();
     let stats = render::render(&site, &theme, &output)?;
     timings.extend(stats.timings.iter().copied());
     timings.push(("render (total)", t.elapsed().as_secs_f64()));
+    if let Some(inputs) = inputs {
+        let record = BuildRecord {
+            inputs,
+            files_read: corpus.files_read,
+            articles: site.articles.len(),
+            pages: stats.pages,
+            warnings: corpus.warnings.clone(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&record) {
+            output.save_state(BUILD_STATE, bytes);
+        }
+    }
     let summary = BuildSummary {
         files_read: corpus.files_read,
         articles: site.articles.len(),
@@ -429,7 +575,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     // rebuild: do it beside the publish, not before it.
     std::thread::spawn(move || drop((site, pipeline)));
     Ok(StagedBuild {
-        output,
+        output: Some(output),
         summary,
         started,
     })

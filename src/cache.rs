@@ -178,6 +178,11 @@ impl Cache {
         hasher.finalize().to_hex().to_string()
     }
 
+    /// Whether the cache holds a result under `key` (not yet checked to decode).
+    pub fn has(&self, key: &str) -> bool {
+        raw_key(key).is_some_and(|raw| self.index.contains_key(&raw))
+    }
+
     /// A cached result, if a valid one exists.
     pub fn get(&self, key: &str) -> Option<Entry> {
         let raw = raw_key(key)?;

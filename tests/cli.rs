@@ -513,3 +513,61 @@ fn a_changed_template_or_string_reaches_every_page_on_update() {
         assert!(text(bytes).contains("模板已修改"), "{} not re-rendered", path.display());
     }
 }
+
+/// The numbers of a build's summary line: articles, pages, rendered, files changed, warnings.
+fn summary_numbers(output: &Output) -> Vec<usize> {
+    let all = text(&output.stderr) + &text(&output.stdout);
+    let line = all.lines().find(|l| l.starts_with("built ")).expect("summary line");
+    let (_, counts) = line.split_once(": ").unwrap();
+    counts
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .filter(|w| !w.is_empty() && !w.contains('.'))
+        .map(|w| w.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_build_with_nothing_changed_leaves_the_output_alone_and_reports_the_same() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "--root", root];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out
+    };
+    let first = build(&[]);
+    let expected = site_files(&public);
+    let second = build(&["--timings"]);
+    // files read, articles, pages, rendered, changed, warnings
+    let (a, b) = (summary_numbers(&first), summary_numbers(&second));
+    assert_eq!(b[..3], a[..3]);
+    assert_eq!(b[3..5], [0, 0], "{}", text(&second.stderr));
+    assert_eq!(b[5], a[5], "the same warnings");
+    assert!(
+        text(&second.stderr).contains("read, unchanged"),
+        "{}",
+        text(&second.stderr)
+    );
+    assert_eq!(site_files(&public), expected);
+
+    // A file written again with the same bytes is no change.
+    let raw = walkdir::WalkDir::new(dir.path().join("content/raw"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .find(|e| e.file_type().is_file())
+        .unwrap();
+    std::fs::write(raw.path(), std::fs::read(raw.path()).unwrap()).unwrap();
+    assert_eq!(summary_numbers(&build(&[]))[3], 0);
+
+    // Settings are inputs too: another base URL or drafts render again.
+    let other_url = build(&["--base-url", "https://example.org/digest/"]);
+    assert!(summary_numbers(&other_url)[3] > 0);
+    assert!(text(&std::fs::read(public.join("index.html")).unwrap()).contains("/digest/"));
+    assert!(summary_numbers(&build(&[]))[3] > 0, "back to the configured URL");
+    assert!(summary_numbers(&build(&["--drafts"]))[3] > 0);
+    assert!(summary_numbers(&build(&[]))[3] > 0);
+    assert_eq!(site_files(&public), expected);
+}
