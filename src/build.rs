@@ -265,7 +265,12 @@ impl Pipeline {
                     if matches!(scanned, Scanned::Uncached(_) | Scanned::Missing)
                         && !warming.swap(true, Ordering::Relaxed)
                     {
-                        scope.spawn(|| self.cleaner());
+                        scope.spawn(|| {
+                            self.cleaner();
+                            // Spam pages with injected fiction are common among reposts:
+                            // having it ready keeps it off the build's critical path.
+                            crate::clean::spam::load_fiction_dictionary();
+                        });
                         scope.spawn(|| self.analyzer());
                     }
                     (k, scanned)

@@ -461,7 +461,7 @@ fn dangling_utterances(chars: &[char]) -> Vec<(usize, usize)> {
 
 /// The segmenter's dictionary (jieba's, 350,000 words), loaded on first use: only pages
 /// with spam evidence and a fiction candidate need it.
-fn dictionary() -> &'static jieba_rs::Jieba {
+pub(crate) fn dictionary() -> &'static jieba_rs::Jieba {
     static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
     JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
