@@ -188,15 +188,12 @@ impl<'a> Renderer<'a> {
         hash_json(&mut hasher, &views.site)?;
         hash_json(&mut hasher, &site.config)?;
         let global = hasher.finalize();
-        let card_keys = (0..site.articles.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut hasher = blake3::Hasher::new();
-                hash_json(&mut hasher, &views.card(i))?;
-                Ok(hasher.finalize())
-            })
-            .collect::<Result<_>>()?;
-        let article_keys = site.articles.par_iter().map(article_key).collect::<Result<_>>()?;
+        let article_keys: Vec<blake3::Hash> = site.articles.par_iter().map(article_key).collect::<Result<_>>()?;
+        let card_keys = article_keys
+            .par_iter()
+            .enumerate()
+            .map(|(i, article)| views.card_key(i, article))
+            .collect();
         Ok(Renderer {
             site,
             theme,
