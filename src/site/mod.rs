@@ -3,6 +3,7 @@
 
 pub mod slug;
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::analyze::themes::Taxonomy;
@@ -98,8 +99,10 @@ pub const UNKNOWN_PATH: &str = "unknown";
 impl Site {
     pub fn build(config: Config, taxonomy: Taxonomy, mut articles: Vec<Article>, include_drafts: bool) -> Site {
         articles.retain(|a| include_drafts || !a.clean.draft);
-        let mut slugged: Vec<(String, Article)> = articles.into_iter().map(|a| (article_slug(&a), a)).collect();
-        slugged.sort_by(|(sa, a), (sb, b)| {
+        // Slugs (pinyin of every title) and the sort on all cores: a rebuild makes the site
+        // model of the whole corpus again.
+        let mut slugged: Vec<(String, Article)> = articles.into_par_iter().map(|a| (article_slug(&a), a)).collect();
+        slugged.par_sort_by(|(sa, a), (sb, b)| {
             let da = a.clean.date.map(|d| d.date);
             let db = b.clean.date.map(|d| d.date);
             db.cmp(&da)
