@@ -223,14 +223,18 @@ impl Pipeline {
             Ok(bytes) => bytes,
             Err(e) => return FileOutcome::warn(&file.rel, e.to_string()),
         };
-        let outcome = self.process_bytes(&bytes, &file.rel, file.kind);
+        let mut outcome = self.process_bytes(&bytes, &file.rel, file.kind);
         if let (Some(cache), None) = (&self.cache, &outcome.error) {
-            cache.put(&cache::Entry {
+            let stored = cache.put(&cache::Entry {
                 key: cache.key(&file.rel, file.kind, &bytes),
                 articles: outcome.articles.clone(),
                 inputs: outcome.inputs.clone(),
                 warnings: outcome.warnings.clone(),
             });
+            // Keyed as the same articles decoded from the cache by the next build will be.
+            if let Some(payload) = stored {
+                Article::set_origins(&mut outcome.articles, &payload);
+            }
         }
         outcome
     }

@@ -198,11 +198,14 @@ impl Cache {
         Some(entry)
     }
 
-    /// Store a result (written by [`Cache::save`]).
-    pub fn put(&self, entry: &Entry) {
+    /// Store a result (written by [`Cache::save`]). Returns the hash of its encoding (what
+    /// [`Article::set_origins`] takes).
+    pub fn put(&self, entry: &Entry) -> Option<[u8; HASH_BYTES]> {
         let (Some(raw), Some(record)) = (raw_key(&entry.key), encode(entry)) else {
-            return;
+            return None;
         };
+        let mut payload_hash = [0u8; HASH_BYTES];
+        payload_hash.copy_from_slice(&record[..HASH_BYTES]);
         let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
         if next.is_none() {
             *next = PackWriter::create(&self.dir).ok();
@@ -210,6 +213,7 @@ impl Cache {
         if let Some(writer) = next.as_mut() {
             writer.append(&raw, &record);
         }
+        Some(payload_hash)
     }
 
     /// Write the pack of this build: the entries it used and the ones it computed. While the
@@ -360,13 +364,17 @@ fn encode(entry: &Entry) -> Option<Vec<u8>> {
     Some(record)
 }
 
-/// An entry from a record, if the payload is intact and decodes.
+/// An entry from a record, if the payload is intact and decodes; its articles know their
+/// origin.
 fn decode(record: &[u8]) -> Option<Entry> {
     let (hash, payload) = record.split_at_checked(HASH_BYTES)?;
-    if blake3::hash(payload).as_bytes() != hash {
+    let computed = blake3::hash(payload);
+    if computed.as_bytes() != hash {
         return None;
     }
-    postcard::from_bytes(payload).ok()
+    let mut entry: Entry = postcard::from_bytes(payload).ok()?;
+    Article::set_origins(&mut entry.articles, computed.as_bytes());
+    Some(entry)
 }
 
 #[cfg(test)]

@@ -259,6 +259,25 @@ pub struct Article {
     /// made elsewhere) has the index segment the text itself.
     #[serde(default)]
     pub search_words: SearchWords,
+    /// Hash of the per-file result this article comes from (the build cache's record of its
+    /// source file) and of its place in it: the render stage keys the article by this and
+    /// what corpus analysis adds (keywords, merged sources) instead of serialising it whole.
+    /// Not stored; None for an article made without the cache.
+    #[serde(skip)]
+    pub origin: Option<[u8; 32]>,
+}
+
+impl Article {
+    /// Set [`Article::origin`] of the articles of one per-file result whose encoding
+    /// hashes to `payload`.
+    pub fn set_origins(articles: &mut [Article], payload: &[u8; 32]) {
+        for (index, article) in articles.iter_mut().enumerate() {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(payload);
+            hasher.update(&(index as u64).to_le_bytes());
+            article.origin = Some(*hasher.finalize().as_bytes());
+        }
+    }
 }
 
 /// An article's search words, kept encoded (postcard) until something asks for them: a

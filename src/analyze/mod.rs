@@ -120,6 +120,7 @@ impl Analyzer {
             sources,
             clean,
             search_words: crate::model::SearchWords::new(&search_words),
+            origin: None,
         };
         (article, inputs)
     }

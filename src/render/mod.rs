@@ -152,10 +152,19 @@ fn key_error(what: &str, e: impl std::fmt::Display) -> Error {
 
 /// The hash of an article's whole record. postcard: a compact serialisation, much faster to
 /// make than JSON.
+/// An article from the build cache is keyed by its origin (the hash of the cached record it
+/// was decoded from) and what corpus analysis changed in it since.
 fn article_key(article: &crate::model::Article) -> Result<blake3::Hash> {
     KEY_BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
-        let bytes = postcard::to_extend(article, std::mem::take(buffer)).map_err(|e| key_error("article key", e))?;
+        let bytes = match &article.origin {
+            Some(origin) => {
+                buffer.extend_from_slice(origin);
+                postcard::to_extend(&(&article.keywords, &article.sources), std::mem::take(buffer))
+            }
+            None => postcard::to_extend(article, std::mem::take(buffer)),
+        }
+        .map_err(|e| key_error("article key", e))?;
         let hash = blake3::hash(&bytes);
         *buffer = bytes;
         Ok(hash)
@@ -624,6 +633,39 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_article_is_keyed_by_its_origin_and_what_corpus_analysis_changed() {
+        let plain = testing::article("标题", None, ("浙江省", "杭州市", "330100"), &["rights"], &["集体协商"]);
+        let whole = article_key(&plain).unwrap();
+        let mut edited = plain.clone();
+        edited.clean.title = "另一个标题".into();
+        assert_ne!(
+            article_key(&edited).unwrap(),
+            whole,
+            "without origin, every field counts"
+        );
+
+        let mut cached = plain.clone();
+        crate::model::Article::set_origins(std::slice::from_mut(&mut cached), &[7; 32]);
+        let key = article_key(&cached).unwrap();
+        let mut same_origin = cached.clone();
+        same_origin.clean.body.push("不会发生：来源记录相同，内容就相同".into());
+        assert_eq!(article_key(&same_origin).unwrap(), key);
+        let mut new_keywords = cached.clone();
+        new_keywords.keywords.push("工会驿站".into());
+        assert_ne!(article_key(&new_keywords).unwrap(), key);
+        let mut merged = cached.clone();
+        merged.sources.push(crate::model::SourceRef {
+            file: "raw/copy.txt".into(),
+            part: 0,
+            source: None,
+        });
+        assert_ne!(article_key(&merged).unwrap(), key);
+        let mut other_origin = cached.clone();
+        crate::model::Article::set_origins(std::slice::from_mut(&mut other_origin), &[8; 32]);
+        assert_ne!(article_key(&other_origin).unwrap(), key);
+    }
 
     #[test]
     fn html_escape_neutralises_markup_but_keeps_slashes() {

@@ -65,6 +65,7 @@ pub fn article(
         }],
         clean,
         search_words: Default::default(),
+        origin: None,
     }
 }
 

@@ -259,5 +259,6 @@ fn article(k: usize, rng: &mut Rng, sentences: &[String]) -> Article {
         sources,
         clean,
         search_words: Default::default(),
+        origin: None,
     }
 }
