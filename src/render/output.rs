@@ -259,6 +259,18 @@ impl Manifest {
         text
     }
 
+    /// An id of the files' paths and bytes only (not the keys they were rendered from, which
+    /// differ with and without the build cache): equal outputs get equal ids.
+    fn content_id(&self) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for (path, record) in &self.files {
+            hasher.update(path.as_bytes());
+            hasher.update(b"\0");
+            hasher.update(record.content.as_bytes());
+        }
+        hasher.finalize().to_hex()[..32].to_string()
+    }
+
     /// Read and parse the manifest at `path`; None if it is missing or anything in it is off.
     pub fn read(path: &Path) -> Option<Manifest> {
         Manifest::parse(&std::fs::read_to_string(path).ok()?)
@@ -511,7 +523,7 @@ impl Output {
             files: records,
         };
         // The id names the output's exact content, so equal builds write equal markers.
-        manifest.build_id = blake3::hash(manifest.to_text().as_bytes()).to_hex()[..32].to_string();
+        manifest.build_id = manifest.content_id();
         let manifest_path = self.manifest_path.clone();
         // An interrupted publish must leave no manifest that matches the output.
         if let Some(path) = &manifest_path {
