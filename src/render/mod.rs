@@ -198,10 +198,9 @@ impl<'a> Renderer<'a> {
         hash_json(&mut hasher, &site.config)?;
         let global = hasher.finalize();
         let article_keys: Vec<blake3::Hash> = site.articles.par_iter().map(article_key).collect::<Result<_>>()?;
-        let card_keys = article_keys
-            .par_iter()
-            .enumerate()
-            .map(|(i, article)| views.card_key(i, article))
+        let card_keys = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| views.card_key(i))
             .collect();
         Ok(Renderer {
             site,

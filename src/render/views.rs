@@ -290,20 +290,30 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// The key of article `i`'s card, given the key of its record (`article`): everything
-    /// [`Views::card`] reads besides that record and the build's global inputs (templates,
-    /// strings, settings) is the article's address and its region's place and name on the
-    /// map. Cheaper than hashing
-    /// the card itself, which every build would make for every article.
-    pub fn card_key(&self, i: usize, article: &blake3::Hash) -> blake3::Hash {
+    /// The key of article `i`'s card. An article from the build cache: the hash of its
+    /// cached record (see [`Article::origin`]), its address and its region's place and name
+    /// on the map, which is everything [`Views::card`] reads besides the build's global
+    /// inputs (templates, strings, settings), and cheaper than making the card. Not its
+    /// keywords, which corpus analysis changes and a card does not show: a new article
+    /// shifts many articles' keywords, and every list showing them would be rendered again.
+    /// Other articles: the hash of the card itself.
+    pub fn card_key(&self, i: usize) -> blake3::Hash {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(article.as_bytes());
-        hasher.update(self.s.slugs[i].as_bytes());
-        hasher.update(b"\0");
-        if let Some(node) = self.region_of[i] {
-            hasher.update(node.path.as_bytes());
-            hasher.update(b"\0");
-            hasher.update(self.region_label(node).as_bytes());
+        match &self.s.articles[i].origin {
+            Some(origin) => {
+                hasher.update(origin);
+                hasher.update(self.s.slugs[i].as_bytes());
+                hasher.update(b"\0");
+                if let Some(node) = self.region_of[i] {
+                    hasher.update(node.path.as_bytes());
+                    hasher.update(b"\0");
+                    hasher.update(self.region_label(node).as_bytes());
+                }
+            }
+            None => {
+                let json = serde_json::to_vec(&self.card(i)).unwrap_or_default();
+                hasher.update(&json);
+            }
         }
         hasher.finalize()
     }
@@ -1281,18 +1291,24 @@ mod view_tests {
     }
 
     #[test]
-    fn a_card_key_follows_the_record_the_address_and_the_region() {
-        let key_of = |region: (&str, &str, &str), record: &[u8]| {
-            let site = site(vec![article("标题", None, region, &["rights"], &[])]);
+    fn a_card_key_follows_the_record_the_address_and_the_region_not_the_keywords() {
+        let key_of = |region: (&str, &str, &str), origin: u8, keywords: &[&str]| {
+            let mut article = article("标题", None, region, &["rights"], keywords);
+            article.origin = (origin > 0).then_some([origin; 32]);
+            let site = site(vec![article]);
             let theme = theme();
             let views = Views::new(&site, &theme);
-            views.card_key(0, &blake3::hash(record))
+            views.card_key(0)
         };
         let hangzhou = ("浙江省", "杭州市", "330100");
-        let key = key_of(hangzhou, b"record");
-        assert_eq!(key, key_of(hangzhou, b"record"));
-        assert_ne!(key, key_of(("浙江省", "宁波市", "330200"), b"record"));
-        assert_ne!(key, key_of(hangzhou, b"edited"));
+        let key = key_of(hangzhou, 1, &["集体协商"]);
+        assert_eq!(key, key_of(hangzhou, 1, &["集体协商"]));
+        assert_eq!(key, key_of(hangzhou, 1, &["工会驿站"]), "keywords are not on the card");
+        assert_ne!(key, key_of(("浙江省", "宁波市", "330200"), 1, &["集体协商"]));
+        assert_ne!(key, key_of(hangzhou, 2, &["集体协商"]));
+        // Without an origin the card itself is hashed.
+        assert_eq!(key_of(hangzhou, 0, &["集体协商"]), key_of(hangzhou, 0, &["工会驿站"]));
+        assert_ne!(key_of(hangzhou, 0, &[]), key_of(("浙江省", "宁波市", "330200"), 0, &[]));
     }
 
     #[test]
