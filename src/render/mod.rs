@@ -390,10 +390,10 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
-            for (n, bytes) in &patch.shards {
+            patch.shards.par_iter().try_for_each(|(n, bytes)| {
                 let rel = search::shard_path(*n);
-                self.out.write(&rel, bytes, Some(file_key(&rel)))?;
-            }
+                self.out.write(&rel, bytes, Some(file_key(&rel))).map(|_| ())
+            })?;
             // Documents: unchanged ones kept (written again if deleted from the output).
             let rewrite: Vec<usize> = patch
                 .kept_docs

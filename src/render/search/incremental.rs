@@ -26,7 +26,7 @@
 use rayon::prelude::*;
 
 use super::{
-    bigram_chars, doc_keys, doc_terms, encode_packed, fingerprint_with, fnv1a, meta_file, shard_count_for, word_key,
+    bigram_chars, doc_keys, doc_terms, fingerprint_with, fnv1a, meta_file, push_number, shard_count_for, word_key,
     SearchDoc, SearchIndex, Segmenter, Terms, BIGRAM, DIGITS, MAX_DOCS, MAX_SHARDS, MAX_WEIGHT, MIN_KEY_SPACE, RANGES,
 };
 use crate::clean::lines::is_han;
@@ -115,13 +115,17 @@ pub fn full_state(
             .into_par_iter()
             .map(|first| {
                 let mut column = vec![0u64; order.len()];
-                let mut list = Vec::new();
                 for (bit, shard) in shards[first..(first + 64).min(end)].iter().enumerate() {
                     for (_, postings) in shard_entries(shard)? {
-                        decode_packed(postings, index.key_space, &mut list)?;
-                        for posting in &list {
-                            let s = slot[(posting >> 7) as usize];
-                            *column.get_mut(s as usize)? |= 1 << bit;
+                        let mut known = true;
+                        for_each_key(postings, index.key_space, |key| {
+                            match column.get_mut(slot[key as usize] as usize) {
+                                Some(word) => *word |= 1 << bit,
+                                None => known = false,
+                            }
+                        })?;
+                        if !known {
+                            return None;
                         }
                     }
                 }
@@ -249,10 +253,13 @@ pub fn patch(
     }
 
     // Each touched shard read back, checked and merged, on all cores.
+    let mut removed_list: Vec<u32> = removed.iter().map(|d| d.key).collect();
+    removed_list.sort_unstable();
     let context = ShardContext {
         shard_count,
         key_space,
         removed: &removed_keys,
+        removed_keys: &removed_list,
     };
     let patched: Vec<Patched> = touched
         .par_iter()
@@ -411,11 +418,13 @@ struct ShardContext<'a> {
     key_space: usize,
     /// Bitset of the keys whose previous postings go.
     removed: &'a [u64],
+    /// The same keys, ascending.
+    removed_keys: &'a [u32],
 }
 
 impl ShardContext<'_> {
-    fn is_removed(&self, packed: u32) -> bool {
-        let key = (packed >> 7) as usize;
+    fn is_removed(&self, key: u32) -> bool {
+        let key = key as usize;
         self.removed[key / 64] & (1 << (key % 64)) != 0
     }
 }
@@ -437,20 +446,27 @@ struct ShardWriter {
 }
 
 impl ShardWriter {
-    fn term(&mut self, text: &str, postings: &[u8]) {
-        if postings.is_empty() {
-            return;
-        }
+    /// A term whose encoded postings `fill` appends; a term left without postings is not
+    /// written (None from `fill` is passed on).
+    fn term(&mut self, text: &str, fill: impl FnOnce(&mut Vec<u8>) -> Option<()>) -> Option<()> {
+        let mark = self.bytes.len();
         if self.terms > 0 {
             self.bytes.push(b',');
         }
         self.bytes.push(b'"');
         self.bytes.extend_from_slice(text.as_bytes());
         self.bytes.extend_from_slice(b"\":\"");
-        self.bytes.extend_from_slice(postings);
+        let start = self.bytes.len();
+        fill(&mut self.bytes)?;
+        let postings = self.bytes.len() - start;
+        if postings == 0 {
+            self.bytes.truncate(mark);
+            return Some(());
+        }
         self.bytes.push(b'"');
         self.terms += 1;
-        self.term_bytes += text.len() + postings.len() + 6;
+        self.term_bytes += text.len() + postings + 6;
+        Some(())
     }
 }
 
@@ -465,8 +481,6 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
     out.bytes.push(b'{');
     let (mut old_term_bytes, mut old_terms) = (0, 0);
     let mut previous = None;
-    let mut list = Vec::new();
-    let mut merged = Vec::new();
     let mut rest = added;
     for (text, postings) in shard_entries(old)? {
         let fnv = fnv1a(text);
@@ -479,28 +493,26 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
         old_terms += 1;
         while rest.first().is_some_and(|p| term_order(p.fnv, p.key) < order) {
             let (new_text, new_list) = take_group(&mut rest)?;
-            out.term(new_text, &encode_packed(&new_list));
+            out.term(new_text, |bytes| splice(b"", context, &new_list, bytes))?;
         }
-        decode_packed(postings, context.key_space, &mut list)?;
-        let removes = list.iter().any(|&p| context.is_removed(p));
         if rest.first().is_some_and(|p| term_order(p.fnv, p.key) == order) {
             let (new_text, new_list) = take_group(&mut rest)?;
             if new_text != text {
                 return None;
             }
-            list.retain(|&p| !context.is_removed(p));
-            merge(&list, &new_list, &mut merged)?;
-            out.term(text, &encode_packed(&merged));
-        } else if removes {
-            list.retain(|&p| !context.is_removed(p));
-            out.term(text, &encode_packed(&list));
+            out.term(text, |bytes| splice(postings, context, &new_list, bytes))?;
+        } else if context.removed_keys.is_empty() {
+            out.term(text, |bytes| {
+                bytes.extend_from_slice(postings);
+                Some(())
+            })?;
         } else {
-            out.term(text, postings);
+            out.term(text, |bytes| splice(postings, context, &[], bytes))?;
         }
     }
     while !rest.is_empty() {
         let (new_text, new_list) = take_group(&mut rest)?;
-        out.term(new_text, &encode_packed(&new_list));
+        out.term(new_text, |bytes| splice(b"", context, &new_list, bytes))?;
     }
     out.bytes.push(b'}');
     Some(Patched {
@@ -510,6 +522,81 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
         term_bytes: out.term_bytes,
         terms: out.terms,
     })
+}
+
+/// Encoded postings `old` without the entries of removed keys and with `added` (packed,
+/// ascending keys) merged in, appended to `out`, as [`super::encode_packed`] would write the result:
+/// each entry holds the gap from the previous key, so only an entry whose previous key
+/// changed is encoded again; the others are copied, and past the last key that changes the
+/// rest is copied whole. None if `old` does not decode, or names an added key it keeps.
+fn splice(old: &[u8], context: &ShardContext, added: &[u32], out: &mut Vec<u8>) -> Option<()> {
+    // The last key that changes; "−1" (u64::MAX, as the first gap counts from −1) before any.
+    let last = context
+        .removed_keys
+        .last()
+        .copied()
+        .max(added.last().map(|p| p >> 7))
+        .map_or(u64::MAX, u64::from);
+    let mut rest = old;
+    let (mut old_doc, mut out_doc) = (u64::MAX, u64::MAX);
+    let mut adds = added.iter().copied().peekable();
+    while !rest.is_empty() {
+        let past_changes = last == u64::MAX || (old_doc != u64::MAX && old_doc >= last);
+        if past_changes && old_doc == out_doc && adds.peek().is_none() {
+            out.extend_from_slice(rest);
+            return Some(());
+        }
+        let entry = rest;
+        let value = next_number(&mut rest)?;
+        let doc = old_doc.wrapping_add((value >> 1) + 1);
+        let weight = if value & 1 == 1 {
+            let extra = next_number(&mut rest)?;
+            if extra > u64::from(MAX_WEIGHT - 2) {
+                return None;
+            }
+            extra as u32 + 2
+        } else {
+            1
+        };
+        if doc >= context.key_space as u64 {
+            return None;
+        }
+        while let Some(p) = adds.next_if(|&p| u64::from(p >> 7) < doc) {
+            push_entry(out, out_doc, p);
+            out_doc = u64::from(p >> 7);
+        }
+        let removed = context.is_removed(doc as u32);
+        if !removed {
+            if adds.peek().is_some_and(|&p| u64::from(p >> 7) == doc) {
+                return None;
+            }
+            if out_doc == old_doc {
+                out.extend_from_slice(&entry[..entry.len() - rest.len()]);
+            } else {
+                push_entry(out, out_doc, ((doc as u32) << 7) | weight);
+            }
+            out_doc = doc;
+        }
+        old_doc = doc;
+    }
+    for p in adds {
+        push_entry(out, out_doc, p);
+        out_doc = u64::from(p >> 7);
+    }
+    Some(())
+}
+
+/// One entry of [`super::encode_packed`]: the posting `packed` after the key `previous` (u64::MAX
+/// before the first).
+fn push_entry(out: &mut Vec<u8>, previous: u64, packed: u32) {
+    let (doc, weight) = (u64::from(packed >> 7), packed & 0x7F);
+    let gap = doc.wrapping_sub(previous.wrapping_add(1)) as u32;
+    if weight == 1 {
+        push_number(out, gap << 1);
+    } else {
+        push_number(out, (gap << 1) | 1);
+        push_number(out, weight.max(2) - 2);
+    }
 }
 
 /// The first term of `rest` (sorted by [`Posting::order`]): its text and postings, taken off
@@ -528,28 +615,6 @@ fn take_group<'p>(rest: &mut &'p [Posting]) -> Option<(&'p str, Vec<u32>)> {
         return None;
     }
     Some((&first.text, group.iter().map(|p| p.packed).collect()))
-}
-
-/// Two postings lists (ascending document keys) as one; None if both name one document.
-fn merge(a: &[u32], b: &[u32], out: &mut Vec<u32>) -> Option<()> {
-    out.clear();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match (a[i] >> 7).cmp(&(b[j] >> 7)) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => return None,
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    Some(())
 }
 
 /// The terms of a shard as `shard_json` writes them: (text, encoded postings). None if the
@@ -583,46 +648,58 @@ const DIGIT_VALUES: [u8; 256] = {
     table
 };
 
-/// Encoded postings as `key << 7 | weight` into `out`, checked: None unless every number is
-/// complete, every key below `key_space` and every weight one the build writes.
-fn decode_packed(text: &[u8], key_space: usize, out: &mut Vec<u32>) -> Option<()> {
-    out.clear();
-    let (mut value, mut shift) = (0u64, 0u32);
-    let mut doc: i64 = -1;
+/// Calls `f` with each key of encoded postings; None unless every number is complete, every
+/// key below `key_space` and every weight one the build writes.
+fn for_each_key(text: &[u8], key_space: usize, mut f: impl FnMut(u32)) -> Option<()> {
+    let mut doc = u64::MAX;
     let mut weight_follows = false;
-    for &b in text {
-        let digit = DIGIT_VALUES[b as usize];
-        if digit == 255 {
+    let (mut value, mut shift) = (0u64, 0u32);
+    for &byte in text {
+        let digit = DIGIT_VALUES[byte as usize];
+        if digit >= 32 {
+            if digit >= 64 || shift >= 35 {
+                return None;
+            }
+            value |= u64::from(digit & 31) << shift;
+            shift += 5;
+            continue;
+        }
+        let number = value | (u64::from(digit) << shift);
+        (value, shift) = (0, 0);
+        if weight_follows {
+            if number > u64::from(MAX_WEIGHT - 2) {
+                return None;
+            }
+            weight_follows = false;
+            continue;
+        }
+        doc = doc.wrapping_add((number >> 1) + 1);
+        if doc >= key_space as u64 {
+            return None;
+        }
+        f(doc as u32);
+        weight_follows = number & 1 == 1;
+    }
+    (shift == 0 && !weight_follows).then_some(())
+}
+
+/// The number `rest` starts with (see [`super::encode_postings`]), taken off `rest`.
+#[inline]
+fn next_number(rest: &mut &[u8]) -> Option<u64> {
+    let (mut value, mut shift) = (0u64, 0u32);
+    loop {
+        let (&byte, tail) = rest.split_first()?;
+        *rest = tail;
+        let digit = DIGIT_VALUES[byte as usize];
+        if digit < 32 {
+            return Some(value | (u64::from(digit) << shift));
+        }
+        if digit >= 64 || shift >= 35 {
             return None;
         }
         value |= u64::from(digit & 31) << shift;
-        if digit >= 32 {
-            shift += 5;
-            if shift > 35 {
-                return None;
-            }
-            continue;
-        }
-        if weight_follows {
-            if value > u64::from(MAX_WEIGHT - 2) {
-                return None;
-            }
-            out.push(((doc as u32) << 7) | (value as u32 + 2));
-            weight_follows = false;
-        } else {
-            doc += (value >> 1) as i64 + 1;
-            if doc >= key_space as i64 {
-                return None;
-            }
-            if value & 1 == 1 {
-                weight_follows = true;
-            } else {
-                out.push(((doc as u32) << 7) | 1);
-            }
-        }
-        (value, shift) = (0, 0);
+        shift += 5;
     }
-    (shift == 0 && !weight_follows).then_some(())
 }
 
 /// The fixed part of a state.
@@ -875,7 +952,7 @@ fn decode_set(raw: &[u8], shard_count: usize) -> Option<Vec<u32>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{build, doc_file, doc_path, shard_path, META_PATH};
+    use super::super::{build, doc_file, doc_path, encode_packed, shard_path, META_PATH};
     use super::*;
     use std::collections::BTreeMap;
 
@@ -1167,16 +1244,70 @@ mod tests {
         ] {
             assert_eq!(shard_entries(bad), None, "{}", String::from_utf8_lossy(bad));
         }
-        let mut list = Vec::new();
         let packed = [1, (5 << 7) | 3, (40 << 7) | 99];
         let encoded = encode_packed(&packed);
-        assert_eq!(decode_packed(&encoded, 64, &mut list), Some(()));
-        assert_eq!(list, packed);
-        assert_eq!(decode_packed(&encoded, 40, &mut list), None, "key beyond the key space");
-        assert_eq!(decode_packed(b"B", 64, &mut list), None, "weight missing");
-        assert_eq!(decode_packed(b"g", 64, &mut list), None, "number not finished");
-        assert_eq!(decode_packed(b"A!", 64, &mut list), None, "not a digit");
-        assert_eq!(decode_packed(b"Bg_", 64, &mut list), None, "weight too big");
+        let keys = |text: &[u8], key_space| {
+            let mut keys = Vec::new();
+            for_each_key(text, key_space, |k| keys.push(k)).map(|_| keys)
+        };
+        assert_eq!(keys(&encoded, 64), Some(vec![0, 5, 40]));
+        assert_eq!(keys(b"BhD", 64), Some(vec![0]), "weight 99");
+        // What every reader refuses (splice reads to the end while a key to remove lies past it).
+        let removed = [0u64; 1];
+        let context = ShardContext {
+            shard_count: 1,
+            key_space: 64,
+            removed: &removed,
+            removed_keys: &[63],
+        };
+        let splice_of = |text: &[u8], key_space| {
+            let context = ShardContext { key_space, ..context };
+            let mut out = Vec::new();
+            splice(text, &context, &[], &mut out).map(|_| out)
+        };
+        assert_eq!(splice_of(&encoded, 64), Some(encoded.clone()));
+        for (bad, why) in [
+            (&encoded[..], "key beyond the key space"),
+            (b"B", "weight missing"),
+            (b"g", "number not finished"),
+            (b"A!", "not a digit"),
+            (b"BiD", "weight too big"),
+        ] {
+            let key_space = if why.starts_with("key") { 40 } else { 64 };
+            assert_eq!(keys(bad, key_space), None, "{why}");
+            assert_eq!(splice_of(bad, key_space), None, "{why}");
+        }
+        // A key added that the list keeps is refused (a full build would not hold it twice).
+        let mut out = Vec::new();
+        assert_eq!(splice(&encoded, &context, &[(5 << 7) | 1], &mut out), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splicing_equals_encoding_the_edited_list(
+            old in proptest::collection::btree_map(0u32..300, 0u32..=99, 0..60),
+            removed in proptest::collection::btree_set(0u32..300, 0..5),
+            added in proptest::collection::btree_map(0u32..300, 0u32..=99, 0..5),
+        ) {
+            let pack = |(k, w): (&u32, &u32)| (k << 7) | w;
+            let kept: BTreeMap<u32, u32> =
+                old.iter().filter(|(k, _)| !removed.contains(k)).map(|(k, w)| (*k, *w)).collect();
+            let added: BTreeMap<u32, u32> =
+                added.into_iter().filter(|(k, _)| !kept.contains_key(k)).collect();
+            let mut expected = kept.clone();
+            expected.extend(&added);
+            let mut bits = vec![0u64; 512 / 64];
+            for k in &removed {
+                bits[*k as usize / 64] |= 1 << (k % 64);
+            }
+            let removed_keys: Vec<u32> = removed.iter().copied().collect();
+            let context = ShardContext { shard_count: 1, key_space: 512, removed: &bits, removed_keys: &removed_keys };
+            let old: Vec<u32> = old.iter().map(pack).collect();
+            let added: Vec<u32> = added.iter().map(pack).collect();
+            let mut out = Vec::new();
+            proptest::prop_assert!(splice(&encode_packed(&old), &context, &added, &mut out).is_some());
+            proptest::prop_assert_eq!(out, encode_packed(&expected.iter().map(pack).collect::<Vec<_>>()));
+        }
     }
 
     #[test]
