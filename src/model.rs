@@ -316,6 +316,12 @@ impl SearchWords {
     pub fn is_none(&self) -> bool {
         self.encoded.is_empty()
     }
+
+    /// The encoded words (empty when there are none): what a fingerprint of the words hashes
+    /// without decoding them.
+    pub fn encoded(&self) -> &[u8] {
+        &self.encoded
+    }
 }
 
 impl std::fmt::Debug for SearchWords {

@@ -571,3 +571,108 @@ fn a_build_with_nothing_changed_leaves_the_output_alone_and_reports_the_same() {
     assert!(summary_numbers(&build(&[]))[3] > 0);
     assert_eq!(site_files(&public), expected);
 }
+
+/// The state files the build cache keeps for the search index.
+fn search_states(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root.join(".union-digest-cache"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.to_string_lossy().ends_with(".search.state"))
+        .collect()
+}
+
+#[test]
+fn a_patched_search_index_is_exactly_the_index_a_full_build_writes() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let fresh = dir.path().join("fresh");
+    let full_build = || {
+        let _ = std::fs::remove_dir_all(&fresh);
+        let out = run(&[
+            "build",
+            "--no-cache",
+            "--root",
+            root,
+            "--output",
+            fresh.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        site_files(&fresh)
+    };
+    let update_is_full_build = |what: &str| {
+        let out = run(&["build", "--root", root]);
+        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+        assert!(site_files(&public) == full_build(), "{what}: differs from a full build");
+        assert_eq!(search_states(dir.path()).len(), 1, "{what}: one search state kept");
+    };
+    let raw = |name: &str| dir.path().join("content/raw").join(name);
+    let article = |title: &str, body: &str| format!("{title}\n\n2026年7月2日，{body}\n\n活动覆盖全市十三个区县。\n");
+    update_is_full_build("first build");
+    let state = search_states(dir.path()).remove(0);
+
+    std::fs::write(
+        raw("new.txt"),
+        article("杭州市总工会开展夏送清凉活动", "杭州市总工会走访户外劳动者站点。"),
+    )
+    .unwrap();
+    update_is_full_build("added");
+    std::fs::write(
+        raw("new.txt"),
+        article("杭州市总工会开展夏送清凉活动", "杭州市总工会走访环卫工人站点。"),
+    )
+    .unwrap();
+    update_is_full_build("edited");
+    std::fs::write(
+        raw("new.txt"),
+        article("宁波市总工会开展送清凉活动", "宁波市总工会走访环卫工人站点。"),
+    )
+    .unwrap();
+    update_is_full_build("retitled");
+    std::fs::rename(raw("new.txt"), raw("renamed.txt")).unwrap();
+    update_is_full_build("renamed");
+    update_is_full_build("unchanged");
+
+    // A damaged state, then a missing one.
+    let mut bytes = std::fs::read(&state).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&state, bytes).unwrap();
+    std::fs::write(
+        raw("second.txt"),
+        article("温州市总工会举办职工技能大赛", "温州市总工会举办焊工比赛。"),
+    )
+    .unwrap();
+    update_is_full_build("damaged state");
+    std::fs::remove_file(&state).unwrap();
+    std::fs::remove_file(raw("second.txt")).unwrap();
+    update_is_full_build("missing state");
+
+    // A state made under another dictionary; then enough articles to need a larger key space.
+    std::fs::write(
+        raw("second.txt"),
+        article("温州市总工会举办职工技能大赛", "温州市总工会举办焊工比赛。"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "title = \"测试文摘\"\npaginate = 2\n[analyze]\ndictionary = [\"焊工比赛\"]\n",
+    )
+    .unwrap();
+    update_is_full_build("another dictionary");
+    for n in 0..40 {
+        std::fs::write(
+            raw(&format!("many{n}.txt")),
+            article(
+                &format!("第{n}届职工运动会开幕"),
+                &format!("第{n}届职工运动会在杭州举行。"),
+            ),
+        )
+        .unwrap();
+    }
+    update_is_full_build("key space grown");
+    std::fs::write(raw("many7.txt"), article("第七届职工运动会闭幕", "运动会圆满闭幕。")).unwrap();
+    update_is_full_build("one of many edited");
+    std::fs::remove_file(raw("many3.txt")).unwrap();
+    update_is_full_build("one of many removed");
+}

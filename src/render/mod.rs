@@ -352,31 +352,103 @@ impl<'a> Renderer<'a> {
         Ok(hasher.finalize())
     }
 
-    /// The search index, built only when some article it indexes changed. Returns its
-    /// number of shards and documents (for the search page).
+    /// The search index: patched when the previous build left its state and few of the
+    /// documents changed (see `search::patch`), else built in full. Returns its number of
+    /// shards and documents (for the search page).
     fn search_index(&self, tally: &mut Tally) -> Result<(usize, usize)> {
         let docs = self.views.search_docs();
-        let key = self.corpus_key("search index", |i, h| {
-            let d = &docs[i];
-            hash_json(h, &(&d.url, &d.date, &d.region, &d.sources, &d.tags))
-        })?;
-        // The search page shows the index's shard and document counts: read them back from
-        // the previous index's meta.json before reusing it.
-        let meta = self
-            .out
-            .read_previous("search/meta.json")
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
-        let count = |field: &str| meta.as_ref().and_then(|m| m[field].as_u64()).map(|n| n as usize);
-        if let (Some(shards), Some(docs)) = (count("shards"), count("docs")) {
-            if self.out.reuse_group(&key)? {
-                return Ok((shards, docs));
+        // Each document's record: its article's whole record and what the site adds to it,
+        // hashed (cheaper than its fingerprint, which is computed when this changes).
+        let records: Vec<search::Fingerprint> = docs
+            .par_iter()
+            .zip(&self.article_keys)
+            .map(|(d, key)| {
+                let mut hasher = blake3::Hasher::new();
+                hasher.update(key.as_bytes());
+                hash_json(&mut hasher, &(&d.url, &d.date, &d.region, &d.sources, &d.tags))?;
+                let mut record = search::Fingerprint::default();
+                let len = record.len();
+                record.copy_from_slice(&hasher.finalize().as_bytes()[..len]);
+                Ok(record)
+            })
+            .collect::<Result<_>>()?;
+        // What every document's terms depend on besides the document.
+        let dictionary = &self.site.config.analyze.dictionary;
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
+        hasher.update(b"search index\0");
+        hash_json(&mut hasher, dictionary)?;
+        let global = *hasher.finalize().as_bytes();
+        // Each file of the index is keyed by its path (under this tool and dictionary): the
+        // state, not the key, says whether its bytes are current.
+        let file_key = |rel: &str| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(&global);
+            hasher.update(rel.as_bytes());
+            hasher.finalize()
+        };
+        let segmenter = search::Segmenter::new(dictionary);
+        let patch = self.out.previous_state("search").and_then(|previous| {
+            search::patch(&docs, &records, &segmenter, &global, &previous, |n| {
+                self.out.read_previous(&search::shard_path(n))
+            })
+        });
+        let keeps_its_shards = |patch: &search::Patch| {
+            patch.kept_shards.iter().all(|&n| {
+                let rel = search::shard_path(n);
+                self.out.can_reuse(&rel, &file_key(&rel))
+            })
+        };
+        if let Some(patch) = patch.filter(keeps_its_shards) {
+            for &n in &patch.kept_shards {
+                let rel = search::shard_path(n);
+                if !self.out.reuse(&rel, &file_key(&rel))? {
+                    return Err(Error::OutputRefused {
+                        path: rel.into(),
+                        reason: "a file of the search index vanished during the build".into(),
+                    });
+                }
             }
+            patch.shards.par_iter().try_for_each(|(n, bytes)| {
+                let rel = search::shard_path(*n);
+                self.out.write(&rel, bytes, Some(file_key(&rel))).map(|_| ())
+            })?;
+            // Documents: unchanged ones kept (written again if deleted from the output).
+            let rewrite: Vec<usize> = patch
+                .kept_docs
+                .par_iter()
+                .map(|&n| {
+                    let rel = search::doc_path(patch.keys[n]);
+                    Ok((!self.out.reuse(&rel, &file_key(&rel))?).then_some(n))
+                })
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            patch.changed_docs.par_iter().chain(&rewrite).try_for_each(|&n| {
+                let rel = search::doc_path(patch.keys[n]);
+                self.out
+                    .write(&rel, &search::doc_file(&docs[n]), Some(file_key(&rel)))
+                    .map(|_| ())
+            })?;
+            self.out
+                .write(search::META_PATH, &patch.meta, Some(file_key(search::META_PATH)))?;
+            for _ in 0..patch.shard_count + docs.len() + 1 {
+                tally.file();
+            }
+            self.out.save_state("search", patch.state);
+            return Ok((patch.shard_count, docs.len()));
         }
-        let segmenter = search::Segmenter::new(&self.site.config.analyze.dictionary);
         let index = search::build(&docs, &segmenter);
-        for (rel, bytes) in &index.files {
-            self.out.write(rel, bytes, Some(key))?;
+        index
+            .files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| self.out.write(rel, bytes, Some(file_key(rel))).map(|_| ()))?;
+        for _ in &index.files {
             tally.file();
+        }
+        if let Some(state) = search::full_state(&index, &docs, &records, &global) {
+            self.out.save_state("search", state);
         }
         Ok((index.shard_count, index.stats.docs))
     }

@@ -423,6 +423,14 @@ impl Output {
         Ok(true)
     }
 
+    /// Whether [`Output::reuse`] would keep the previous build's file at `rel`, without
+    /// claiming it: an output made of many files (the search index) checks that all the
+    /// files it means to keep are there before it keeps any.
+    pub fn can_reuse(&self, rel: &str, key: &blake3::Hash) -> bool {
+        let old = self.previous.as_ref().and_then(|m| m.files.get(rel));
+        old.is_some_and(|old| old.key.as_ref() == Some(key)) && self.still_there(rel)
+    }
+
     /// Keep every file the previous build wrote with the group key `key` (the files of one
     /// output made as a whole, such as the search index), if there are any and all are still
     /// there: true means the group needs neither building nor writing. A group's files are

@@ -37,6 +37,9 @@ use serde::Serialize;
 use crate::clean::lines::is_han;
 use crate::model::CleanArticle;
 
+mod incremental;
+pub use incremental::{full_state, patch, Fingerprint, Patch};
+
 /// Bump when the file format changes (the page passes it to the script).
 pub const FORMAT_VERSION: u32 = 2;
 /// Aim for shards of about this many bytes.
@@ -87,7 +90,7 @@ pub struct SearchDoc<'a> {
     pub body: &'a [String],
     /// The weighted long words of kicker, title, subtitle and body, as the analyze stage found
     /// them ([`article_words`]); `None` segments the text now.
-    pub words: Option<&'a BTreeMap<String, u32>>,
+    pub words: Option<&'a crate::model::SearchWords>,
 }
 
 /// The finished index: files to write and what they hold.
@@ -101,6 +104,8 @@ pub struct SearchIndex {
     /// (site-relative path, bytes), in path order.
     pub files: Vec<(String, Vec<u8>)>,
     pub stats: IndexStats,
+    /// Bytes of all terms ([`term_bytes`] summed): what the shard count follows.
+    pub term_bytes: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -221,6 +226,52 @@ fn segment_now(doc: &SearchDoc, segmenter: &Segmenter) -> BTreeMap<String, u32> 
         }
     }
     words
+}
+
+/// A hash of everything the index takes from one document (its file and its postings), so a
+/// patch can tell the documents that changed (see [`incremental`]).
+pub fn fingerprint(doc: &SearchDoc) -> Fingerprint {
+    fingerprint_with(doc, &mut Vec::new())
+}
+
+/// [`fingerprint`], laying the fields out in `buffer` first: one large update hashes many
+/// times faster than thousands of small ones.
+fn fingerprint_with(doc: &SearchDoc, buffer: &mut Vec<u8>) -> Fingerprint {
+    // Every text with its length first, every list with its count: no two inputs hash alike.
+    fn number(buffer: &mut Vec<u8>, n: usize) {
+        buffer.extend_from_slice(&(n as u64).to_le_bytes());
+    }
+    fn text(buffer: &mut Vec<u8>, text: &str) {
+        number(buffer, text.len());
+        buffer.extend_from_slice(text.as_bytes());
+    }
+    buffer.clear();
+    for field in [&doc.url, doc.title, &doc.date, &doc.region] {
+        text(buffer, field);
+    }
+    // An absent headline and an empty one differ (the analyze stage numbers lines by them).
+    for headline in [doc.kicker, doc.subtitle] {
+        number(buffer, usize::from(headline.is_some()));
+        text(buffer, headline.unwrap_or_default());
+    }
+    for list in [doc.authors, doc.body, &doc.tags] {
+        number(buffer, list.len());
+        list.iter().for_each(|t| text(buffer, t));
+    }
+    number(buffer, doc.sources.len());
+    doc.sources.iter().for_each(|t| text(buffer, t));
+    // The words as the build cache keeps them, hashed without decoding them.
+    match doc.words.filter(|words| !words.is_none()) {
+        Some(words) => {
+            number(buffer, words.encoded().len());
+            buffer.extend_from_slice(words.encoded());
+        }
+        None => number(buffer, usize::MAX),
+    }
+    let mut fingerprint = Fingerprint::default();
+    let len = fingerprint.len();
+    fingerprint.copy_from_slice(&blake3::hash(buffer).as_bytes()[..len]);
+    fingerprint
 }
 
 /// Full-width ASCII to half-width, ASCII lowercased (one character of [`normalise`]).
@@ -433,50 +484,61 @@ fn chunk_terms<'d>(
         names: Vec::new(),
     };
     for &n in members {
-        collect_terms(&docs[n], segmenter, terms);
         let doc = keys[n] << 7;
-        let mut push = |key: u64, fnv: u32, weight: u32| {
+        doc_terms(&docs[n], segmenter, terms, |key, fnv, weight| {
             let range = &mut chunk.ranges[fnv as usize % RANGES];
             range.keys.push(key);
             range.postings.push(doc | weight.min(MAX_WEIGHT));
-        };
-        // Sum the weights of each term: sorting groups equal terms.
-        terms.bigrams.sort_unstable();
-        let mut k = 0;
-        while k < terms.bigrams.len() {
-            let pair = terms.bigrams[k] >> 7;
-            let mut weight = 0;
-            while k < terms.bigrams.len() && terms.bigrams[k] >> 7 == pair {
-                weight += (terms.bigrams[k] & 0x7F) as u32;
-                k += 1;
-            }
-            let key = BIGRAM | pair;
-            push(key, bigram_chars(key).map_or(0, |(a, b)| bigram_fnv(a, b)), weight);
-        }
-        terms.words.sort_unstable();
-        // By key only (comparing the texts of repeated words costs much); should two texts
-        // share a key, the one kept still depends only on the input.
-        terms.names.sort_unstable_by_key(|(key, _)| *key);
-        terms.names.dedup_by_key(|(key, _)| *key);
-        let mut k = 0;
-        while k < terms.words.len() {
-            let key = terms.words[k].0;
-            let mut weight = 0;
-            while k < terms.words.len() && terms.words[k].0 == key {
-                weight += terms.words[k].1;
-                k += 1;
-            }
-            let fnv = terms
-                .names
-                .binary_search_by_key(&key, |(k, _)| *k)
-                .map_or(0, |i| fnv1a(&terms.names[i].1));
-            push(key, fnv, weight);
-        }
+        });
         chunk.names.append(&mut terms.names);
     }
     chunk.names.sort_unstable_by_key(|(key, _)| *key);
     chunk.names.dedup_by_key(|(key, _)| *key);
     chunk
+}
+
+/// The distinct terms of one document: `push(term key, FNV-1a of its text, summed weight)`
+/// for each (the weight not yet capped). Leaves the text of every word key in `terms.names`,
+/// sorted by key.
+fn doc_terms<'d>(
+    doc: &'d SearchDoc<'_>,
+    segmenter: &Segmenter,
+    terms: &mut Terms<'d>,
+    mut push: impl FnMut(u64, u32, u32),
+) {
+    collect_terms(doc, segmenter, terms);
+    // Sum the weights of each term: sorting groups equal terms.
+    terms.bigrams.sort_unstable();
+    let mut k = 0;
+    while k < terms.bigrams.len() {
+        let pair = terms.bigrams[k] >> 7;
+        let mut weight = 0;
+        while k < terms.bigrams.len() && terms.bigrams[k] >> 7 == pair {
+            weight += (terms.bigrams[k] & 0x7F) as u32;
+            k += 1;
+        }
+        let key = BIGRAM | pair;
+        push(key, bigram_chars(key).map_or(0, |(a, b)| bigram_fnv(a, b)), weight);
+    }
+    terms.words.sort_unstable();
+    // By key only (comparing the texts of repeated words costs much); should two texts
+    // share a key, the one kept still depends only on the input.
+    terms.names.sort_unstable_by_key(|(key, _)| *key);
+    terms.names.dedup_by_key(|(key, _)| *key);
+    let mut k = 0;
+    while k < terms.words.len() {
+        let key = terms.words[k].0;
+        let mut weight = 0;
+        while k < terms.words.len() && terms.words[k].0 == key {
+            weight += terms.words[k].1;
+            k += 1;
+        }
+        let fnv = terms
+            .names
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .map_or(0, |i| fnv1a(&terms.names[i].1));
+        push(key, fnv, weight);
+    }
 }
 
 /// Every term occurrence of one document, with its field weight, into `terms`.
@@ -498,7 +560,7 @@ fn collect_terms<'d>(doc: &'d SearchDoc<'_>, segmenter: &Segmenter, terms: &mut 
     for paragraph in doc.body {
         terms.add_text(paragraph, BODY, false);
     }
-    match doc.words {
+    match doc.words.and_then(crate::model::SearchWords::as_ref) {
         Some(words) => {
             for (word, &weight) in words {
                 terms.add_word(Cow::Borrowed(word.as_str()), weight);
@@ -768,6 +830,54 @@ fn html_safe_json(json: Vec<u8>) -> Vec<u8> {
     out
 }
 
+/// Shards of an index whose terms take `total` bytes ([`term_bytes`] summed).
+fn shard_count_for(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two()
+}
+
+/// Where the index keeps its summary.
+pub const META_PATH: &str = "search/meta.json";
+
+/// Where the file of the document with key `key` goes.
+pub fn doc_path(key: u32) -> String {
+    format!("search/docs/{key}.json")
+}
+
+/// Where shard `n` goes.
+pub fn shard_path(n: usize) -> String {
+    format!("search/shards/{n}.json")
+}
+
+/// The file of one document: what a result shows.
+pub fn doc_file(doc: &SearchDoc) -> Vec<u8> {
+    let mut text = doc.body.join("\n");
+    if let Some((end, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
+        text.truncate(end);
+    }
+    let file = DocFile {
+        url: &doc.url,
+        title: doc.title,
+        date: &doc.date,
+        region: &doc.region,
+        text,
+    };
+    html_safe_json(serde_json::to_vec(&file).unwrap_or_default())
+}
+
+fn meta_file(docs: usize, shards: usize, keys: usize, terms: usize) -> Vec<u8> {
+    let meta = Meta {
+        version: FORMAT_VERSION,
+        docs,
+        shards,
+        keys,
+        terms,
+    };
+    super::feeds::to_json_compact(&meta).unwrap_or_default()
+}
+
 /// Build the index of `docs`.
 pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     let docs = &docs[..docs.len().min(MAX_DOCS)];
@@ -788,10 +898,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     drop(chunks);
 
     let total: usize = ranges.iter().flatten().map(term_bytes).sum();
-    let shard_count = total
-        .div_ceil(SHARD_TARGET_BYTES)
-        .clamp(1, MAX_SHARDS)
-        .next_power_of_two();
+    let shard_count = shard_count_for(total);
     let mut shards: Vec<Vec<&Term>> = vec![Vec::new(); shard_count];
     let mut stats = IndexStats {
         docs: docs.len(),
@@ -805,7 +912,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     let mut files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
         .enumerate()
-        .map(|(n, terms)| (format!("search/shards/{n}.json"), shard_json(terms)))
+        .map(|(n, terms)| (shard_path(n), shard_json(terms)))
         .collect();
     for (_, bytes) in &files {
         stats.shard_bytes += bytes.len();
@@ -814,34 +921,13 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     let doc_files: Vec<(String, Vec<u8>)> = docs
         .par_iter()
         .zip(keys.par_iter())
-        .map(|(doc, key)| {
-            let mut text = doc.body.join("\n");
-            if let Some((end, _)) = text.char_indices().nth(SNIPPET_TEXT_CHARS) {
-                text.truncate(end);
-            }
-            let file = DocFile {
-                url: &doc.url,
-                title: doc.title,
-                date: &doc.date,
-                region: &doc.region,
-                text,
-            };
-            let bytes = html_safe_json(serde_json::to_vec(&file).unwrap_or_default());
-            (format!("search/docs/{key}.json"), bytes)
-        })
+        .map(|(doc, key)| (doc_path(*key), doc_file(doc)))
         .collect();
     stats.doc_bytes = doc_files.iter().map(|(_, b)| b.len()).sum();
     files.extend(doc_files);
-    let meta = Meta {
-        version: FORMAT_VERSION,
-        docs: docs.len(),
-        shards: shard_count,
-        keys: key_space,
-        terms: stats.terms,
-    };
     files.push((
-        "search/meta.json".to_string(),
-        super::feeds::to_json_compact(&meta).unwrap_or_default(),
+        META_PATH.to_string(),
+        meta_file(docs.len(), shard_count, key_space, stats.terms),
     ));
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     SearchIndex {
@@ -850,6 +936,7 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
         keys,
         files,
         stats,
+        term_bytes: total,
     }
 }
 
@@ -888,6 +975,70 @@ mod tests {
             .into_iter()
             .map(|(key, weight)| (index.keys.iter().position(|&k| k == key).unwrap(), weight))
             .collect()
+    }
+
+    #[test]
+    fn the_fingerprint_covers_every_field_the_index_reads() {
+        let text = body("正文");
+        let words = crate::model::SearchWords::new(&[("工会驿站".to_string(), 2)].into());
+        let other_words = crate::model::SearchWords::new(&[("工会驿站".to_string(), 3)].into());
+        let authors = ["作者".to_string()];
+        let two_paragraphs = vec!["正".to_string(), "文".to_string()];
+        let base = doc("标题", &text);
+        let variants = [
+            SearchDoc {
+                url: "/x/".into(),
+                ..base.clone()
+            },
+            SearchDoc {
+                title: "标题二",
+                ..base.clone()
+            },
+            SearchDoc {
+                date: "2024年3月7日".into(),
+                ..base.clone()
+            },
+            SearchDoc {
+                region: "浙江省".into(),
+                ..base.clone()
+            },
+            SearchDoc {
+                kicker: Some(""),
+                ..base.clone()
+            },
+            SearchDoc {
+                subtitle: Some("副题"),
+                ..base.clone()
+            },
+            SearchDoc {
+                authors: &authors,
+                ..base.clone()
+            },
+            SearchDoc {
+                sources: vec!["中工网"],
+                ..base.clone()
+            },
+            SearchDoc {
+                tags: vec!["浙江省".into()],
+                ..base.clone()
+            },
+            SearchDoc {
+                body: &two_paragraphs,
+                ..base.clone()
+            },
+            SearchDoc {
+                words: Some(&words),
+                ..base.clone()
+            },
+            SearchDoc {
+                words: Some(&other_words),
+                ..base.clone()
+            },
+        ];
+        let mut seen: BTreeSet<Fingerprint> = variants.iter().map(fingerprint).collect();
+        assert_eq!(seen.len(), variants.len());
+        assert!(seen.insert(fingerprint(&base)));
+        assert_eq!(fingerprint(&base), fingerprint(&base.clone()));
     }
 
     #[test]
@@ -1019,7 +1170,7 @@ mod tests {
     #[test]
     fn precomputed_words_are_used_and_short_fields_index_whole_runs() {
         let text = body("正文没有那个词。");
-        let words: BTreeMap<String, u32> = [("工会驿站".to_string(), 7), ("驿站".to_string(), 9)].into();
+        let words = crate::model::SearchWords::new(&[("工会驿站".to_string(), 7), ("驿站".to_string(), 9)].into());
         let authors = ["欧阳明月".to_string()];
         let docs = [SearchDoc {
             words: Some(&words),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -898,6 +899,7 @@ impl<'a> Views<'a> {
     /// text, so the index costs no copy of the corpus).
     pub fn search_docs(&self) -> Vec<super::search::SearchDoc<'a>> {
         (0..self.s.articles.len())
+            .into_par_iter()
             .map(|i| {
                 let site: &'a Site = self.s;
                 let a = &site.articles[i];
@@ -927,7 +929,7 @@ impl<'a> Views<'a> {
                     sources,
                     tags,
                     body: &c.body,
-                    words: a.search_words.as_ref(),
+                    words: Some(&a.search_words),
                 }
             })
             .collect()
