@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod feeds;
+pub mod json_array;
 pub mod markdown;
 pub mod output;
 pub mod search;
@@ -362,32 +363,62 @@ impl<'a> Renderer<'a> {
         Ok((index.shard_count, index.stats.docs))
     }
 
-    /// `data/articles.json`, every article's record, made only when some article changed.
+    /// `data/articles.json`, every article's record. Kept when no record changed; else
+    /// patched from the previous file when the previous build kept its layout (see
+    /// [`json_array`]), serialising only new and changed records; else made in full.
     fn data_export(&self) -> Result<()> {
         const PATH: &str = "data/articles.json";
+        const STATE: &str = "data";
+        let json_error = |e: serde_json::Error| Error::Template {
+            template: PATH.into(),
+            message: e.to_string(),
+        };
         let urls: Vec<String> = (0..self.site.articles.len())
             .map(|i| self.views.href(&self.site.article_url(i)[1..]))
             .collect();
-        let key = self.corpus_key(PATH, |i, h| {
-            h.update(urls[i].as_bytes());
-            h.update(b"\0");
-            Ok(())
-        })?;
+        // A record is made from its article and its URL, by this version of the tool (not
+        // from templates or settings: a changed template leaves the export as it is).
+        let keys: Vec<json_array::RecordKey> = (0..urls.len())
+            .into_par_iter()
+            .map(|i| {
+                json_array::record_key(&[
+                    env!("UNION_DIGEST_FINGERPRINT").as_bytes(),
+                    self.article_keys[i].as_bytes(),
+                    urls[i].as_bytes(),
+                ])
+            })
+            .collect();
+        let key = json_array::array_key(PATH, &keys);
+        let saved = self.out.previous_state(STATE);
+        let layout = saved.as_deref().and_then(json_array::Layout::parse);
         if self.out.reuse(PATH, &key)? {
+            // The file stays, and so does its layout (when the previous build kept it).
+            if let (Some(saved), Some(layout)) = (saved, layout) {
+                if layout.keys().eq(&keys) {
+                    self.out.save_state(STATE, saved);
+                }
+            }
             return Ok(());
         }
-        let records: Vec<ArticleRecord> = self
-            .site
-            .articles
-            .iter()
-            .zip(urls)
-            .map(|(article, url)| ArticleRecord::new(article, url))
-            .collect();
-        let json = feeds::to_json_pretty_array(&records).map_err(|e| Error::Template {
-            template: PATH.into(),
-            message: e.to_string(),
-        })?;
-        self.out.write_pieces(PATH, &json, Some(key)).map(|_| ())
+        let record = |i: usize| ArticleRecord::new(&self.site.articles[i], urls[i].clone());
+        if let Some(layout) = layout {
+            if let Some(previous) = self.out.open_previous(PATH).and_then(|f| json_array::map(&f)) {
+                let patched = json_array::patch(&previous, &layout, &keys, |i, separator| {
+                    json_array::element(&record(i), separator)
+                })
+                .map_err(json_error)?;
+                if let Some(pieces) = patched {
+                    self.out.write_pieces(PATH, &pieces.slices(&previous), Some(key))?;
+                    self.out.save_state(STATE, pieces.layout.to_bytes());
+                    return Ok(());
+                }
+            }
+        }
+        let records: Vec<ArticleRecord> = (0..urls.len()).map(record).collect();
+        let pieces = json_array::full(&records, &keys).map_err(json_error)?;
+        self.out.write_pieces(PATH, &pieces.slices(&[]), Some(key))?;
+        self.out.save_state(STATE, pieces.layout.to_bytes());
+        Ok(())
     }
 
     /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
@@ -443,8 +474,8 @@ impl<'a> Renderer<'a> {
 /// Counts what a render wrote and collects the sitemap.
 struct Tally {
     stats: RenderStats,
+    /// The path of every page, for the sitemap.
     sitemap: Vec<String>,
-    base_url: String,
     clock: std::time::Instant,
 }
 
@@ -452,7 +483,7 @@ impl Tally {
     fn page(&mut self, path: &str) {
         self.stats.pages += 1;
         self.stats.files += 1;
-        self.sitemap.push(format!("{}{path}", self.base_url));
+        self.sitemap.push(path.to_string());
     }
 
     fn file(&mut self) {
@@ -471,12 +502,17 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     let mut tally = Tally {
         stats: RenderStats::default(),
         sitemap: Vec::new(),
-        base_url: site.config.base_url_slash(),
         clock: std::time::Instant::now(),
     };
     let r = Renderer::new(site, theme, out)?;
     let views = &r.views;
     tally.lap("render: templates, cards");
+
+    // The data export first, while the build holds the least memory: patching it maps the
+    // previous file (tens of MB), which counts towards the build's peak memory.
+    r.data_export()?;
+    tally.file();
+    tally.lap("render: data export");
 
     // Home.
     let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
@@ -577,15 +613,13 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     tally.file();
     tally.stats.pages += 1;
 
-    // Feeds, data, assets.
+    // Feed, assets, sitemap.
     let all: Vec<usize> = (0..site.articles.len()).collect();
     out.write(
         "feed.xml",
         views.feed(&site.config.title, "feed.xml", &all).as_bytes(),
         None,
     )?;
-    tally.file();
-    r.data_export()?;
     tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {
@@ -594,10 +628,10 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
         out.write(rel, bytes, None)?;
         tally.file();
     }
-    let mut urls = std::mem::take(&mut tally.sitemap);
-    urls.sort();
+    let mut paths = std::mem::take(&mut tally.sitemap);
+    paths.par_sort_unstable();
     let base = site.config.base_url_slash();
-    out.write("sitemap.xml", feeds::sitemap(&urls).as_bytes(), None)?;
+    out.write("sitemap.xml", feeds::sitemap(&base, &paths).as_bytes(), None)?;
     out.write(
         "robots.txt",
         feeds::robots(&format!("{base}sitemap.xml")).as_bytes(),
@@ -605,7 +639,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     )?;
     tally.file();
     tally.file();
-    tally.lap("render: feeds, data, sitemap");
+    tally.lap("render: feeds, sitemap");
     tally.stats.rendered = r.rendered.load(std::sync::atomic::Ordering::Relaxed);
     Ok(tally.stats)
 }

@@ -435,6 +435,16 @@ impl Output {
         std::fs::read(self.staging.target.join(rel)).ok()
     }
 
+    /// Open a file of the previous output that this build updates, to read it in place
+    /// (memory-mapped) rather than copied: only a regular file the previous build wrote.
+    pub fn open_previous(&self, rel: &str) -> Option<std::fs::File> {
+        self.previous.as_ref()?.files.get(rel)?;
+        if !self.still_there(rel) {
+            return None;
+        }
+        std::fs::File::open(self.staging.target.join(rel)).ok()
+    }
+
     /// The state an output made in parts saved with the previous build (see
     /// [`Output::save_state`]), when this build updates that build's output: None on a full
     /// build, or when the state is missing or belongs to another build.
