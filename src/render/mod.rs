@@ -420,6 +420,29 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
+    /// The Atom feed `feed_path` of the newest articles of `items`, made only when its
+    /// key differs from the previous build's: the tool and settings (the feed size, the base
+    /// URL), its title and path, and the records and slugs of the articles it shows.
+    fn feed(&self, title: &str, feed_path: &str, items: &[usize]) -> Result<()> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.global.as_bytes());
+        for part in ["atom feed", title, feed_path] {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\0");
+        }
+        for &i in items.iter().take(self.site.config.feed_size) {
+            hasher.update(self.article_keys[i].as_bytes());
+            hasher.update(self.site.slugs[i].as_bytes());
+            hasher.update(b"\0");
+        }
+        let key = hasher.finalize();
+        if self.out.reuse(feed_path, &key)? {
+            return Ok(());
+        }
+        let feed = self.views.feed(title, feed_path, items);
+        self.out.write(feed_path, feed.as_bytes(), Some(key)).map(|_| ())
+    }
+
     /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
     /// page paths and whether a feed was written.
     fn list_pages(&self, list: &ListSpec) -> Result<(Vec<String>, bool)> {
@@ -460,8 +483,7 @@ impl<'a> Renderer<'a> {
         }
         let feed = match &list.feed_path {
             Some(feed_path) => {
-                let feed = self.views.feed(&list.title, feed_path, &list.items);
-                self.out.write(feed_path, feed.as_bytes(), None)?;
+                self.feed(&list.title, feed_path, &list.items)?;
                 true
             }
             None => false,
@@ -613,12 +635,8 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     tally.stats.pages += 1;
 
     // Feed, assets, sitemap.
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    out.write(
-        "feed.xml",
-        views.feed(&site.config.title, "feed.xml", &all).as_bytes(),
-        None,
-    )?;
+    let newest: Vec<usize> = (0..site.articles.len().min(site.config.feed_size)).collect();
+    r.feed(&site.config.title, "feed.xml", &newest)?;
     tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {
