@@ -407,7 +407,7 @@ impl<'a> Renderer<'a> {
                 })
                 .map_err(json_error)?;
                 if let Some(pieces) = patched {
-                    self.out.write_pieces(PATH, &pieces.slices(&previous), Some(key))?;
+                    self.out.write_pieces_keyed(PATH, &pieces.slices(&previous), key)?;
                     self.out.save_state(STATE, pieces.layout.to_bytes());
                     return Ok(());
                 }
@@ -415,7 +415,7 @@ impl<'a> Renderer<'a> {
         }
         let records: Vec<ArticleRecord> = (0..urls.len()).map(record).collect();
         let pieces = json_array::full(&records, &keys).map_err(json_error)?;
-        self.out.write_pieces(PATH, &pieces.slices(&[]), Some(key))?;
+        self.out.write_pieces_keyed(PATH, &pieces.slices(&[]), key)?;
         self.out.save_state(STATE, pieces.layout.to_bytes());
         Ok(())
     }

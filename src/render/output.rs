@@ -480,9 +480,40 @@ impl Output {
         for piece in pieces {
             hasher.update(piece.as_ref());
         }
+        self.write_record(
+            rel,
+            pieces,
+            Record {
+                content: hasher.finalize(),
+                key,
+            },
+        )
+    }
+
+    /// Write a large file whose bytes `key` determines (equal keys give equal bytes: the key
+    /// holds everything the file is made from, the tool's version included) without hashing
+    /// the bytes: the manifest records a hash of the key as the content hash. For an output
+    /// patched from parts (the data export, tens of MB), where hashing the bytes costs nearly
+    /// as much as writing them. Returns whether the bytes differ from the previous build's.
+    pub fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: blake3::Hash) -> Result<bool> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"bytes determined by the key\0");
+        hasher.update(key.as_bytes());
         let content = hasher.finalize();
+        self.write_record(
+            rel,
+            pieces,
+            Record {
+                content,
+                key: Some(key),
+            },
+        )
+    }
+
+    fn write_record<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], record: Record) -> Result<bool> {
+        let content = record.content;
         let path = self.staging.path_of(rel)?;
-        self.claim(rel, Record { content, key })?;
+        self.claim(rel, record)?;
         let same = self
             .previous
             .as_ref()
@@ -819,6 +850,25 @@ mod tests {
         assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
         std::fs::remove_file(target.join("a/index.html")).unwrap();
         assert!(!third.reuse("a/index.html", &key).unwrap());
+    }
+
+    #[test]
+    fn a_keyed_write_is_skipped_when_its_key_did_not_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache/output.tsv");
+        let (k1, k2) = (blake3::hash(b"records 1"), blake3::hash(b"records 2"));
+        let first = open(&target, &manifest);
+        assert!(first.write_pieces_keyed("data.json", &[&b"[1,"[..], b"2]"], k1).unwrap());
+        first.commit().unwrap();
+        let second = open(&target, &manifest);
+        assert!(!second.write_pieces_keyed("data.json", &[b"[1,2]"], k1).unwrap());
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("data.json")).unwrap(), b"[1,2]");
+        let third = open(&target, &manifest);
+        assert!(third.write_pieces_keyed("data.json", &[b"[3]"], k2).unwrap());
+        third.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("data.json")).unwrap(), b"[3]");
     }
 
     #[test]
