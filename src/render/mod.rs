@@ -6,8 +6,10 @@
 //! the strings, the settings, and the page's own data: for an article page its full record,
 //! its region path and keyword links, and its neighbours' card keys; for a list page its
 //! header, pager and the card keys of its articles). A page whose key matches the previous
-//! build's is neither rendered nor written. The search index and the data export, each made
-//! from every article, are keyed by all the articles' records together.
+//! build's is neither rendered nor written; so is a feed whose articles did not change. The
+//! search index and the data export, each made from every article, are keyed by all the
+//! articles' records together; the data export is patched from the previous one when only
+//! some records changed (see [`json_array`]).
 
 pub mod charts;
 pub mod feeds;

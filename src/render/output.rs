@@ -859,7 +859,9 @@ mod tests {
         let manifest = dir.path().join("cache/output.tsv");
         let (k1, k2) = (blake3::hash(b"records 1"), blake3::hash(b"records 2"));
         let first = open(&target, &manifest);
-        assert!(first.write_pieces_keyed("data.json", &[&b"[1,"[..], b"2]"], k1).unwrap());
+        assert!(first
+            .write_pieces_keyed("data.json", &[&b"[1,"[..], b"2]"], k1)
+            .unwrap());
         first.commit().unwrap();
         let second = open(&target, &manifest);
         assert!(!second.write_pieces_keyed("data.json", &[b"[1,2]"], k1).unwrap());
