@@ -337,20 +337,21 @@ fn a_second_build_reuses_the_cache_and_gives_the_same_site() {
     assert!(run(&["build", "--root", root]).status.success());
     let cache = dir.path().join(".union-digest-cache");
     assert!(cache.is_dir(), "no cache written");
-    let first = snapshot(&dir.path().join("public"));
+    let first = site_files(&dir.path().join("public"));
     assert!(run(&["build", "--root", root]).status.success());
-    assert_eq!(snapshot(&dir.path().join("public")), first);
+    assert_eq!(site_files(&dir.path().join("public")), first);
     // A corrupted cache is ignored, never trusted.
     for (path, _) in snapshot(&cache) {
         std::fs::write(cache.join(path), b"garbage").unwrap();
     }
     assert!(run(&["build", "--root", root]).status.success());
-    assert_eq!(snapshot(&dir.path().join("public")), first);
-    // Deleting it is safe.
+    assert_eq!(site_files(&dir.path().join("public")), first);
+    // Deleting it is safe. (The output marker names the build, whose id covers how the
+    // data export was made; the site itself is byte for byte the same.)
     std::fs::remove_dir_all(&cache).unwrap();
     assert!(run(&["build", "--root", root, "--no-cache"]).status.success());
     assert!(!cache.exists());
-    assert_eq!(snapshot(&dir.path().join("public")), first);
+    assert_eq!(site_files(&dir.path().join("public")), first);
 }
 
 /// Copy the sample corpus into a fresh site with small pages, so lists have numbered pages.
@@ -675,4 +676,132 @@ fn a_patched_search_index_is_exactly_the_index_a_full_build_writes() {
     update_is_full_build("one of many edited");
     std::fs::remove_file(raw("many3.txt")).unwrap();
     update_is_full_build("one of many removed");
+}
+
+/// The data export is patched from the previous one on an update, copying the records that
+/// did not change (see `render::json_array`). Whatever happened to the articles, to the
+/// layout kept in the build cache or to the previous file, the result is what a full build
+/// writes.
+#[test]
+fn a_patched_data_export_is_exactly_what_a_full_build_writes() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let fresh = dir.path().join("fresh");
+    let export = |site: &Path| std::fs::read(site.join("data/articles.json")).unwrap();
+    let check = |what: &str| {
+        let out = run(&["build", "--root", root]);
+        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+        let _ = std::fs::remove_dir_all(&fresh);
+        let out = run(&[
+            "build",
+            "--no-cache",
+            "--root",
+            root,
+            "--output",
+            fresh.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+        assert!(
+            export(&public) == export(&fresh),
+            "{what}: the export is not a full build's"
+        );
+        assert!(
+            site_files(&public) == site_files(&fresh),
+            "{what}: the site is not a full build's"
+        );
+    };
+    let states = || -> Vec<PathBuf> {
+        walkdir::WalkDir::new(dir.path().join(".union-digest-cache"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.to_string_lossy().ends_with(".data.state"))
+            .collect()
+    };
+    let raw = dir.path().join("content/raw");
+    let article = |n: usize| {
+        format!(
+            "杭州市总工会开展夏送清凉活动\n\n2026年7月{n}日，杭州市总工会组织慰问团，走访户外劳动者站点，送去防暑降温物资。\n\n活动覆盖全市十三个区县，惠及职工两万余人。\n"
+        )
+    };
+    check("first build");
+    assert_eq!(states().len(), 1, "the export's layout is kept");
+    let records = |site: &Path| {
+        serde_json::from_slice::<serde_json::Value>(&export(site))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = records(&public);
+
+    std::fs::write(raw.join("new.txt"), article(2)).unwrap();
+    check("an article added");
+    assert_eq!(records(&public), before + 1);
+    std::fs::write(raw.join("new.txt"), article(3)).unwrap();
+    check("an article edited");
+    std::fs::rename(raw.join("new.txt"), raw.join("renamed.txt")).unwrap();
+    check("an article renamed");
+
+    // A damaged or missing layout: the export is made in full.
+    for state in states() {
+        let mut bytes = std::fs::read(&state).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&state, bytes).unwrap();
+    }
+    std::fs::write(raw.join("renamed.txt"), article(4)).unwrap();
+    check("a damaged layout");
+    for state in states() {
+        std::fs::remove_file(state).unwrap();
+    }
+    std::fs::write(raw.join("renamed.txt"), article(5)).unwrap();
+    check("no layout");
+
+    // A previous export that does not match its layout: longer, or a record's end moved.
+    let damaged = public.join("data/articles.json");
+    let mut bytes = export(&public);
+    bytes.push(b'\n');
+    std::fs::write(&damaged, bytes).unwrap();
+    std::fs::write(raw.join("renamed.txt"), article(6)).unwrap();
+    check("a longer previous export");
+    let mut bytes = export(&public);
+    // Records are objects at the top level: `}` then `,\n  {` (nested ones are indented more).
+    let end = bytes.windows(6).position(|w| w == b"},\n  {").unwrap();
+    bytes.swap(end, end + 1);
+    std::fs::write(&damaged, bytes).unwrap();
+    std::fs::write(raw.join("renamed.txt"), article(7)).unwrap();
+    check("a record's end moved in the previous export");
+
+    // Another base URL changes every record's URL; a changed template changes no record.
+    let config = dir.path().join("config.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{settings}base_url = \"https://example.org/digest/\"\n"),
+    )
+    .unwrap();
+    check("another base URL");
+    let template = std::fs::read_to_string(repo().join("themes/default/templates/article.html")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/article.html"),
+        template.replace("{% block main %}", "{% block main %}<p>模板已修改</p>"),
+    )
+    .unwrap();
+    check("a changed template");
+
+    // Down to no article and back.
+    let content = dir.path().join("content");
+    let aside = dir.path().join("content-aside");
+    std::fs::rename(&content, &aside).unwrap();
+    std::fs::create_dir_all(content.join("raw")).unwrap();
+    check("no article");
+    assert_eq!(export(&public), b"[]");
+    std::fs::write(content.join("raw/one.txt"), article(8)).unwrap();
+    check("one article");
+    std::fs::remove_dir_all(&content).unwrap();
+    std::fs::rename(&aside, &content).unwrap();
+    check("every article back");
+    assert_eq!(records(&public), before + 1);
 }

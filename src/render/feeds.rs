@@ -10,6 +10,18 @@ use serde_json::ser::{Formatter, PrettyFormatter, Serializer};
 /// Escape text for XML element content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml_escaped(&mut out, s);
+    out
+}
+
+/// Append `s` to `out` escaped as [`xml_escape`] does.
+fn push_xml_escaped(out: &mut String, s: &str) {
+    // Most text (every URL) needs no escape: copied whole.
+    let plain = |b: &u8| *b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF);
+    if s.as_bytes().iter().all(plain) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -23,7 +35,6 @@ pub fn xml_escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// One entry of an Atom feed.
@@ -86,15 +97,25 @@ pub fn atom(title: &str, self_url: &str, site_url: &str, entries: &[FeedEntry]) 
     xml
 }
 
-/// A sitemap of absolute URLs.
-pub fn sitemap(urls: &[String]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for url in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(url)));
+/// A sitemap of the pages at `paths` (site-relative, in the order given) under `base_url`.
+pub fn sitemap(base_url: &str, paths: &[String]) -> String {
+    const HEAD: &str =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    const OPEN: &str = "  <url><loc>";
+    const CLOSE: &str = "</loc></url>\n";
+    const END: &str = "</urlset>\n";
+    // One buffer of the right size (the sitemap of a large site is megabytes).
+    let per_url = OPEN.len() + base_url.len() + CLOSE.len();
+    let size = HEAD.len() + paths.iter().map(|p| per_url + p.len()).sum::<usize>() + END.len();
+    let mut xml = String::with_capacity(size);
+    xml.push_str(HEAD);
+    for path in paths {
+        xml.push_str(OPEN);
+        push_xml_escaped(&mut xml, base_url);
+        push_xml_escaped(&mut xml, path);
+        xml.push_str(CLOSE);
     }
-    xml.push_str("</urlset>\n");
+    xml.push_str(END);
     xml
 }
 
@@ -124,20 +145,7 @@ pub fn to_json_pretty_array<T: Serialize + Sync>(items: &[T]) -> serde_json::Res
     let mut pieces: Vec<Vec<u8>> = items
         .par_iter()
         .enumerate()
-        .map(|(n, item)| {
-            let part = to_json_pretty(item)?;
-            let mut piece = Vec::with_capacity(part.len() + part.len() / 16 + 8);
-            piece.extend_from_slice(if n == 0 { b"[\n  " } else { b",\n  " });
-            // Nested one level deeper. JSON strings hold no raw newline, so every newline in
-            // a part is the formatter's.
-            for &byte in &part {
-                piece.push(byte);
-                if byte == b'\n' {
-                    piece.extend_from_slice(b"  ");
-                }
-            }
-            Ok(piece)
-        })
+        .map(|(n, item)| super::json_array::element(item, if n == 0 { b"[\n  " } else { b",\n  " }))
         .collect::<serde_json::Result<_>>()?;
     pieces.push(b"\n]".to_vec());
     Ok(pieces)
@@ -241,6 +249,21 @@ mod tests {
         assert_eq!(back, value);
         let back: serde_json::Value = serde_json::from_slice(&compact).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn escaping_keeps_plain_text_and_non_ascii_whole() {
+        assert_eq!(xml_escape("https://x/articles/a-b_c/"), "https://x/articles/a-b_c/");
+        assert_eq!(xml_escape("工会\u{FFFD}\u{FFFE}\u{FFFF}é\ta"), "工会\u{FFFD}é\ta");
+    }
+
+    #[test]
+    fn sitemap_lists_absolute_urls_escaped() {
+        let paths = ["".to_string(), "a&b/".to_string(), "区/".to_string()];
+        assert_eq!(
+            sitemap("https://x.org/s/", &paths),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>https://x.org/s/</loc></url>\n  <url><loc>https://x.org/s/a&amp;b/</loc></url>\n  <url><loc>https://x.org/s/区/</loc></url>\n</urlset>\n"
+        );
     }
 
     #[test]

@@ -6,11 +6,14 @@
 //! the strings, the settings, and the page's own data: for an article page its full record,
 //! its region path and keyword links, and its neighbours' card keys; for a list page its
 //! header, pager and the card keys of its articles). A page whose key matches the previous
-//! build's is neither rendered nor written. The search index and the data export, each made
-//! from every article, are keyed by all the articles' records together.
+//! build's is neither rendered nor written; so is a feed whose articles did not change. The
+//! search index and the data export, each made from every article, are keyed by all the
+//! articles' records together; the data export is patched from the previous one when only
+//! some records changed (see [`json_array`]).
 
 pub mod charts;
 pub mod feeds;
+pub mod json_array;
 pub mod markdown;
 pub mod output;
 pub mod search;
@@ -338,20 +341,6 @@ impl<'a> Renderer<'a> {
         Ok(path)
     }
 
-    /// The key of an output made from every article as a whole: `group` names it, `part`
-    /// adds what it takes of each article besides the article itself.
-    fn corpus_key(&self, group: &str, part: impl Fn(usize, &mut blake3::Hasher) -> Result<()>) -> Result<blake3::Hash> {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(self.global.as_bytes());
-        hasher.update(group.as_bytes());
-        hasher.update(b"\0");
-        for (i, key) in self.article_keys.iter().enumerate() {
-            hasher.update(key.as_bytes());
-            part(i, &mut hasher)?;
-        }
-        Ok(hasher.finalize())
-    }
-
     /// The search index: patched when the previous build left its state and few of the
     /// documents changed (see `search::patch`), else built in full. Returns its number of
     /// shards and documents (for the search page).
@@ -453,32 +442,84 @@ impl<'a> Renderer<'a> {
         Ok((index.shard_count, index.stats.docs))
     }
 
-    /// `data/articles.json`, every article's record, made only when some article changed.
+    /// `data/articles.json`, every article's record. Kept when no record changed; else
+    /// patched from the previous file when the previous build kept its layout (see
+    /// [`json_array`]), serialising only new and changed records; else made in full.
     fn data_export(&self) -> Result<()> {
         const PATH: &str = "data/articles.json";
-        let urls: Vec<String> = (0..self.site.articles.len())
-            .map(|i| self.views.href(&self.site.article_url(i)[1..]))
-            .collect();
-        let key = self.corpus_key(PATH, |i, h| {
-            h.update(urls[i].as_bytes());
-            h.update(b"\0");
-            Ok(())
-        })?;
-        if self.out.reuse(PATH, &key)? {
-            return Ok(());
-        }
-        let records: Vec<ArticleRecord> = self
-            .site
-            .articles
-            .iter()
-            .zip(urls)
-            .map(|(article, url)| ArticleRecord::new(article, url))
-            .collect();
-        let json = feeds::to_json_pretty_array(&records).map_err(|e| Error::Template {
+        const STATE: &str = "data";
+        let json_error = |e: serde_json::Error| Error::Template {
             template: PATH.into(),
             message: e.to_string(),
-        })?;
-        self.out.write_pieces(PATH, &json, Some(key)).map(|_| ())
+        };
+        // A record is made from its article and its URL, by this version of the tool (not
+        // from templates or settings: a changed template leaves the export as it is).
+        let (urls, keys): (Vec<String>, Vec<json_array::RecordKey>) = (0..self.site.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let url = self.views.href(&self.site.article_url(i)[1..]);
+                let key = json_array::record_key(&[
+                    env!("UNION_DIGEST_FINGERPRINT").as_bytes(),
+                    self.article_keys[i].as_bytes(),
+                    url.as_bytes(),
+                ]);
+                (url, key)
+            })
+            .unzip();
+        let key = json_array::array_key(PATH, &keys);
+        let saved = self.out.previous_state(STATE);
+        let layout = saved.as_deref().and_then(json_array::Layout::parse);
+        if self.out.reuse(PATH, &key)? {
+            // The file stays, and so does its layout (when the previous build kept it).
+            if let (Some(saved), Some(layout)) = (saved, layout) {
+                if layout.keys().eq(&keys) {
+                    self.out.save_state(STATE, saved);
+                }
+            }
+            return Ok(());
+        }
+        let record = |i: usize| ArticleRecord::new(&self.site.articles[i], urls[i].clone());
+        if let Some(layout) = layout {
+            if let Some(previous) = self.out.open_previous(PATH).and_then(|f| json_array::map(&f)) {
+                let patched = json_array::patch(&previous, &layout, &keys, |i, separator| {
+                    json_array::element(&record(i), separator)
+                })
+                .map_err(json_error)?;
+                if let Some(pieces) = patched {
+                    self.out.write_pieces_keyed(PATH, &pieces.slices(&previous), key)?;
+                    self.out.save_state(STATE, pieces.layout.to_bytes());
+                    return Ok(());
+                }
+            }
+        }
+        let records: Vec<ArticleRecord> = (0..urls.len()).map(record).collect();
+        let pieces = json_array::full(&records, &keys).map_err(json_error)?;
+        self.out.write_pieces_keyed(PATH, &pieces.slices(&[]), key)?;
+        self.out.save_state(STATE, pieces.layout.to_bytes());
+        Ok(())
+    }
+
+    /// The Atom feed `feed_path` of the newest articles of `items`, made only when its
+    /// key differs from the previous build's: the tool and settings (the feed size, the base
+    /// URL), its title and path, and the records and slugs of the articles it shows.
+    fn feed(&self, title: &str, feed_path: &str, items: &[usize]) -> Result<()> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.global.as_bytes());
+        for part in ["atom feed", title, feed_path] {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\0");
+        }
+        for &i in items.iter().take(self.site.config.feed_size) {
+            hasher.update(self.article_keys[i].as_bytes());
+            hasher.update(self.site.slugs[i].as_bytes());
+            hasher.update(b"\0");
+        }
+        let key = hasher.finalize();
+        if self.out.reuse(feed_path, &key)? {
+            return Ok(());
+        }
+        let feed = self.views.feed(title, feed_path, items);
+        self.out.write(feed_path, feed.as_bytes(), Some(key)).map(|_| ())
     }
 
     /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
@@ -521,8 +562,7 @@ impl<'a> Renderer<'a> {
         }
         let feed = match &list.feed_path {
             Some(feed_path) => {
-                let feed = self.views.feed(&list.title, feed_path, &list.items);
-                self.out.write(feed_path, feed.as_bytes(), None)?;
+                self.feed(&list.title, feed_path, &list.items)?;
                 true
             }
             None => false,
@@ -534,8 +574,8 @@ impl<'a> Renderer<'a> {
 /// Counts what a render wrote and collects the sitemap.
 struct Tally {
     stats: RenderStats,
+    /// The path of every page, for the sitemap.
     sitemap: Vec<String>,
-    base_url: String,
     clock: std::time::Instant,
 }
 
@@ -543,7 +583,7 @@ impl Tally {
     fn page(&mut self, path: &str) {
         self.stats.pages += 1;
         self.stats.files += 1;
-        self.sitemap.push(format!("{}{path}", self.base_url));
+        self.sitemap.push(path.to_string());
     }
 
     fn file(&mut self) {
@@ -562,12 +602,17 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     let mut tally = Tally {
         stats: RenderStats::default(),
         sitemap: Vec::new(),
-        base_url: site.config.base_url_slash(),
         clock: std::time::Instant::now(),
     };
     let r = Renderer::new(site, theme, out)?;
     let views = &r.views;
     tally.lap("render: templates, cards");
+
+    // The data export first, while the build holds the least memory: patching it maps the
+    // previous file (tens of MB), which counts towards the build's peak memory.
+    r.data_export()?;
+    tally.file();
+    tally.lap("render: data export");
 
     // Home.
     let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
@@ -668,15 +713,9 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     tally.file();
     tally.stats.pages += 1;
 
-    // Feeds, data, assets.
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    out.write(
-        "feed.xml",
-        views.feed(&site.config.title, "feed.xml", &all).as_bytes(),
-        None,
-    )?;
-    tally.file();
-    r.data_export()?;
+    // Feed, assets, sitemap.
+    let newest: Vec<usize> = (0..site.articles.len().min(site.config.feed_size)).collect();
+    r.feed(&site.config.title, "feed.xml", &newest)?;
     tally.file();
     for (rel, bytes) in &theme.statics {
         if rel == "search.js" && !site.config.search.enabled {
@@ -685,10 +724,11 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
         out.write(rel, bytes, None)?;
         tally.file();
     }
-    let mut urls = std::mem::take(&mut tally.sitemap);
-    urls.sort();
+    let mut paths = std::mem::take(&mut tally.sitemap);
+    // Every path once: an unstable sort gives the one order (and is the fastest here).
+    paths.sort_unstable();
     let base = site.config.base_url_slash();
-    out.write("sitemap.xml", feeds::sitemap(&urls).as_bytes(), None)?;
+    out.write("sitemap.xml", feeds::sitemap(&base, &paths).as_bytes(), None)?;
     out.write(
         "robots.txt",
         feeds::robots(&format!("{base}sitemap.xml")).as_bytes(),
@@ -696,7 +736,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     )?;
     tally.file();
     tally.file();
-    tally.lap("render: feeds, data, sitemap");
+    tally.lap("render: feeds, sitemap");
     tally.stats.rendered = r.rendered.load(std::sync::atomic::Ordering::Relaxed);
     Ok(tally.stats)
 }

@@ -259,8 +259,8 @@ impl Manifest {
         text
     }
 
-    /// An id of the files' paths and bytes only (not the keys they were rendered from, which
-    /// differ with and without the build cache): equal outputs get equal ids.
+    /// An id of the files' paths and content hashes only (not the keys pages were rendered
+    /// from, which differ with and without the build cache).
     fn content_id(&self) -> String {
         let mut hasher = blake3::Hasher::new();
         for (path, record) in &self.files {
@@ -466,6 +466,16 @@ impl Output {
         std::fs::read(self.staging.target.join(rel)).ok()
     }
 
+    /// Open a file of the previous output that this build updates, to read it in place
+    /// (memory-mapped) rather than copied: only a regular file the previous build wrote.
+    pub fn open_previous(&self, rel: &str) -> Option<std::fs::File> {
+        self.previous.as_ref()?.files.get(rel)?;
+        if !self.still_there(rel) {
+            return None;
+        }
+        std::fs::File::open(self.staging.target.join(rel)).ok()
+    }
+
     /// The state an output made in parts saved with the previous build (see
     /// [`Output::save_state`]), when this build updates that build's output: None on a full
     /// build, or when the state is missing or belongs to another build.
@@ -501,9 +511,40 @@ impl Output {
         for piece in pieces {
             hasher.update(piece.as_ref());
         }
+        self.write_record(
+            rel,
+            pieces,
+            Record {
+                content: hasher.finalize(),
+                key,
+            },
+        )
+    }
+
+    /// Write a large file whose bytes `key` determines (equal keys give equal bytes: the key
+    /// holds everything the file is made from, the tool's version included) without hashing
+    /// the bytes: the manifest records a hash of the key as the content hash. For an output
+    /// patched from parts (the data export, tens of MB), where hashing the bytes costs nearly
+    /// as much as writing them. Returns whether the bytes differ from the previous build's.
+    pub fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: blake3::Hash) -> Result<bool> {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"bytes determined by the key\0");
+        hasher.update(key.as_bytes());
         let content = hasher.finalize();
+        self.write_record(
+            rel,
+            pieces,
+            Record {
+                content,
+                key: Some(key),
+            },
+        )
+    }
+
+    fn write_record<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], record: Record) -> Result<bool> {
+        let content = record.content;
         let path = self.staging.path_of(rel)?;
-        self.claim(rel, Record { content, key })?;
+        self.claim(rel, record)?;
         let same = self
             .previous
             .as_ref()
@@ -530,7 +571,8 @@ impl Output {
             build_id: String::new(),
             files: records,
         };
-        // The id names the output's exact content, so equal builds write equal markers.
+        // The id names the output's paths and content hashes (for a file written with
+        // `write_pieces_keyed`, a hash of its key), so equal builds write equal markers.
         manifest.build_id = manifest.content_id();
         let manifest_path = self.manifest_path.clone();
         // An interrupted publish must leave no manifest that matches the output.
@@ -840,6 +882,27 @@ mod tests {
         assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
         std::fs::remove_file(target.join("a/index.html")).unwrap();
         assert!(!third.reuse("a/index.html", &key).unwrap());
+    }
+
+    #[test]
+    fn a_keyed_write_is_skipped_when_its_key_did_not_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache/output.tsv");
+        let (k1, k2) = (blake3::hash(b"records 1"), blake3::hash(b"records 2"));
+        let first = open(&target, &manifest);
+        assert!(first
+            .write_pieces_keyed("data.json", &[&b"[1,"[..], b"2]"], k1)
+            .unwrap());
+        first.commit().unwrap();
+        let second = open(&target, &manifest);
+        assert!(!second.write_pieces_keyed("data.json", &[b"[1,2]"], k1).unwrap());
+        second.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("data.json")).unwrap(), b"[1,2]");
+        let third = open(&target, &manifest);
+        assert!(third.write_pieces_keyed("data.json", &[b"[3]"], k2).unwrap());
+        third.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("data.json")).unwrap(), b"[3]");
     }
 
     #[test]
