@@ -228,7 +228,7 @@ pub fn full<T: Serialize + Sync>(items: &[T], keys: &[RecordKey]) -> serde_json:
 /// The array of records `keys` made from the previous file `previous` (written with
 /// `layout`): records whose key it holds are copied, the others made by `make(i, separator)`
 /// (which returns [`element`] of record `i`). None when the previous file does not match its
-/// layout: then serialise in [`full`].
+/// layout or holds none of the records: then serialise in [`full`].
 pub fn patch<E: Send>(
     previous: &[u8],
     layout: &Layout,
@@ -250,6 +250,10 @@ pub fn patch<E: Send>(
     }
     // Which previous record each record is, checked to sit where the layout says.
     let sources: Vec<Option<usize>> = keys.iter().map(|key| by_key.get(key).copied()).collect();
+    if sources.iter().all(Option::is_none) {
+        // Nothing to copy (a new version of the tool, another base URL): serialise in full.
+        return Ok(None);
+    }
     for j in sources.iter().flatten() {
         let range = &ranges[*j];
         let before = &previous[range.start - SEPARATOR_LEN..range.start];
@@ -376,7 +380,6 @@ mod tests {
             ("last removed", base[..5].to_vec(), 0),
             ("middle removed", [&base[..2], &base[3..]].concat(), 0),
             ("reordered", base.iter().rev().cloned().collect(), 0),
-            ("all new", (10..13).map(record).collect(), 3),
             ("one left", vec![base[4].clone()], 0),
         ];
         for (name, after, made) in cases {
@@ -391,14 +394,12 @@ mod tests {
     }
 
     #[test]
-    fn from_or_to_an_empty_array() {
-        // An empty previous array: every record is new.
-        let after = vec![record(1), record(2)];
-        let (file, made) = patched(&[], &after).unwrap();
-        assert_eq!(file, super::super::feeds::to_json_pretty(&after).unwrap());
-        assert_eq!(made, 2);
-        // No records: nothing to patch (the full serialisation writes `[]`).
-        assert!(patched(&after, &[]).is_none());
+    fn nothing_to_copy_is_no_patch() {
+        let before = vec![record(1), record(2)];
+        assert!(patched(&before, &[record(3), record(4)]).is_none(), "all new");
+        assert!(patched(&[], &before).is_none(), "from an empty array");
+        assert!(patched(&before, &[]).is_none(), "to an empty array");
+        assert!(patched(&before, &[record(3), record(2)]).is_some());
     }
 
     #[test]
@@ -485,10 +486,15 @@ mod tests {
             before in proptest::collection::vec(0usize..40, 0..12),
             after in proptest::collection::vec(0usize..60, 1..14),
         ) {
+            let copied = after.iter().any(|a| before.contains(a));
             let before: Vec<Value> = before.into_iter().map(record).collect();
             let after: Vec<Value> = after.into_iter().map(record).collect();
-            let (file, _) = patched(&before, &after).unwrap();
-            proptest::prop_assert_eq!(file, super::super::feeds::to_json_pretty(&after).unwrap());
+            match patched(&before, &after) {
+                Some((file, _)) => {
+                    proptest::prop_assert_eq!(file, super::super::feeds::to_json_pretty(&after).unwrap());
+                }
+                None => proptest::prop_assert!(!copied, "a patch with records to copy was refused"),
+            }
         }
     }
 }
