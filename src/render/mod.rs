@@ -354,13 +354,22 @@ impl<'a> Renderer<'a> {
             .map(|(d, key)| {
                 let mut hasher = blake3::Hasher::new();
                 hasher.update(key.as_bytes());
-                hash_json(&mut hasher, &(&d.url, &d.date, &d.region, &d.sources, &d.tags))?;
+                // Each text after its length, the lists after their counts: unambiguous.
+                for count in [d.sources.len(), d.tags.len()] {
+                    hasher.update(&(count as u64).to_le_bytes());
+                }
+                let fields = [&d.url, &d.date, &d.region].into_iter().map(String::as_str);
+                let lists = d.sources.iter().copied().chain(d.tags.iter().map(String::as_str));
+                for text in fields.chain(lists) {
+                    hasher.update(&(text.len() as u64).to_le_bytes());
+                    hasher.update(text.as_bytes());
+                }
                 let mut record = search::Fingerprint::default();
                 let len = record.len();
                 record.copy_from_slice(&hasher.finalize().as_bytes()[..len]);
-                Ok(record)
+                record
             })
-            .collect::<Result<_>>()?;
+            .collect();
         // What every document's terms depend on besides the document.
         let dictionary = &self.site.config.analyze.dictionary;
         let mut hasher = blake3::Hasher::new();
@@ -368,30 +377,35 @@ impl<'a> Renderer<'a> {
         hasher.update(b"search index\0");
         hash_json(&mut hasher, dictionary)?;
         let global = *hasher.finalize().as_bytes();
-        // Each file of the index is keyed by its path (under this tool and dictionary): the
-        // state, not the key, says whether its bytes are current.
-        let file_key = |rel: &str| {
-            let mut hasher = blake3::Hasher::new();
-            hasher.update(&global);
-            hasher.update(rel.as_bytes());
-            hasher.finalize()
-        };
+        // Every file of the index has this key (under this tool and dictionary): the state,
+        // not the key, says whether a file's bytes are current.
+        let files_key = blake3::hash(&[&global[..], b"search index files"].concat());
         let segmenter = search::Segmenter::new(dictionary);
         let patch = self.out.previous_state("search").and_then(|previous| {
             search::patch(&docs, &records, &segmenter, &global, &previous, |n| {
                 self.out.read_previous(&search::shard_path(n))
             })
         });
+        if let Some(patch) = patch.as_ref().filter(|p| p.unchanged) {
+            // Nothing to write: keep every file at once, if all are still there.
+            if self.out.reuse_group(&files_key)? {
+                for _ in 0..patch.shard_count + docs.len() + 1 {
+                    tally.file();
+                }
+                self.out.save_state("search", patch.state.clone());
+                return Ok((patch.shard_count, docs.len()));
+            }
+        }
         let keeps_its_shards = |patch: &search::Patch| {
-            patch.kept_shards.iter().all(|&n| {
-                let rel = search::shard_path(n);
-                self.out.can_reuse(&rel, &file_key(&rel))
-            })
+            patch
+                .kept_shards
+                .iter()
+                .all(|&n| self.out.can_reuse(&search::shard_path(n), &files_key))
         };
         if let Some(patch) = patch.filter(keeps_its_shards) {
             for &n in &patch.kept_shards {
                 let rel = search::shard_path(n);
-                if !self.out.reuse(&rel, &file_key(&rel))? {
+                if !self.out.reuse(&rel, &files_key)? {
                     return Err(Error::OutputRefused {
                         path: rel.into(),
                         reason: "a file of the search index vanished during the build".into(),
@@ -399,8 +413,9 @@ impl<'a> Renderer<'a> {
                 }
             }
             patch.shards.par_iter().try_for_each(|(n, bytes)| {
-                let rel = search::shard_path(*n);
-                self.out.write(&rel, bytes, Some(file_key(&rel))).map(|_| ())
+                self.out
+                    .write(&search::shard_path(*n), bytes, Some(files_key))
+                    .map(|_| ())
             })?;
             // Documents: unchanged ones kept (written again if deleted from the output).
             let rewrite: Vec<usize> = patch
@@ -408,7 +423,7 @@ impl<'a> Renderer<'a> {
                 .par_iter()
                 .map(|&n| {
                     let rel = search::doc_path(patch.keys[n]);
-                    Ok((!self.out.reuse(&rel, &file_key(&rel))?).then_some(n))
+                    Ok((!self.out.reuse(&rel, &files_key)?).then_some(n))
                 })
                 .collect::<Result<Vec<_>>>()?
                 .into_iter()
@@ -417,11 +432,10 @@ impl<'a> Renderer<'a> {
             patch.changed_docs.par_iter().chain(&rewrite).try_for_each(|&n| {
                 let rel = search::doc_path(patch.keys[n]);
                 self.out
-                    .write(&rel, &search::doc_file(&docs[n]), Some(file_key(&rel)))
+                    .write(&rel, &search::doc_file(&docs[n]), Some(files_key))
                     .map(|_| ())
             })?;
-            self.out
-                .write(search::META_PATH, &patch.meta, Some(file_key(search::META_PATH)))?;
+            self.out.write(search::META_PATH, &patch.meta, Some(files_key))?;
             for _ in 0..patch.shard_count + docs.len() + 1 {
                 tally.file();
             }
@@ -432,7 +446,7 @@ impl<'a> Renderer<'a> {
         index
             .files
             .par_iter()
-            .try_for_each(|(rel, bytes)| self.out.write(rel, bytes, Some(file_key(rel))).map(|_| ()))?;
+            .try_for_each(|(rel, bytes)| self.out.write(rel, bytes, Some(files_key)).map(|_| ()))?;
         for _ in &index.files {
             tally.file();
         }

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
@@ -899,7 +898,6 @@ impl<'a> Views<'a> {
     /// text, so the index costs no copy of the corpus).
     pub fn search_docs(&self) -> Vec<super::search::SearchDoc<'a>> {
         (0..self.s.articles.len())
-            .into_par_iter()
             .map(|i| {
                 let site: &'a Site = self.s;
                 let a = &site.articles[i];

@@ -66,6 +66,8 @@ pub struct Patch {
     pub meta: Vec<u8>,
     /// The state for the next build.
     pub state: Vec<u8>,
+    /// No document was added, changed or removed: every file stays as it is.
+    pub unchanged: bool,
 }
 
 /// The state a full build leaves for the next one (see the module comment): `docs` are the
@@ -319,6 +321,7 @@ pub fn patch(
         (0..shard_count).filter(|&n| !is_touched[n]).collect()
     };
     Some(Patch {
+        unchanged: removed.is_empty() && changed_docs.is_empty(),
         shard_count,
         key_space,
         meta: meta_file(docs.len(), shard_count, key_space, terms),
@@ -1063,6 +1066,7 @@ mod tests {
         let before = corpus(300);
         let mut after = corpus(301);
         let patch = assert_patch_is_full_build(&before, &after);
+        assert!(!patch.unchanged);
         assert!(patch.shard_count > 1, "{}", patch.shard_count);
         assert!(patch.changed_docs.contains(&300));
         assert!(patch.kept_docs.len() >= 290);
@@ -1077,6 +1081,7 @@ mod tests {
         let mut removed = corpus(300);
         removed.remove(42);
         let patch = assert_patch_is_full_build(&before, &removed);
+        assert!(!patch.unchanged);
         assert!(patch.changed_docs.is_empty() || patch.kept_docs.len() == 299 - patch.changed_docs.len());
         // Order does not matter, and several changes at once patch too.
         let mut shuffled = removed.clone();
@@ -1090,6 +1095,7 @@ mod tests {
     fn an_unchanged_corpus_keeps_every_file() {
         let specs = corpus(50);
         let patch = assert_patch_is_full_build(&specs, &specs);
+        assert!(patch.unchanged);
         assert!(patch.changed_docs.is_empty() && patch.shards.is_empty());
         assert_eq!(patch.kept_docs.len(), 50);
         assert_eq!(patch.kept_shards.len(), patch.shard_count);
