@@ -549,7 +549,9 @@ impl Output {
             .previous
             .as_ref()
             .and_then(|m| m.files.get(rel))
-            .is_some_and(|old| old.content == content);
+            .is_some_and(|old| old.content == content)
+            // A file deleted from the output by hand is written again.
+            && self.still_there(rel);
         if self.previous.is_some() {
             if same {
                 return Ok(false);
@@ -882,6 +884,16 @@ mod tests {
         assert!(!third.reuse("a/index.html", &blake3::hash(b"other")).unwrap());
         std::fs::remove_file(target.join("a/index.html")).unwrap();
         assert!(!third.reuse("a/index.html", &key).unwrap());
+        drop(third);
+
+        // A file deleted by hand is written again even though its bytes did not change.
+        std::fs::remove_file(target.join("b.xml")).unwrap();
+        let fourth = open(&target, &manifest);
+        assert!(fourth.write("b.xml", b"B", None).unwrap());
+        fourth.write("a/index.html", b"A", Some(key)).unwrap();
+        fourth.write("c/index.html", b"C", None).unwrap();
+        fourth.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("b.xml")).unwrap(), b"B");
     }
 
     #[test]
