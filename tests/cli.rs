@@ -387,25 +387,29 @@ fn files_changed(output: &Output) -> usize {
     before.rsplit(' ').next().unwrap().parse().unwrap()
 }
 
+/// The files of a full build (no cache) of the site at `root` into `fresh`, without its
+/// marker: what an update must equal.
+fn full_build_into(root: &str, fresh: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let _ = std::fs::remove_dir_all(fresh);
+    let out = run(&[
+        "build",
+        "--no-cache",
+        "--root",
+        root,
+        "--output",
+        fresh.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    site_files(fresh)
+}
+
 #[test]
 fn updating_a_built_site_gives_exactly_the_site_a_full_build_gives() {
     let dir = sample_site();
     let root = dir.path().to_str().unwrap();
     let public = dir.path().join("public");
     let fresh = dir.path().join("fresh");
-    let full_build = || {
-        let _ = std::fs::remove_dir_all(&fresh);
-        let out = run(&[
-            "build",
-            "--no-cache",
-            "--root",
-            root,
-            "--output",
-            fresh.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        site_files(&fresh)
-    };
+    let full_build = || full_build_into(root, &fresh);
     let update = || {
         let out = run(&["build", "--root", root]);
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -588,19 +592,7 @@ fn a_patched_search_index_is_exactly_the_index_a_full_build_writes() {
     let root = dir.path().to_str().unwrap();
     let public = dir.path().join("public");
     let fresh = dir.path().join("fresh");
-    let full_build = || {
-        let _ = std::fs::remove_dir_all(&fresh);
-        let out = run(&[
-            "build",
-            "--no-cache",
-            "--root",
-            root,
-            "--output",
-            fresh.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        site_files(&fresh)
-    };
+    let full_build = || full_build_into(root, &fresh);
     let update_is_full_build = |what: &str| {
         let out = run(&["build", "--root", root]);
         assert!(out.status.success(), "{what}: {}", text(&out.stderr));
