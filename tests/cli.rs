@@ -390,6 +390,13 @@ fn files_changed(output: &Output) -> usize {
 /// The files of a full build (no cache) of the site at `root` into `fresh`, without its
 /// marker: what an update must equal.
 fn full_build_into(root: &str, fresh: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    build_fresh(root, fresh, "full build");
+    site_files(fresh)
+}
+
+/// A full build (no cache) of the site at `root` into `fresh`, which is emptied first;
+/// `what` names the step in a failure.
+fn build_fresh(root: &str, fresh: &Path, what: &str) {
     let _ = std::fs::remove_dir_all(fresh);
     let out = run(&[
         "build",
@@ -399,8 +406,7 @@ fn full_build_into(root: &str, fresh: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         "--output",
         fresh.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    site_files(fresh)
+    assert!(out.status.success(), "{what}: {}", text(&out.stderr));
 }
 
 #[test]
@@ -684,16 +690,7 @@ fn a_patched_data_export_is_exactly_what_a_full_build_writes() {
     let check = |what: &str| {
         let out = run(&["build", "--root", root]);
         assert!(out.status.success(), "{what}: {}", text(&out.stderr));
-        let _ = std::fs::remove_dir_all(&fresh);
-        let out = run(&[
-            "build",
-            "--no-cache",
-            "--root",
-            root,
-            "--output",
-            fresh.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+        build_fresh(root, &fresh, what);
         assert!(
             export(&public) == export(&fresh),
             "{what}: the export is not a full build's"

@@ -1226,13 +1226,18 @@ mod view_tests {
         }
     }
 
-    #[test]
-    fn numbered_pages_count_from_the_oldest_and_the_first_page_shows_the_newest() {
-        let site = site(
-            (0..100)
+    /// A site of `n` articles with distinct titles (so distinct ids), nothing else set.
+    fn numbered_site(n: usize) -> Site {
+        site(
+            (0..n)
                 .map(|n| article(&format!("文章{n}"), None, ("", "", ""), &[], &[]))
                 .collect(),
-        );
+        )
+    }
+
+    #[test]
+    fn numbered_pages_count_from_the_oldest_and_the_first_page_shows_the_newest() {
+        let site = numbered_site(100);
         let theme = theme();
         let views = Views::new(&site, &theme);
         let items: Vec<usize> = (0..100).rev().collect();
@@ -1252,11 +1257,7 @@ mod view_tests {
 
     #[test]
     fn pagers_link_the_newest_page_neighbours_and_the_oldest() {
-        let site = site(
-            (0..400)
-                .map(|n| article(&format!("文章{n}"), None, ("", "", ""), &[], &[]))
-                .collect(),
-        );
+        let site = numbered_site(400);
         let theme = theme();
         let views = Views::new(&site, &theme);
         let items: Vec<usize> = (0..400).rev().collect();
