@@ -242,23 +242,24 @@ impl Pipeline {
     /// Run the per-file stages over every article file of the site, in parallel, then the
     /// corpus-wide analysis.
     pub fn load_corpus(&self, root: &Path) -> Corpus {
-        self.load_corpus_unless(root, |_, _| false).unwrap_or_default()
+        // Never unchanged: always the corpus.
+        self.load_corpus_unless(root, |_, _| None::<()>).unwrap_or_default()
     }
 
-    /// [`Pipeline::load_corpus`], unless `unchanged` says, once every file is read and its
+    /// [`Pipeline::load_corpus`], unless `unchanged` finds, once every file is read and its
     /// key known (before anything is decoded or computed), that the corpus is the one the
-    /// previous build published: then None.
-    pub fn load_corpus_unless(
+    /// previous build published: then what it found, as the error.
+    pub fn load_corpus_unless<T>(
         &self,
         root: &Path,
-        unchanged: impl FnOnce(&[SourceFile], &[Scanned]) -> bool,
-    ) -> Option<Corpus> {
+        unchanged: impl FnOnce(&[SourceFile], &[Scanned]) -> Option<T>,
+    ) -> std::result::Result<Corpus, T> {
         let started = Instant::now();
         let (files, mut warnings) = content::walk(root);
         let walk_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
         self.progress.start(files.len() as u64);
-        let outcomes: Option<Vec<FileOutcome>> = std::thread::scope(|scope| {
+        let outcomes: std::result::Result<Vec<FileOutcome>, T> = std::thread::scope(|scope| {
             // At the first file the cache lacks, the cleaner and the analyzer start being
             // built on threads of their own while the other files are read.
             let warming = AtomicBool::new(false);
@@ -282,26 +283,21 @@ impl Pipeline {
                 .collect();
             scanned.sort_unstable_by_key(|(k, _)| *k);
             let scanned: Vec<Scanned> = scanned.into_iter().map(|(_, s)| s).collect();
-            if unchanged(&files, &scanned) {
-                return None;
+            if let Some(found) = unchanged(&files, &scanned) {
+                return Err(found);
             }
-            Some(
-                scanned
-                    .into_par_iter()
-                    .zip(&files)
-                    .map(|(scanned, f)| {
-                        let outcome = self.outcome(f, scanned);
-                        self.progress.tick();
-                        outcome
-                    })
-                    .collect(),
-            )
+            Ok(scanned
+                .into_par_iter()
+                .zip(&files)
+                .map(|(scanned, f)| {
+                    let outcome = self.outcome(f, scanned);
+                    self.progress.tick();
+                    outcome
+                })
+                .collect())
         });
-        let Some(outcomes) = outcomes else {
-            self.progress.finish();
-            return None;
-        };
         self.progress.finish();
+        let outcomes = outcomes?;
         let per_file_secs = started.elapsed().as_secs_f64();
         let started = Instant::now();
         if let Some(cache) = &self.cache {
@@ -319,7 +315,7 @@ impl Pipeline {
         let articles = analyze::analyze_corpus(analyzed, true, self.config.analyze.keywords_per_article);
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
-        Some(Corpus {
+        Ok(Corpus {
             files_read: files.len(),
             articles,
             warnings,
@@ -501,49 +497,43 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
     }
     let mut opened = None;
     let mut inputs = None;
-    let mut previous = None;
     let load_started = Instant::now();
-    let corpus = pipeline.load_corpus_unless(root, |files, scanned| {
+    let loaded = pipeline.load_corpus_unless(root, |files, scanned| {
         let manifest = manifest.take().and_then(|reading| reading.join().ok().flatten());
         let output = output::Output::open_with(&output_dir, manifest_path.clone(), manifest);
         inputs = build_inputs(&pipeline.config, &theme, options.drafts, files, scanned);
-        previous = output
+        let previous = output
             .as_ref()
             .ok()
             .and_then(|out| out.previous_state(BUILD_STATE))
             .and_then(|state| serde_json::from_slice::<BuildRecord>(&state).ok())
             .filter(|record| inputs.as_ref() == Some(&record.inputs));
         opened = Some(output);
-        previous.is_some()
+        previous
     });
     let output = opened.unwrap_or_else(|| output::Output::open_with(&output_dir, manifest_path, None))?;
     let mut timings = vec![("config, theme", setup_secs)];
-    let Some(corpus) = corpus else {
-        // The output is what this build would make: nothing to render or publish.
-        let record = previous.unwrap_or_else(|| BuildRecord {
-            inputs: String::new(),
-            files_read: 0,
-            articles: 0,
-            pages: 0,
-            warnings: Vec::new(),
-        });
-        timings.push(("read, unchanged", load_started.elapsed().as_secs_f64()));
-        drop(output);
-        return Ok(StagedBuild {
-            output: None,
-            summary: BuildSummary {
-                files_read: record.files_read,
-                articles: record.articles,
-                pages: record.pages,
-                rendered: 0,
-                changed: 0,
-                warnings: record.warnings,
-                seconds: started.elapsed().as_secs_f64(),
-                timings,
-                output: output_dir,
-            },
-            started,
-        });
+    let corpus = match loaded {
+        Ok(corpus) => corpus,
+        Err(record) => {
+            // The output is what this build would make: nothing to render or publish.
+            timings.push(("read, unchanged", load_started.elapsed().as_secs_f64()));
+            return Ok(StagedBuild {
+                output: None,
+                summary: BuildSummary {
+                    files_read: record.files_read,
+                    articles: record.articles,
+                    pages: record.pages,
+                    rendered: 0,
+                    changed: 0,
+                    warnings: record.warnings,
+                    seconds: started.elapsed().as_secs_f64(),
+                    timings,
+                    output: output_dir,
+                },
+                started,
+            });
+        }
     };
     if !corpus.errors.is_empty() {
         return Err(many(corpus.errors));
