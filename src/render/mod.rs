@@ -318,9 +318,10 @@ impl<'a> Renderer<'a> {
         // The page is made of the article, the site's region tree and keyword pages as they
         // link it, and its neighbours' cards (by their keys): all cheaper to hash than to build.
         let key = self.key("article.html", &path, title, |h| {
+            // The article key covers its keywords; the base URL is in every key.
             h.update(self.article_keys[i].as_bytes());
             hash_json(h, &self.views.breadcrumb_of_article(i))?;
-            hash_json(h, &self.views.keyword_links(i))?;
+            self.views.hash_keyword_slugs(i, h);
             for j in neighbours
                 .related
                 .iter()

@@ -183,32 +183,52 @@ fn keywords_of(site: &Site) -> Vec<Vec<usize>> {
 const RELATED_SHOWN: usize = 5;
 
 thread_local! {
-    /// Points per article, all zero between calls of [`sum_points`] (one per thread: every
-    /// article page sums its related articles' points).
-    static POINTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Each thread's [`Points`] (every article page ranks its related articles).
+    static POINTS: std::cell::RefCell<Points> = const { std::cell::RefCell::new(Points { points: Vec::new(), seen: Vec::new() }) };
 }
 
-/// Sum the points of each article in `evidence` ((article, points) pairs, articles below
-/// `articles`): (total, article) for every article with points, in order of first evidence.
-fn sum_points(evidence: Vec<(usize, u32)>, articles: usize) -> Vec<(u32, usize)> {
-    POINTS.with(|cell| {
-        let mut points = cell.borrow_mut();
-        if points.len() < articles {
-            points.resize(articles, 0);
-        }
-        let mut seen = Vec::new();
-        for (j, p) in evidence {
-            if points[j] == 0 {
-                seen.push(j);
+/// Points per article summed from pieces of evidence, kept between uses (all zero then) so
+/// that ranking one article's related articles allocates nothing.
+struct Points {
+    points: Vec<u32>,
+    /// The articles with points, in order of first evidence.
+    seen: Vec<usize>,
+}
+
+impl Points {
+    /// Give `points` to each of `articles` (indexes below the length given to `ready`).
+    fn add(&mut self, articles: &[usize], points: u32) {
+        for &j in articles {
+            if self.points[j] == 0 {
+                self.seen.push(j);
             }
-            points[j] += p;
+            self.points[j] += points;
         }
-        let totals = seen.iter().map(|&j| (points[j], j)).collect();
-        for &j in &seen {
-            points[j] = 0;
+    }
+
+    fn ready(&mut self, articles: usize) {
+        if self.points.len() < articles {
+            self.points.resize(articles, 0);
         }
-        totals
-    })
+    }
+
+    /// The `count` best articles other than `i`, best first, by `better`; then all
+    /// points are zero again.
+    fn best(&mut self, i: usize, count: usize, better: impl Fn(&(u32, usize), &(u32, usize)) -> bool) -> Vec<usize> {
+        let mut top: Vec<(u32, usize)> = Vec::with_capacity(count + 1);
+        for &j in &self.seen {
+            let candidate = (self.points[j], j);
+            self.points[j] = 0;
+            if j == i || (top.len() == count && !better(&candidate, &top[count - 1])) {
+                continue;
+            }
+            let at = top.iter().position(|t| better(&candidate, t)).unwrap_or(top.len());
+            top.insert(at, candidate);
+            top.truncate(count);
+        }
+        self.seen.clear();
+        top.into_iter().map(|(_, j)| j).collect()
+    }
 }
 
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
@@ -396,6 +416,23 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// Feed into `hasher` what [`Views::keyword_links`] of article `i` is made of besides
+    /// the article's keywords and the site's base URL: the slug of each keyword's page, if
+    /// it has one. Allocates nothing (a build keys every article page).
+    pub fn hash_keyword_slugs(&self, i: usize, hasher: &mut blake3::Hasher) {
+        for k in &self.s.articles[i].keywords {
+            match self.keyword_slugs.get(k.as_str()) {
+                Some(slug) => {
+                    hasher.update(&(slug.len() as u64).to_le_bytes());
+                    hasher.update(slug.as_bytes());
+                }
+                None => {
+                    hasher.update(&u64::MAX.to_le_bytes());
+                }
+            }
+        }
+    }
+
     /// The articles whose cards an article page shows.
     pub fn neighbours(&self, i: usize) -> Neighbours {
         Neighbours {
@@ -524,52 +561,43 @@ impl<'a> Views<'a> {
     /// Up to five related articles: shared keywords and themes, same region, nearest in time.
     fn related(&self, i: usize) -> Vec<usize> {
         let a = &self.s.articles[i];
-        // (article, points) for every piece of evidence; summed per article below.
-        let mut evidence: Vec<(usize, u32)> = Vec::new();
-        for &k in &self.keywords_of[i] {
-            let list = &self.s.keywords[k].articles;
-            // A rare shared keyword is strong evidence; a keyword shared by hundreds of
-            // articles says little, so only its nearest articles in time count.
-            let pos = list.binary_search(&i).unwrap_or_else(|p| p);
-            let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
-                (0, list.len())
-            } else {
-                (
-                    pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
-                    (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
-                )
-            };
-            evidence.extend(list[lo..hi].iter().map(|&j| (j, 2)));
-        }
-        if let Some(node) = self.region_of[i] {
-            if node.code.is_some() {
-                evidence.extend(node.all.iter().take(200).map(|&j| (j, 2)));
+        POINTS.with_borrow_mut(|points| {
+            points.ready(self.s.articles.len());
+            for &k in &self.keywords_of[i] {
+                let list = &self.s.keywords[k].articles;
+                // A rare shared keyword is strong evidence; a keyword shared by hundreds of
+                // articles says little, so only its nearest articles in time count.
+                let pos = list.binary_search(&i).unwrap_or_else(|p| p);
+                let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
+                    (0, list.len())
+                } else {
+                    (
+                        pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
+                        (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
+                    )
+                };
+                points.add(&list[lo..hi], 2);
             }
-        }
-        for t in a.themes.iter().take(2) {
-            if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
-                // Nearest articles of the same theme in site (date) order.
-                let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
-                let lo = pos.saturating_sub(5);
-                let hi = (pos + 6).min(index.articles.len());
-                evidence.extend(index.articles[lo..hi].iter().map(|&j| (j, 1)));
+            if let Some(node) = self.region_of[i] {
+                if node.code.is_some() {
+                    points.add(&node.all[..node.all.len().min(200)], 2);
+                }
             }
-        }
-        let mut ranked = sum_points(evidence, self.s.articles.len());
-        ranked.retain(|&(_, j)| j != i);
-        // Most points first, then nearest in time, then site order: a total order, so the
-        // five best are the same whichever way they are found.
-        let order = |x: &(u32, usize), y: &(u32, usize)| {
-            y.0.cmp(&x.0)
-                .then(x.1.abs_diff(i).cmp(&y.1.abs_diff(i)))
-                .then(x.1.cmp(&y.1))
-        };
-        if ranked.len() > RELATED_SHOWN {
-            ranked.select_nth_unstable_by(RELATED_SHOWN, order);
-            ranked.truncate(RELATED_SHOWN);
-        }
-        ranked.sort_unstable_by(order);
-        ranked.into_iter().map(|(_, j)| j).collect()
+            for t in a.themes.iter().take(2) {
+                if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
+                    // Nearest articles of the same theme in site (date) order.
+                    let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
+                    let lo = pos.saturating_sub(5);
+                    let hi = (pos + 6).min(index.articles.len());
+                    points.add(&index.articles[lo..hi], 1);
+                }
+            }
+            // Most points first, then nearest in time, then site order: a total order, so
+            // the five best are the same whichever way they are found.
+            points.best(i, RELATED_SHOWN, |x, y| {
+                (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1)
+            })
+        })
     }
 
     pub fn theme_tiles(&self) -> Vec<Tile> {
@@ -897,7 +925,9 @@ impl<'a> Views<'a> {
     /// What the search index needs of every article, in site order (borrowing the articles'
     /// text, so the index costs no copy of the corpus).
     pub fn search_docs(&self) -> Vec<super::search::SearchDoc<'a>> {
+        use rayon::prelude::*;
         (0..self.s.articles.len())
+            .into_par_iter()
             .map(|i| {
                 let site: &'a Site = self.s;
                 let a = &site.articles[i];
@@ -1059,13 +1089,21 @@ mod tests {
     }
 
     #[test]
-    fn points_are_summed_per_article_and_reset_between_calls() {
-        assert_eq!(
-            sum_points(vec![(3, 2), (1, 1), (3, 2), (0, 1)], 5),
-            [(4, 3), (1, 1), (1, 0)]
-        );
-        assert_eq!(sum_points(vec![(3, 1)], 5), [(1, 3)]);
-        assert_eq!(sum_points(Vec::new(), 5), []);
+    fn points_are_summed_per_article_ranked_and_reset_between_calls() {
+        let mut points = Points {
+            points: Vec::new(),
+            seen: Vec::new(),
+        };
+        let more_points_then_lower_index = |x: &(u32, usize), y: &(u32, usize)| (y.0, x.1) < (x.0, y.1);
+        points.ready(6);
+        points.add(&[3, 1, 3, 0, 5], 2);
+        points.add(&[0, 4], 1);
+        // 3: 4 points; 0: 3; 1, 5: 2; 4: 1. Article 5 itself is left out.
+        assert_eq!(points.best(5, 3, more_points_then_lower_index), [3, 0, 1]);
+        assert!(points.points.iter().all(|&p| p == 0) && points.seen.is_empty());
+        points.add(&[2], 1);
+        assert_eq!(points.best(0, 3, more_points_then_lower_index), [2]);
+        assert_eq!(points.best(0, 3, more_points_then_lower_index), Vec::<usize>::new());
     }
 
     #[test]
