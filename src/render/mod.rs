@@ -15,6 +15,7 @@ pub mod charts;
 pub mod feeds;
 pub mod json_array;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod search;
 pub mod stats;
@@ -118,6 +119,9 @@ struct Renderer<'a> {
     article_keys: Vec<blake3::Hash>,
     /// Each article's card rendered by `card.html`, rendered when a page first needs it.
     card_html: Vec<std::sync::OnceLock<String>>,
+    /// Cards of earlier builds by [`Renderer::card_memo_key`]: a card found there is not
+    /// rendered again.
+    card_memo: memo::Memo,
     /// Pages rendered (not reused) by this build.
     rendered: std::sync::atomic::AtomicUsize,
 }
@@ -211,6 +215,9 @@ impl<'a> Renderer<'a> {
             tera,
             article_keys,
             card_html: (0..site.articles.len()).map(|_| std::sync::OnceLock::new()).collect(),
+            card_memo: out
+                .memo_path("cards")
+                .map_or_else(memo::Memo::disabled, |p| memo::Memo::open(&p)),
             views,
             out,
             global,
@@ -296,10 +303,23 @@ impl<'a> Renderer<'a> {
         self.out.write(&file, html.as_bytes(), Some(key)).map(|_| ())
     }
 
-    /// The HTML of article `i`'s card, rendered once per build.
+    /// The key of article `i`'s card in the memo: its card key and everything every page
+    /// depends on (the templates and strings among them).
+    fn card_memo_key(&self, i: usize) -> memo::Key {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"card\0");
+        hasher.update(self.global.as_bytes());
+        hasher.update(self.card_keys[i].as_bytes());
+        *hasher.finalize().as_bytes()
+    }
+
+    /// The HTML of article `i`'s card: from the memo, or rendered (once per build).
     fn card(&self, i: usize) -> Result<&str> {
         if let Some(html) = self.card_html[i].get() {
             return Ok(html);
+        }
+        if let Some(html) = self.card_memo.get(&self.card_memo_key(i)) {
+            return Ok(self.card_html[i].get_or_init(|| html.to_string()));
         }
         let mut context = self.base.clone();
         context.insert("a", &self.views.card(i));
@@ -340,6 +360,21 @@ impl<'a> Renderer<'a> {
             Ok(())
         })?;
         Ok(path)
+    }
+
+    /// Keep this build's cards for the next one (the memo drops cards no article has now).
+    fn save_card_memo(self) {
+        let keys: Vec<memo::Key> = (0..self.site.articles.len())
+            .into_par_iter()
+            .map(|i| self.card_memo_key(i))
+            .collect();
+        let made: Vec<(memo::Key, String)> = self
+            .card_html
+            .into_iter()
+            .zip(&keys)
+            .filter_map(|(html, key)| Some((*key, html.into_inner()?)))
+            .collect();
+        self.card_memo.save(keys.iter(), &made);
     }
 
     /// The search index: patched when the previous build left its state and few of the
@@ -681,31 +716,47 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     }
     tally.lap("render: index pages");
 
-    r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
-        c.insert("tree", &views.region_tree());
-        c.insert("map", &views.province_map("regions-map"));
-        Ok(())
-    })?;
-    tally.page("regions/");
-    r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
-        c.insert("themes", &views.theme_tiles());
-        c.insert("keywords", &views.keyword_tiles());
-        Ok(())
-    })?;
-    tally.page("themes/");
-    r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
-        let overview = views.archive_overview();
-        c.insert("years", &overview["years"]);
-        c.insert("undated", &overview["undated"]);
-        Ok(())
-    })?;
-    tally.page("archive/");
-    r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
-        c.insert("articles", &site.articles.len());
-        c.insert("sections", &views.stats_sections());
-        Ok(())
-    })?;
-    tally.page("stats/");
+    // The overview pages are made from the whole site (counts, charts): on all cores too.
+    let regions = || {
+        r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
+            c.insert("tree", &views.region_tree());
+            c.insert("map", &views.province_map("regions-map"));
+            Ok(())
+        })
+    };
+    let themes = || {
+        r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
+            c.insert("themes", &views.theme_tiles());
+            c.insert("keywords", &views.keyword_tiles());
+            Ok(())
+        })
+    };
+    let archive = || {
+        r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
+            let overview = views.archive_overview();
+            c.insert("years", &overview["years"]);
+            c.insert("undated", &overview["undated"]);
+            Ok(())
+        })
+    };
+    let stats = || {
+        r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
+            c.insert("articles", &site.articles.len());
+            c.insert("sections", &views.stats_sections());
+            Ok(())
+        })
+    };
+    let ((regions, themes), (archive, stats)) =
+        rayon::join(|| rayon::join(regions, themes), || rayon::join(archive, stats));
+    for (done, path) in [
+        (regions, "regions/"),
+        (themes, "themes/"),
+        (archive, "archive/"),
+        (stats, "stats/"),
+    ] {
+        done?;
+        tally.page(path);
+    }
     tally.lap("render: overview pages");
 
     // Search: the page, and the index it reads.
@@ -753,6 +804,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     tally.file();
     tally.lap("render: feeds, sitemap");
     tally.stats.rendered = r.rendered.load(std::sync::atomic::Ordering::Relaxed);
+    r.save_card_memo();
     Ok(tally.stats)
 }
 

@@ -270,9 +270,18 @@ impl Manifest {
     /// the build.
     pub fn to_text(&self) -> String {
         let mut text = format!("{MANIFEST_HEADER}\t{}\n", self.build_id);
+        // Pushed piece by piece: one `format!` per line cost more than the rest of a publish.
+        text.reserve(self.files.keys().map(|path| path.len() + 2 * 64 + 3).sum());
         for (path, record) in &self.files {
-            let key = record.key.map_or_else(|| "-".to_string(), |k| k.to_hex().to_string());
-            text.push_str(&format!("{path}\t{}\t{key}\n", record.content.to_hex()));
+            text.push_str(path);
+            text.push('\t');
+            text.push_str(&record.content.to_hex());
+            text.push('\t');
+            match &record.key {
+                Some(key) => text.push_str(&key.to_hex()),
+                None => text.push('-'),
+            }
+            text.push('\n');
         }
         text
     }
@@ -508,6 +517,13 @@ impl Output {
         let bytes = std::fs::read(state_path(self.manifest_path.as_deref()?, name)).ok()?;
         let header = format!("{STATE_HEADER}\t{}\n", previous.build_id);
         bytes.strip_prefix(header.as_bytes()).map(<[u8]>::to_vec)
+    }
+
+    /// Where a memo of rendered fragments named `name` is kept beside the manifest (see
+    /// [`super::memo`]); None without a build cache.
+    pub fn memo_path(&self, name: &str) -> Option<PathBuf> {
+        debug_assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        Some(self.manifest_path.as_deref()?.with_extension(format!("{name}.memo")))
     }
 
     /// Keep `bytes` for the next build, which reads them with [`Output::previous_state`]
