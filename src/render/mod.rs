@@ -602,7 +602,7 @@ impl<'a> Renderer<'a> {
             self.keyed_page("list.html", &page.path, &title, key, |c| {
                 match &head {
                     Some(head) => c.insert("list", head),
-                    None => c.insert("list", list),
+                    None => c.insert("list", &*self.views.with_chart(list)),
                 }
                 c.insert("pager", &page.pager);
                 c.insert("cards", &self.cards(page.items)?);

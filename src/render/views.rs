@@ -154,8 +154,12 @@ pub struct ListSpec {
     pub children: Vec<Tile>,
     pub breakdown_title: String,
     pub breakdown: Vec<Tile>,
-    /// Bar chart of the breakdown (safe SVG made by the tool).
+    /// Bar chart of the breakdown (safe SVG made by the tool), made by [`Views::with_chart`]
+    /// only for a page that is rendered: a page's key holds the breakdown it is drawn from.
     pub breakdown_chart: Option<String>,
+    /// The chart's id and the theme string of its title, when the list has one.
+    #[serde(skip)]
+    pub chart: Option<(&'static str, &'static str)>,
     pub feed_url: Option<String>,
     #[serde(skip)]
     pub feed_path: Option<String>,
@@ -644,48 +648,54 @@ impl<'a> Views<'a> {
 
     /// Every index page of the site: regions, themes, months, undated, keywords.
     pub fn lists(&self) -> Vec<ListSpec> {
-        let mut lists = Vec::new();
-        for node in self.s.regions.walk().into_iter().skip(1) {
-            let mut breakdown: Vec<Tile> = self
-                .s
-                .themes
-                .iter()
-                .map(|t| Tile {
-                    name: t.name.clone(),
-                    url: self.href(&format!("themes/{}/", t.slug)),
-                    count: node.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+        use rayon::prelude::*;
+        // Region lists on all cores: the theme breakdown of each region counts its articles.
+        let nodes: Vec<&RegionNode> = self.s.regions.walk().into_iter().skip(1).collect();
+        let mut lists: Vec<ListSpec> = nodes
+            .into_par_iter()
+            .map(|node| {
+                let mut breakdown: Vec<Tile> = self
+                    .s
+                    .themes
+                    .iter()
+                    .map(|t| Tile {
+                        name: t.name.clone(),
+                        url: self.href(&format!("themes/{}/", t.slug)),
+                        count: node.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+                        description: String::new(),
+                    })
+                    .filter(|t| t.count > 0)
+                    .collect();
+                breakdown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
+                let is_province = node.depth() == 1;
+                let path = format!("regions/{}/", node.path);
+                ListSpec {
+                    title: node.name.clone(),
                     description: String::new(),
-                })
-                .filter(|t| t.count > 0)
-                .collect();
-            breakdown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.url.cmp(&b.url)));
-            let is_province = node.depth() == 1;
-            let path = format!("regions/{}/", node.path);
-            lists.push(ListSpec {
-                title: node.name.clone(),
-                description: String::new(),
-                count: node.all.len(),
-                breadcrumb: {
-                    // 地区 › the node's parents (the page's own name is its heading).
-                    let mut crumbs = vec![Link {
-                        name: self.theme.text("regions", &[]),
-                        url: self.href("regions/"),
-                    }];
-                    let mut parents = self.breadcrumb_of(node);
-                    parents.pop();
-                    crumbs.extend(parents);
-                    crumbs
-                },
-                children: node.children.iter().map(|c| self.region_tile(c)).collect(),
-                breakdown_title: self.theme.text("theme_breakdown", &[]),
-                breakdown_chart: self.breakdown_chart("theme-breakdown", "theme_breakdown", &breakdown),
-                breakdown,
-                feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
-                feed_path: is_province.then(|| format!("{path}feed.xml")),
-                items: node.all.clone(),
-                path,
-            });
-        }
+                    count: node.all.len(),
+                    breadcrumb: {
+                        // 地区 › the node's parents (the page's own name is its heading).
+                        let mut crumbs = vec![Link {
+                            name: self.theme.text("regions", &[]),
+                            url: self.href("regions/"),
+                        }];
+                        let mut parents = self.breadcrumb_of(node);
+                        parents.pop();
+                        crumbs.extend(parents);
+                        crumbs
+                    },
+                    children: node.children.iter().map(|c| self.region_tile(c)).collect(),
+                    breakdown_title: self.theme.text("theme_breakdown", &[]),
+                    breakdown_chart: None,
+                    chart: Some(("theme-breakdown", "theme_breakdown")),
+                    breakdown,
+                    feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
+                    feed_path: is_province.then(|| format!("{path}feed.xml")),
+                    items: node.all.clone(),
+                    path,
+                }
+            })
+            .collect();
         for t in &self.s.themes {
             let mut by_province: Vec<Tile> = self
                 .s
@@ -712,7 +722,8 @@ impl<'a> Views<'a> {
                 }],
                 children: Vec::new(),
                 breakdown_title: self.theme.text("province_breakdown", &[]),
-                breakdown_chart: self.breakdown_chart("province-breakdown", "province_breakdown", &by_province),
+                breakdown_chart: None,
+                chart: Some(("province-breakdown", "province_breakdown")),
                 breakdown: by_province,
                 feed_url: Some(self.href(&format!("{path}feed.xml"))),
                 feed_path: Some(format!("{path}feed.xml")),
@@ -763,6 +774,18 @@ impl<'a> Views<'a> {
         lists
     }
 
+    /// `list` with its breakdown chart drawn, for rendering its first page.
+    pub fn with_chart<'l>(&self, list: &'l ListSpec) -> std::borrow::Cow<'l, ListSpec> {
+        match list.chart {
+            Some((id, title_key)) if list.breakdown_chart.is_none() => {
+                let mut drawn = list.clone();
+                drawn.breakdown_chart = self.breakdown_chart(id, title_key, &list.breakdown);
+                std::borrow::Cow::Owned(drawn)
+            }
+            _ => std::borrow::Cow::Borrowed(list),
+        }
+    }
+
     fn breakdown_chart(&self, id: &str, title_key: &str, tiles: &[Tile]) -> Option<String> {
         if tiles.is_empty() {
             return None;
@@ -800,6 +823,7 @@ impl<'a> Views<'a> {
             breakdown_title: String::new(),
             breakdown: Vec::new(),
             breakdown_chart: None,
+            chart: None,
             feed_url: None,
             feed_path: None,
             items,
