@@ -50,7 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if timings {
                 for (stage, secs) in &summary.timings {
-                    eprintln!("  {stage:<24} {secs:>8.3} s");
+                    eprintln!("  {stage:<38} {secs:>8.3} s");
                 }
             }
             println!("{}", summary.line());

@@ -49,7 +49,7 @@ pub struct RenderStats {
     /// Pages rendered by this build; the others were unchanged and kept as they were.
     pub rendered: usize,
     /// Seconds spent in each part of rendering, in order.
-    pub timings: Vec<(&'static str, f64)>,
+    pub timings: Vec<Timing>,
 }
 
 /// Compile the theme's templates, naming the template, line and problem on error.
@@ -380,7 +380,7 @@ impl<'a> Renderer<'a> {
     /// The search index: patched when the previous build left its state and few of the
     /// documents changed (see `search::patch`), else built in full. Returns its number of
     /// shards and documents (for the search page).
-    fn search_index(&self, tally: &mut Tally) -> Result<(usize, usize)> {
+    fn search_index(&self) -> Result<SearchOutput> {
         let docs = self.views.search_docs();
         // Each document's record: its article's whole record and what the site adds to it,
         // hashed (cheaper than its fingerprint, which is computed when this changes).
@@ -425,11 +425,12 @@ impl<'a> Renderer<'a> {
         if let Some(patch) = patch.as_ref().filter(|p| p.unchanged) {
             // Nothing to write: keep every file at once, if all are still there.
             if self.out.reuse_group(&files_key)? {
-                for _ in 0..patch.shard_count + docs.len() + 1 {
-                    tally.file();
-                }
                 self.out.save_state("search", patch.state.clone());
-                return Ok((patch.shard_count, docs.len()));
+                return Ok(SearchOutput {
+                    shards: patch.shard_count,
+                    docs: docs.len(),
+                    files: patch.shard_count + docs.len() + 1,
+                });
             }
         }
         let keeps_its_shards = |patch: &search::Patch| {
@@ -472,24 +473,26 @@ impl<'a> Renderer<'a> {
                     .map(|_| ())
             })?;
             self.out.write(search::META_PATH, &patch.meta, Some(files_key))?;
-            for _ in 0..patch.shard_count + docs.len() + 1 {
-                tally.file();
-            }
             self.out.save_state("search", patch.state);
-            return Ok((patch.shard_count, docs.len()));
+            return Ok(SearchOutput {
+                shards: patch.shard_count,
+                docs: docs.len(),
+                files: patch.shard_count + docs.len() + 1,
+            });
         }
         let index = search::build(&docs, &segmenter);
         index
             .files
             .par_iter()
             .try_for_each(|(rel, bytes)| self.out.write(rel, bytes, Some(files_key)).map(|_| ()))?;
-        for _ in &index.files {
-            tally.file();
-        }
         if let Some(state) = search::full_state(&index, &docs, &records, &global) {
             self.out.save_state("search", state);
         }
-        Ok((index.shard_count, index.stats.docs))
+        Ok(SearchOutput {
+            shards: index.shard_count,
+            docs: index.stats.docs,
+            files: index.files.len(),
+        })
     }
 
     /// `data/articles.json`, every article's record. Kept when no record changed; else
@@ -621,6 +624,17 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A stage's name and its wall seconds (see [`RenderStats::timings`]).
+type Timing = (&'static str, f64);
+
+/// What the search index stage made: its shards and documents (the search page shows both),
+/// and the files it wrote or kept.
+struct SearchOutput {
+    shards: usize,
+    docs: usize,
+    files: usize,
+}
+
 /// Counts what a render wrote and collects the sitemap.
 struct Tally {
     stats: RenderStats,
@@ -630,6 +644,23 @@ struct Tally {
 }
 
 impl Tally {
+    fn new() -> Tally {
+        Tally {
+            stats: RenderStats::default(),
+            sitemap: Vec::new(),
+            clock: std::time::Instant::now(),
+        }
+    }
+
+    /// Add what another tally (of work done beside this one's) counted, and start timing anew.
+    fn merge(&mut self, other: Tally) {
+        self.stats.pages += other.stats.pages;
+        self.stats.files += other.stats.files;
+        self.stats.timings.extend(other.stats.timings);
+        self.sitemap.extend(other.sitemap);
+        self.clock = std::time::Instant::now();
+    }
+
     fn page(&mut self, path: &str) {
         self.stats.pages += 1;
         self.stats.files += 1;
@@ -649,129 +680,152 @@ impl Tally {
 /// Render the whole site into `out`. Pages whose inputs are unchanged since the build `out`
 /// updates are neither rendered nor written.
 pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
-    let mut tally = Tally {
-        stats: RenderStats::default(),
-        sitemap: Vec::new(),
-        clock: std::time::Instant::now(),
-    };
+    let mut tally = Tally::new();
     let r = Renderer::new(site, theme, out)?;
     let views = &r.views;
     tally.lap("render: templates, cards");
 
-    // The data export first, while the build holds the least memory: patching it maps the
-    // previous file (tens of MB), which counts towards the build's peak memory.
-    r.data_export()?;
-    tally.file();
-    tally.lap("render: data export");
-
-    // Home.
-    let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
-    let latest: Vec<usize> = (0..latest_count).collect();
-    r.page("index.html", "", "", |c| {
-        c.insert("latest", &r.cards(&latest)?);
-        c.insert("themes", &views.theme_tiles());
-        c.insert("map", &views.province_map("home-map"));
-        c.insert(
-            "totals",
-            &theme.text(
-                "home_totals",
-                &[
-                    ("articles", site.articles.len().to_string()),
-                    (
-                        "themes",
-                        site.themes
-                            .iter()
-                            .filter(|t| !t.articles.is_empty())
-                            .count()
-                            .to_string(),
-                    ),
-                    ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
+    // The page stages keep both cores busy most of the time; the data export and the search
+    // index are mostly one thread's work (patching files of the previous build), so they run
+    // beside them. Their timings overlap the pages'.
+    let (side, pages) = rayon::join(
+        || -> Result<(Option<SearchOutput>, [Timing; 2])> {
+            let clock = std::time::Instant::now();
+            r.data_export()?;
+            let data_secs = clock.elapsed().as_secs_f64();
+            let clock = std::time::Instant::now();
+            let search = if site.config.search.enabled {
+                Some(r.search_index()?)
+            } else {
+                None
+            };
+            Ok((
+                search,
+                [
+                    ("render: data export (beside pages)", data_secs),
+                    ("render: search index (beside pages)", clock.elapsed().as_secs_f64()),
                 ],
-            ),
-        );
-        Ok(())
-    })?;
-    tally.page("");
+            ))
+        },
+        || -> Result<Tally> {
+            let mut tally = Tally::new();
+            // Home.
+            let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
+            let latest: Vec<usize> = (0..latest_count).collect();
+            r.page("index.html", "", "", |c| {
+                c.insert("latest", &r.cards(&latest)?);
+                c.insert("themes", &views.theme_tiles());
+                c.insert("map", &views.province_map("home-map"));
+                c.insert(
+                    "totals",
+                    &theme.text(
+                        "home_totals",
+                        &[
+                            ("articles", site.articles.len().to_string()),
+                            (
+                                "themes",
+                                site.themes
+                                    .iter()
+                                    .filter(|t| !t.articles.is_empty())
+                                    .count()
+                                    .to_string(),
+                            ),
+                            ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
+                        ],
+                    ),
+                );
+                Ok(())
+            })?;
+            tally.page("");
 
-    // Articles and index pages are independent of each other: render them on all cores.
-    let article_paths: Vec<String> = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| r.article_page(i))
-        .collect::<Result<_>>()?;
-    for path in &article_paths {
-        tally.page(path);
-    }
-    tally.lap("render: article pages");
+            // Articles and index pages are independent of each other: render them on all cores.
+            let article_paths: Vec<String> = (0..site.articles.len())
+                .into_par_iter()
+                .map(|i| r.article_page(i))
+                .collect::<Result<_>>()?;
+            for path in &article_paths {
+                tally.page(path);
+            }
+            tally.lap("render: article pages");
 
-    let lists = views.lists();
-    let list_outputs: Vec<(Vec<String>, bool)> =
-        lists.par_iter().map(|list| r.list_pages(list)).collect::<Result<_>>()?;
-    for (paths, feed) in &list_outputs {
-        for path in paths {
-            tally.page(path);
-        }
-        if *feed {
+            let lists = views.lists();
+            let list_outputs: Vec<(Vec<String>, bool)> =
+                lists.par_iter().map(|list| r.list_pages(list)).collect::<Result<_>>()?;
+            for (paths, feed) in &list_outputs {
+                for path in paths {
+                    tally.page(path);
+                }
+                if *feed {
+                    tally.file();
+                }
+            }
+            tally.lap("render: index pages");
+
+            // The overview pages are made from the whole site (counts, charts): on all cores too.
+            let regions = || {
+                r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
+                    c.insert("tree", &views.region_tree());
+                    c.insert("map", &views.province_map("regions-map"));
+                    Ok(())
+                })
+            };
+            let themes = || {
+                r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
+                    c.insert("themes", &views.theme_tiles());
+                    c.insert("keywords", &views.keyword_tiles());
+                    Ok(())
+                })
+            };
+            let archive = || {
+                r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
+                    let overview = views.archive_overview();
+                    c.insert("years", &overview["years"]);
+                    c.insert("undated", &overview["undated"]);
+                    Ok(())
+                })
+            };
+            let stats = || {
+                r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
+                    c.insert("articles", &site.articles.len());
+                    c.insert("sections", &views.stats_sections());
+                    Ok(())
+                })
+            };
+            let ((regions, themes), (archive, stats)) =
+                rayon::join(|| rayon::join(regions, themes), || rayon::join(archive, stats));
+            for (done, path) in [
+                (regions, "regions/"),
+                (themes, "themes/"),
+                (archive, "archive/"),
+                (stats, "stats/"),
+            ] {
+                done?;
+                tally.page(path);
+            }
+            tally.lap("render: overview pages");
+
+            Ok(tally)
+        },
+    );
+    let (search, side_timings) = side?;
+    tally.merge(pages?);
+    tally.stats.timings.extend(side_timings);
+    // The data export.
+    tally.file();
+    // Search: the page, and the index it reads.
+    if let Some(search) = search {
+        for _ in 0..search.files {
             tally.file();
         }
-    }
-    tally.lap("render: index pages");
-
-    // The overview pages are made from the whole site (counts, charts): on all cores too.
-    let regions = || {
-        r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
-            c.insert("tree", &views.region_tree());
-            c.insert("map", &views.province_map("regions-map"));
-            Ok(())
-        })
-    };
-    let themes = || {
-        r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
-            c.insert("themes", &views.theme_tiles());
-            c.insert("keywords", &views.keyword_tiles());
-            Ok(())
-        })
-    };
-    let archive = || {
-        r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
-            let overview = views.archive_overview();
-            c.insert("years", &overview["years"]);
-            c.insert("undated", &overview["undated"]);
-            Ok(())
-        })
-    };
-    let stats = || {
-        r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
-            c.insert("articles", &site.articles.len());
-            c.insert("sections", &views.stats_sections());
-            Ok(())
-        })
-    };
-    let ((regions, themes), (archive, stats)) =
-        rayon::join(|| rayon::join(regions, themes), || rayon::join(archive, stats));
-    for (done, path) in [
-        (regions, "regions/"),
-        (themes, "themes/"),
-        (archive, "archive/"),
-        (stats, "stats/"),
-    ] {
-        done?;
-        tally.page(path);
-    }
-    tally.lap("render: overview pages");
-
-    // Search: the page, and the index it reads.
-    if site.config.search.enabled {
-        let (shards, docs) = r.search_index(&mut tally)?;
         r.page("search.html", "search/", &theme.text("search", &[]), |c| {
             c.insert(
                 "search",
-                &json!({ "shards": shards, "docs": docs, "version": search::FORMAT_VERSION }),
+                &json!({ "shards": search.shards, "docs": search.docs, "version": search::FORMAT_VERSION }),
             );
             Ok(())
         })?;
         tally.page("search/");
     }
-    tally.lap("render: search index");
 
     // 404 (not in the sitemap).
     let not_found = r.render("404.html", "404.html", &theme.text("not_found_title", &[]), |_| Ok(()))?;
