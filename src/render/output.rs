@@ -615,7 +615,10 @@ impl Output {
         if size > PENDING_FILE_MAX || self.pending_bytes.fetch_add(size, Ordering::Relaxed) + size > PENDING_BUDGET {
             return false;
         }
-        let bytes = pieces.iter().flat_map(|p| p.as_ref()).copied().collect();
+        let mut bytes = Vec::with_capacity(size);
+        for piece in pieces {
+            bytes.extend_from_slice(piece.as_ref());
+        }
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
