@@ -525,6 +525,55 @@ fn a_changed_template_or_string_reaches_every_page_on_update() {
     }
 }
 
+#[test]
+fn a_changed_card_template_is_never_served_from_the_card_memo() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    // Two builds: the second finds every card in the memo.
+    assert!(run(&["build", "--root", root]).status.success());
+    assert!(run(&["build", "--root", root, "--base-url", "https://example.org/x/"])
+        .status
+        .success());
+    let card = std::fs::read_to_string(repo().join("themes/default/templates/card.html")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/card.html"),
+        format!("{}<!-- 卡片已修改 -->", card.trim_end()),
+    )
+    .unwrap();
+    let out = run(&["build", "--root", root, "--base-url", "https://example.org/x/"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lists: Vec<_> = site_files(&public)
+        .into_iter()
+        .filter(|(p, bytes)| p.starts_with("themes") && text(bytes).contains("card-title"))
+        .collect();
+    assert!(lists.len() > 2);
+    for (path, bytes) in &lists {
+        assert!(
+            text(bytes).contains("卡片已修改"),
+            "{} shows a stale card",
+            path.display()
+        );
+    }
+    let fresh = dir.path().join("fresh");
+    let out = run(&[
+        "build",
+        "--no-cache",
+        "--root",
+        root,
+        "--base-url",
+        "https://example.org/x/",
+        "--output",
+        fresh.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        site_files(&public) == site_files(&fresh),
+        "the update differs from a full build"
+    );
+}
+
 /// The numbers of a build's summary line: articles, pages, rendered, files changed, warnings.
 fn summary_numbers(output: &Output) -> Vec<usize> {
     let all = text(&output.stderr) + &text(&output.stdout);
