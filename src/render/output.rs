@@ -646,18 +646,30 @@ impl Output {
             }
         }
         let states = std::mem::take(&mut *self.states.lock().unwrap_or_else(|p| p.into_inner()));
-        let published = match self.previous.take() {
-            Some(previous) => self.apply_update(&previous, &manifest)?,
-            None => self.swap_in(&manifest)?,
-        };
-        if let Some(path) = &manifest_path {
+        // The manifest and the states are saved while the files are published: the marker,
+        // written last, is what ties them to the output, so an interruption anywhere still
+        // leaves a marker no manifest matches.
+        let save_manifest = || -> Result<()> {
+            let Some(path) = &manifest_path else {
+                return Ok(());
+            };
             for (name, bytes) in states {
                 let header = format!("{STATE_HEADER}\t{}\n", manifest.build_id);
                 save_atomically(&state_path(path, &name), &[header.as_bytes(), &bytes].concat())?;
             }
-            save_atomically(path, manifest.to_text().as_bytes())?;
+            save_atomically(path, manifest.to_text().as_bytes())
+        };
+        match self.previous.take() {
+            Some(previous) => {
+                let (published, saved) = rayon::join(|| self.apply_update(&previous, &manifest), save_manifest);
+                saved?;
+                published
+            }
+            None => {
+                save_manifest()?;
+                self.swap_in(&manifest)
+            }
         }
-        Ok(published)
     }
 
     fn swap_in(self, manifest: &Manifest) -> Result<Published> {
