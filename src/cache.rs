@@ -31,6 +31,10 @@ use crate::analyze::CorpusInputs;
 use crate::error::Warning;
 use crate::model::{Article, SourceKind};
 
+mod snapshot;
+pub use snapshot::FileStat;
+use snapshot::Snapshot;
+
 /// Directory name under the site root.
 pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
@@ -39,6 +43,8 @@ const OUTPUT_MANIFESTS: &str = "output";
 const FORMAT: &str = "v2";
 /// The pack file in the format's directory.
 const PACK: &str = "entries.pack";
+/// The snapshot of the content files (see [`snapshot`]) in the format's directory.
+const SNAPSHOT: &str = "files.snapshot";
 /// First bytes of a pack file.
 const MAGIC: &[u8] = b"union-digest cache v2\n";
 /// Bytes of a key, and of a payload hash.
@@ -78,6 +84,11 @@ pub struct Cache {
     /// The next pack, written as entries are computed (so they are not held in memory),
     /// created at the first one.
     next: Mutex<Option<PackWriter>>,
+    /// When the build started (before it looked at any content file): files changed since
+    /// (less a margin) are not recorded in the snapshot.
+    started: std::time::SystemTime,
+    /// The content files as the last build found them.
+    snapshot: Snapshot,
 }
 
 /// A pack being written under a temporary name.
@@ -151,17 +162,55 @@ impl Cache {
         hasher.update(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
         hasher.update(b"\0");
         hasher.update(config_json.as_bytes());
+        let started = std::time::SystemTime::now();
         let dir = root.join(CACHE_DIR).join(FORMAT);
+        let salt = hasher.finalize().to_hex().to_string();
+        let snapshot = Snapshot::load(&dir.join(SNAPSHOT), &salt);
         let pack = PackBytes::open(&dir.join(PACK));
         let index = index_records(&pack);
         Cache {
             dir,
-            salt: hasher.finalize().to_hex().to_string(),
+            salt,
             pack: RwLock::new(pack),
             index,
             used: Mutex::new(Vec::new()),
             next: Mutex::new(None),
+            started,
+            snapshot,
         }
+    }
+
+    /// The key the last build recorded for the file at `rel` if the file's metadata is still
+    /// exactly what it was then (see [`snapshot`]): its bytes need not be read.
+    pub fn recorded_key(&self, rel: &str, stat: &FileStat) -> Option<String> {
+        self.snapshot
+            .key(rel, stat)
+            .map(|raw| blake3::Hash::from_bytes(*raw).to_hex().to_string())
+    }
+
+    /// Record what this build found of the content files: each file's path, its stat (taken
+    /// before its bytes were read) and the key of its bytes. Files whose times are not
+    /// settled (see [`FileStat::settled`]) are left out, so the next build reads them. The
+    /// snapshot is written only if it differs from the last build's.
+    pub fn record_files<'a>(&self, files: impl IntoIterator<Item = (&'a str, Option<&'a FileStat>, Option<&'a str>)>) {
+        let mut snapshot = Snapshot::default();
+        for (rel, stat, key) in files {
+            let (Some(stat), Some(raw)) = (stat, key.and_then(raw_key)) else {
+                continue;
+            };
+            if stat.settled(self.started) {
+                snapshot.insert(rel.to_string(), *stat, raw);
+            }
+        }
+        if snapshot != self.snapshot {
+            snapshot.save(&self.dir.join(SNAPSHOT), &self.salt);
+        }
+    }
+
+    /// Pretend the build started at `started` (tests: files made just now count as settled).
+    #[cfg(test)]
+    pub(crate) fn set_started(&mut self, started: std::time::SystemTime) {
+        self.started = started;
     }
 
     /// The key of a file's result.
@@ -262,6 +311,7 @@ impl Cache {
                 let name = file.file_name().to_string_lossy().into_owned();
                 let stray = name
                     .strip_prefix("entries.")
+                    .or_else(|| name.strip_prefix("files."))
                     .is_some_and(|ext| ext.starts_with("tmp") && !ext.starts_with(&own));
                 if stray {
                     let _ = std::fs::remove_file(file.path());
