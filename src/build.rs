@@ -242,8 +242,8 @@ impl Pipeline {
                 warnings: outcome.warnings.clone(),
             });
             // Keyed as the same articles decoded from the cache by the next build will be.
-            if let Some(payload) = stored {
-                Article::set_origins(&mut outcome.articles, &payload);
+            if let Some(key) = stored {
+                Article::set_origins(&mut outcome.articles, &key);
             }
         }
         outcome
@@ -271,7 +271,9 @@ impl Pipeline {
         self.progress.start(files.len() as u64);
         let outcomes: std::result::Result<Vec<FileOutcome>, T> = std::thread::scope(|scope| {
             // At the first file the cache lacks, the cleaner and the analyzer start being
-            // built on threads of their own while the other files are read.
+            // built on threads of their own while the other files are looked up and decoded:
+            // jieba's dictionary (the segmenter's, and the fiction detector's) at once on
+            // one, the cleaner then the rest of the analyzer on the other.
             let warming = AtomicBool::new(false);
             // One stat per file serves the order and the cache's snapshot of the files.
             let stats: Vec<Option<FileStat>> = files
@@ -285,13 +287,11 @@ impl Pipeline {
                     if matches!(scanned, Scanned::Uncached(_) | Scanned::Missing)
                         && !warming.swap(true, Ordering::Relaxed)
                     {
+                        scope.spawn(crate::analyze::segment::stock_dictionary);
                         scope.spawn(|| {
                             self.cleaner();
-                            // Spam pages with injected fiction are common among reposts:
-                            // having it ready keeps it off the build's critical path.
-                            crate::clean::spam::load_fiction_dictionary();
+                            self.analyzer();
                         });
-                        scope.spawn(|| self.analyzer());
                     }
                     (k, scanned)
                 })
@@ -783,7 +783,7 @@ mod tests {
     }
 
     fn snapshot_path(root: &Path) -> PathBuf {
-        root.join(cache::CACHE_DIR).join("v2/files.snapshot")
+        root.join(cache::CACHE_DIR).join("v3/files.snapshot")
     }
 
     /// Wait until the clock has moved past the status-change time of `path` (timestamps

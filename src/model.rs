@@ -259,8 +259,9 @@ pub struct Article {
     /// made elsewhere) has the index segment the text itself.
     #[serde(default)]
     pub search_words: SearchWords,
-    /// Hash of the per-file result this article comes from (the build cache's record of its
-    /// source file) and of its place in it: the render stage keys the article by this and
+    /// Hash of the key of the per-file result this article comes from (the build cache's
+    /// record of its source file, which stands for one result: the per-file stages are
+    /// deterministic) and of its place in it: the render stage keys the article by this and
     /// what corpus analysis adds (keywords, merged sources) instead of serialising it whole.
     /// Not stored; None for an article made without the cache.
     #[serde(skip)]
@@ -268,12 +269,12 @@ pub struct Article {
 }
 
 impl Article {
-    /// Set [`Article::origin`] of the articles of one per-file result whose encoding
-    /// hashes to `payload`.
-    pub fn set_origins(articles: &mut [Article], payload: &[u8; 32]) {
+    /// Set [`Article::origin`] of the articles of the per-file result filed under the cache
+    /// key `key`.
+    pub fn set_origins(articles: &mut [Article], key: &[u8; 32]) {
         for (index, article) in articles.iter_mut().enumerate() {
             let mut hasher = blake3::Hasher::new();
-            hasher.update(payload);
+            hasher.update(key);
             hasher.update(&(index as u64).to_le_bytes());
             article.origin = Some(*hasher.finalize().as_bytes());
         }
