@@ -495,6 +495,21 @@ fn build_inputs(
 /// Every step of [`build`] but the swap: the caller decides when to publish (the preview
 /// server does it while no request is reading the output directory).
 pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
+    match stage_once(options)? {
+        Some(staged) => Ok(staged),
+        // A part of the build cache decoded on first use was damaged (after its record passed
+        // its checksum): what was made from it is dropped, and the build made in full
+        // (without a cache, which cannot happen again).
+        None => stage(&BuildOptions {
+            no_cache: true,
+            ..options.clone()
+        }),
+    }
+}
+
+/// [`stage`], or None if the build cache turned out damaged while it was used (the pack is
+/// then removed, and nothing of this build is published).
+fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
     let started = Instant::now();
     let root = &options.root;
     let mut config = load_config(root)?;
@@ -540,7 +555,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
         Err(record) => {
             // The output is what this build would make: nothing to render or publish.
             timings.push(("read, unchanged", load_started.elapsed().as_secs_f64()));
-            return Ok(StagedBuild {
+            return Ok(Some(StagedBuild {
                 output: None,
                 summary: BuildSummary {
                     files_read: record.files_read,
@@ -554,7 +569,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
                     output: output_dir,
                 },
                 started,
-            });
+            }));
         }
     };
     if !corpus.errors.is_empty() {
@@ -592,14 +607,18 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
         timings,
         output: output_dir,
     };
+    if let Some(cache) = pipeline.cache.as_ref().filter(|cache| cache.damage_found()) {
+        cache.discard();
+        return Ok(None);
+    }
     // Freeing the corpus (millions of small strings) takes a noticeable part of a quick
     // rebuild: do it beside the publish, not before it.
     std::thread::spawn(move || drop((site, pipeline)));
-    Ok(StagedBuild {
+    Ok(Some(StagedBuild {
         output: Some(output),
         summary,
         started,
-    })
+    }))
 }
 
 /// Result of `check`: every error found, and the warnings.

@@ -27,7 +27,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +96,8 @@ pub struct Cache {
     started: std::time::SystemTime,
     /// The content files as the last build found them.
     snapshot: Snapshot,
+    /// The mapped pack, kept to learn whether a lazily decoded part of it was damaged.
+    mapped: Option<Arc<MappedPack>>,
 }
 
 /// A pack being written under a temporary name.
@@ -174,7 +177,12 @@ impl Cache {
         let snapshot = Snapshot::load(&dir.join(SNAPSHOT), &salt);
         let pack = PackBytes::open(&dir.join(PACK));
         let index = index_records(&pack);
+        let mapped = match &pack {
+            PackBytes::Mapped(mapped) => Some(Arc::clone(mapped)),
+            PackBytes::Empty => None,
+        };
         Cache {
+            mapped,
             dir,
             salt,
             pack: RwLock::new(pack),
@@ -213,6 +221,18 @@ impl Cache {
         }
     }
 
+    /// Whether a part of a record decoded on first use (after its record passed its
+    /// checksum) did not decode: what was made from it is wrong, and the build must be made
+    /// again without this pack.
+    pub fn damage_found(&self) -> bool {
+        self.mapped.as_ref().is_some_and(|m| m.damaged.load(Ordering::Relaxed))
+    }
+
+    /// Remove the pack (after [`Cache::damage_found`]): the next build computes everything.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(self.dir.join(PACK));
+    }
+
     /// Pretend the build started at `started` (tests: files made just now count as settled).
     #[cfg(test)]
     pub(crate) fn set_started(&mut self, started: std::time::SystemTime) {
@@ -244,7 +264,11 @@ impl Cache {
         let range = self.index.get(&raw)?.clone();
         let entry = {
             let pack = self.pack.read().unwrap_or_else(|p| p.into_inner());
-            decode(pack.get(range)?, &raw)?
+            let record = pack.get(range)?;
+            match &*pack {
+                PackBytes::Mapped(mapped) => decoding_from(mapped, || decode(record, &raw))?,
+                PackBytes::Empty => decode(record, &raw)?,
+            }
         };
         if entry.key != key || entry.inputs.len() != entry.articles.len() {
             return None;
@@ -341,8 +365,94 @@ enum PackBytes {
     /// The pack mapped into memory: only the pages of records decoded are read, and nothing
     /// is copied. Packs are never rewritten in place (a new pack is renamed over the old one,
     /// new records are appended), so the mapped bytes do not change under a build; a pack
-    /// truncated by hand while a build reads it would end that build with SIGBUS.
-    Mapped(memmap2::Mmap),
+    /// truncated by hand while a build reads it would end that build with SIGBUS. Parts of
+    /// records decoded on first use ([`SharedBytes`]) keep the map alive.
+    Mapped(Arc<MappedPack>),
+}
+
+/// A mapped pack, and whether a part of it decoded on first use turned out damaged.
+#[derive(Debug)]
+pub struct MappedPack {
+    map: memmap2::Mmap,
+    damaged: AtomicBool,
+}
+
+thread_local! {
+    /// The pack a record is being decoded from on this thread ([`Cache::get`]), so that the
+    /// parts of the record kept encoded ([`SharedBytes`]) can point into it.
+    static DECODING: std::cell::RefCell<Option<Arc<MappedPack>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `decode` with `pack` as the pack being decoded from on this thread.
+fn decoding_from<T>(pack: &Arc<MappedPack>, decode: impl FnOnce() -> T) -> T {
+    DECODING.with_borrow_mut(|current| *current = Some(Arc::clone(pack)));
+    let decoded = decode();
+    DECODING.with_borrow_mut(|current| *current = None);
+    decoded
+}
+
+/// Bytes of a cache record kept encoded until something needs them (an article's body:
+/// most of a record, and a rebuild needs few of them): a range of the mapped pack when the
+/// record came from it (no copy), else their own copy.
+#[derive(Clone)]
+pub struct SharedBytes(Shared);
+
+#[derive(Clone)]
+enum Shared {
+    Owned(Box<[u8]>),
+    Mapped {
+        pack: Arc<MappedPack>,
+        start: usize,
+        len: usize,
+    },
+}
+
+impl SharedBytes {
+    pub fn owned(bytes: Vec<u8>) -> SharedBytes {
+        SharedBytes(Shared::Owned(bytes.into_boxed_slice()))
+    }
+
+    /// Bytes a record being decoded lends: pointed to in the mapped pack when they lie in
+    /// it, else copied.
+    pub fn borrowed(bytes: &[u8]) -> SharedBytes {
+        let in_pack = DECODING.with_borrow(|current| {
+            let pack = current.as_ref()?;
+            let start = (bytes.as_ptr() as usize).checked_sub(pack.map.as_ptr() as usize)?;
+            let end = start.checked_add(bytes.len())?;
+            (end <= pack.map.len()).then(|| Shared::Mapped {
+                pack: Arc::clone(pack),
+                start,
+                len: bytes.len(),
+            })
+        });
+        SharedBytes(in_pack.unwrap_or_else(|| Shared::Owned(bytes.into())))
+    }
+
+    /// Note that these bytes (which passed their record's checksum) did not decode: the
+    /// build that used them must be made again without the cache (see
+    /// [`Cache::damage_found`]).
+    pub fn mark_damaged(&self) {
+        if let Shared::Mapped { pack, .. } = &self.0 {
+            pack.damaged.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+impl std::ops::Deref for SharedBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Shared::Owned(bytes) => bytes,
+            Shared::Mapped { pack, start, len } => pack.map.get(*start..start + len).unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SharedBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SharedBytes({} bytes)", self.len())
+    }
 }
 
 impl PackBytes {
@@ -354,7 +464,10 @@ impl PackBytes {
         // SAFETY: the map is read only, and the cache never modifies a pack's existing
         // bytes in place (see above); a damaged record fails its checksum and is ignored.
         match unsafe { memmap2::Mmap::map(&file) } {
-            Ok(map) => PackBytes::Mapped(map),
+            Ok(map) => PackBytes::Mapped(Arc::new(MappedPack {
+                map,
+                damaged: AtomicBool::new(false),
+            })),
             Err(_) => PackBytes::Empty,
         }
     }
@@ -366,7 +479,7 @@ impl std::ops::Deref for PackBytes {
     fn deref(&self) -> &[u8] {
         match self {
             PackBytes::Empty => &[],
-            PackBytes::Mapped(map) => map,
+            PackBytes::Mapped(mapped) => &mapped.map,
         }
     }
 }
@@ -568,6 +681,63 @@ mod tests {
         let fifth = Cache::open(dir.path(), "{}");
         assert!(fifth.get(&entries[0].key).is_none() && fifth.get(&added.key).is_none());
         assert!(fifth.get(&entries[3].key).is_some());
+    }
+
+    /// An entry of one article whose body is `body`.
+    fn entry_with_body(cache: &Cache, rel: &str, body: &[&str]) -> Entry {
+        let mut article = crate::render::testing::article("标题", None, ("浙江省", "杭州市", "330100"), &[], &[]);
+        article.clean.body = body.iter().map(|p| p.to_string()).collect();
+        Entry {
+            articles: vec![article],
+            inputs: vec![CorpusInputs::default()],
+            ..entry(cache, rel, rel.as_bytes())
+        }
+    }
+
+    #[test]
+    fn bodies_stay_encoded_in_the_pack_until_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Cache::open(dir.path(), "{}");
+        let e = entry_with_body(&first, "content/a.txt", &["第一段。", "第二段。"]);
+        first.put(&e);
+        first.save();
+        let cache = Cache::open(dir.path(), "{}");
+        let got = cache.get(&e.key).unwrap();
+        let body = &got.articles[0].clean.body;
+        assert!(body.is_encoded());
+        // Encoded again as it came, without being decoded.
+        assert_eq!(postcard::to_stdvec(&got).unwrap(), postcard::to_stdvec(&e).unwrap());
+        assert!(body.is_encoded());
+        assert_eq!(*body, ["第一段。", "第二段。"]);
+        assert!(!body.is_encoded());
+        // Read by people as paragraphs.
+        assert_eq!(serde_json::to_string(body).unwrap(), r#"["第一段。","第二段。"]"#);
+        assert!(!cache.damage_found());
+    }
+
+    #[test]
+    fn a_body_that_does_not_decode_is_empty_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Cache::open(dir.path(), "{}");
+        let e = entry_with_body(&first, "content/a.txt", &["第一段。"]);
+        // A record whose checksum holds but whose body is not UTF-8 (as a bug, or a forger,
+        // could write): "第" starts with 0xE7, which cannot start a one-byte string.
+        let mut record = encode(&e).unwrap();
+        let at = record.windows(3).position(|w| w == "第".as_bytes()).unwrap();
+        record[at] = 0xFF;
+        let checksum = crc32fast::hash(&record[CHECKSUM_BYTES..]).to_le_bytes();
+        record[..CHECKSUM_BYTES].copy_from_slice(&checksum);
+        let mut records = BTreeMap::new();
+        records.insert(raw_key(&e.key).unwrap(), record.as_slice());
+        write_pack(&dir.path().join(CACHE_DIR).join(FORMAT), &records);
+
+        let cache = Cache::open(dir.path(), "{}");
+        let got = cache.get(&e.key).unwrap();
+        assert!(!cache.damage_found());
+        assert!(got.articles[0].clean.body.is_empty());
+        assert!(cache.damage_found());
+        cache.discard();
+        assert!(Cache::open(dir.path(), "{}").get(&e.key).is_none());
     }
 
     #[test]
