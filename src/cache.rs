@@ -449,6 +449,12 @@ impl std::ops::Deref for SharedBytes {
     }
 }
 
+impl Default for SharedBytes {
+    fn default() -> SharedBytes {
+        SharedBytes::owned(Vec::new())
+    }
+}
+
 impl std::fmt::Debug for SharedBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SharedBytes({} bytes)", self.len())

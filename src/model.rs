@@ -457,8 +457,9 @@ impl<'de> Deserialize<'de> for Body {
 /// needs these (they are a third of a cached article).
 #[derive(Clone, Default)]
 pub struct SearchWords {
-    /// The encoded map; empty when the article has none.
-    encoded: Vec<u8>,
+    /// The encoded map; empty when the article has none. From the build cache, a range of
+    /// the mapped pack (not copied).
+    encoded: crate::cache::SharedBytes,
     decoded: std::sync::OnceLock<Option<std::collections::BTreeMap<String, u32>>>,
 }
 
@@ -467,7 +468,7 @@ impl SearchWords {
         // A map of strings and integers always encodes; an empty encoding reads as None.
         let encoded = postcard::to_stdvec(words).unwrap_or_default();
         SearchWords {
-            encoded,
+            encoded: crate::cache::SharedBytes::owned(encoded),
             decoded: std::sync::OnceLock::new(),
         }
     }
@@ -511,16 +512,19 @@ impl Serialize for SearchWords {
 impl<'de> Deserialize<'de> for SearchWords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SearchWords, D::Error> {
         struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Vec<u8>;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = crate::cache::SharedBytes;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("bytes")
             }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(v.to_vec())
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::borrowed(v))
             }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(v)
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v))
             }
         }
         let encoded = deserializer.deserialize_bytes(Bytes)?;
