@@ -199,25 +199,30 @@ impl Cache {
     pub fn recorded_key(&self, rel: &str, stat: &FileStat) -> Option<String> {
         self.snapshot
             .key(rel, stat)
-            .map(|raw| blake3::Hash::from_bytes(*raw).to_hex().to_string())
+            .map(|raw| blake3::Hash::from_bytes(raw).to_hex().to_string())
     }
 
     /// Record what this build found of the content files: each file's path, its stat (taken
-    /// before its bytes were read) and the key of its bytes. Files whose times are not
-    /// settled (see [`FileStat::settled`]) are left out, so the next build reads them. The
-    /// snapshot is written only if it differs from the last build's.
+    /// before its bytes were read) and the key of its bytes, in the order of their paths.
+    /// Files whose times are not settled (see [`FileStat::settled`]) are left out, so the
+    /// next build reads them. The snapshot is written only if it differs from the last
+    /// build's.
     pub fn record_files<'a>(&self, files: impl IntoIterator<Item = (&'a str, Option<&'a FileStat>, Option<&'a str>)>) {
-        let mut snapshot = Snapshot::default();
+        let mut recorded = Vec::with_capacity(self.snapshot.count());
         for (rel, stat, key) in files {
             let (Some(stat), Some(raw)) = (stat, key.and_then(raw_key)) else {
                 continue;
             };
             if stat.settled(self.started) {
-                snapshot.insert(rel.to_string(), *stat, raw);
+                recorded.push((rel, *stat, raw));
             }
         }
-        if snapshot != self.snapshot {
-            snapshot.save(&self.dir.join(SNAPSHOT), &self.salt);
+        let unchanged = recorded.len() == self.snapshot.count()
+            && recorded
+                .iter()
+                .all(|(rel, stat, key)| self.snapshot.key(rel, stat).as_ref() == Some(key));
+        if !unchanged {
+            Snapshot::save(&recorded, &self.dir.join(SNAPSHOT), &self.salt);
         }
     }
 

@@ -24,7 +24,6 @@
 //! (u32) and bytes, size, mtime seconds and nanoseconds, ctime seconds and nanoseconds, inode
 //! and device (8 bytes each, little-endian), then the key (32 bytes).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -88,10 +87,15 @@ impl FileStat {
     }
 }
 
-/// The recorded files, by path relative to the site root.
-#[derive(Debug, Default, PartialEq)]
+/// Bytes of a record after its path.
+const RECORD_TAIL: usize = 7 * 8 + HASH_BYTES;
+
+/// The recorded files: the snapshot's bytes as read, and where each record starts, in the
+/// order of their paths (for binary search; nothing is copied or hashed per file).
+#[derive(Debug, Default)]
 pub struct Snapshot {
-    files: HashMap<String, (FileStat, [u8; HASH_BYTES])>,
+    bytes: Vec<u8>,
+    records: Vec<usize>,
 }
 
 impl Snapshot {
@@ -99,62 +103,74 @@ impl Snapshot {
     pub fn load(path: &Path, salt: &str) -> Snapshot {
         std::fs::read(path)
             .ok()
-            .and_then(|bytes| Snapshot::parse(&bytes, salt))
+            .and_then(|bytes| Snapshot::parse(bytes, salt))
             .unwrap_or_default()
     }
 
-    fn parse(bytes: &[u8], salt: &str) -> Option<Snapshot> {
-        let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(HASH_BYTES)?)?;
+    fn parse(bytes: Vec<u8>, salt: &str) -> Option<Snapshot> {
+        let body_len = bytes.len().checked_sub(HASH_BYTES)?;
+        let (body, checksum) = bytes.split_at_checked(body_len)?;
         if blake3::hash(body).as_bytes() != checksum {
             return None;
         }
-        let mut reader = Reader(body.strip_prefix(MAGIC)?);
-        if reader.take(SALT_BYTES)? != salt.as_bytes() || reader.take(1)? != b"\n" {
+        let header = MAGIC.len() + SALT_BYTES + 1;
+        let (magic, rest) = body.split_at_checked(MAGIC.len())?;
+        if magic != MAGIC || rest.get(..SALT_BYTES)? != salt.as_bytes() || rest.get(SALT_BYTES) != Some(&b'\n') {
             return None;
         }
-        let mut files = HashMap::new();
-        while !reader.0.is_empty() {
-            let len = usize::try_from(u32::from_le_bytes(reader.array()?)).ok()?;
-            let rel = std::str::from_utf8(reader.take(len)?).ok()?.to_string();
-            let stat = FileStat {
-                size: u64::from_le_bytes(reader.array()?),
-                mtime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
-                ctime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
-                inode: u64::from_le_bytes(reader.array()?),
-                device: u64::from_le_bytes(reader.array()?),
-            };
-            let key = reader.array()?;
-            files.insert(rel, (stat, key));
+        // Every record must be whole, its path text, and the paths strictly increasing.
+        let mut records = Vec::new();
+        let mut offset = header;
+        let mut previous: Option<&[u8]> = None;
+        while offset < body.len() {
+            let (rel, _) = record_at(body, offset)?;
+            std::str::from_utf8(rel).ok()?;
+            if previous.is_some_and(|p| p >= rel) {
+                return None;
+            }
+            previous = Some(rel);
+            records.push(offset);
+            offset += 4 + rel.len() + RECORD_TAIL;
         }
-        Some(Snapshot { files })
+        Some(Snapshot { bytes, records })
+    }
+
+    /// The number of files recorded.
+    pub fn count(&self) -> usize {
+        self.records.len()
     }
 
     /// The recorded key of the file at `rel`, if it was recorded with exactly `stat`.
-    pub fn key(&self, rel: &str, stat: &FileStat) -> Option<&[u8; HASH_BYTES]> {
-        self.files
-            .get(rel)
-            .and_then(|(recorded, key)| (recorded == stat).then_some(key))
+    pub fn key(&self, rel: &str, stat: &FileStat) -> Option<[u8; HASH_BYTES]> {
+        let found = self
+            .records
+            .binary_search_by(|&offset| match record_at(&self.bytes, offset) {
+                Some((recorded, _)) => recorded.cmp(rel.as_bytes()),
+                None => std::cmp::Ordering::Less,
+            })
+            .ok()?;
+        let (_, (recorded, key)) = record_at(&self.bytes, self.records[found])?;
+        (recorded == *stat).then_some(key)
     }
 
-    /// Record that the file at `rel`, found with `stat`, had the bytes whose key is `key`.
-    pub fn insert(&mut self, rel: String, stat: FileStat, key: [u8; HASH_BYTES]) {
-        self.files.insert(rel, (stat, key));
-    }
-
-    /// The snapshot's bytes under `salt` (records sorted by path: equal snapshots give equal
-    /// bytes).
-    pub fn to_bytes(&self, salt: &str) -> Vec<u8> {
-        let mut rels: Vec<&String> = self.files.keys().collect();
-        rels.sort_unstable();
-        let size = MAGIC.len() + SALT_BYTES + 1 + rels.iter().map(|r| r.len() + 92).sum::<usize>() + HASH_BYTES;
+    /// The bytes of a snapshot of `files` (path, stat, key) under `salt`; `files` sorted by
+    /// path, without duplicates (else nothing is recorded).
+    pub fn encode(files: &[(&str, FileStat, [u8; HASH_BYTES])], salt: &str) -> Vec<u8> {
+        let sorted = files.windows(2).all(|pair| pair[0].0 < pair[1].0);
+        let files = if sorted { files } else { &[] };
+        let size = MAGIC.len()
+            + SALT_BYTES
+            + 1
+            + files
+                .iter()
+                .map(|(rel, _, _)| 4 + rel.len() + RECORD_TAIL)
+                .sum::<usize>()
+            + HASH_BYTES;
         let mut bytes = Vec::with_capacity(size);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(salt.as_bytes());
         bytes.push(b'\n');
-        for rel in rels {
-            let Some((stat, key)) = self.files.get(rel) else {
-                continue;
-            };
+        for (rel, stat, key) in files {
             let Ok(len) = u32::try_from(rel.len()) else { continue };
             bytes.extend_from_slice(&len.to_le_bytes());
             bytes.extend_from_slice(rel.as_bytes());
@@ -171,10 +187,10 @@ impl Snapshot {
         bytes
     }
 
-    /// Write the snapshot to `path` under `salt` (through a temporary file renamed into
-    /// place, so a torn write leaves no half snapshot). Failing to write is not an error:
-    /// the next build reads every file.
-    pub fn save(&self, path: &Path, salt: &str) {
+    /// Write a snapshot of `files` (see [`Snapshot::encode`]) to `path` under `salt` (through
+    /// a temporary file renamed into place, so a torn write leaves no half snapshot). Failing
+    /// to write is not an error: the next build reads every file.
+    pub fn save(files: &[(&str, FileStat, [u8; HASH_BYTES])], path: &Path, salt: &str) {
         if salt.len() != SALT_BYTES {
             return;
         }
@@ -184,12 +200,30 @@ impl Snapshot {
         let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmp = path.with_extension(format!("tmp{}-{serial}", std::process::id()));
         let written = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&tmp, self.to_bytes(salt)))
+            .and_then(|()| std::fs::write(&tmp, Snapshot::encode(files, salt)))
             .and_then(|()| std::fs::rename(&tmp, path));
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// What a record holds of a file besides its path: its stat and its key.
+type Recorded = (FileStat, [u8; HASH_BYTES]);
+
+/// The record at `offset` of a snapshot's bytes: its path, and what it holds.
+fn record_at(bytes: &[u8], offset: usize) -> Option<(&[u8], Recorded)> {
+    let mut reader = Reader(bytes.get(offset..)?);
+    let len = usize::try_from(u32::from_le_bytes(reader.array()?)).ok()?;
+    let rel = reader.take(len)?;
+    let stat = FileStat {
+        size: u64::from_le_bytes(reader.array()?),
+        mtime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
+        ctime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
+        inode: u64::from_le_bytes(reader.array()?),
+        device: u64::from_le_bytes(reader.array()?),
+    };
+    Some((rel, (stat, reader.array()?)))
 }
 
 /// Reads fields off the front of a byte slice.
@@ -204,5 +238,77 @@ impl<'a> Reader<'a> {
 
     fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
         self.take(N)?.try_into().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SALT: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn stat(n: u64) -> FileStat {
+        FileStat {
+            size: n,
+            mtime: (1_700_000_000, n as i64),
+            ctime: (1_700_000_001, 0),
+            inode: 100 + n,
+            device: 7,
+        }
+    }
+
+    fn parsed(bytes: Vec<u8>) -> Snapshot {
+        Snapshot::parse(bytes, SALT).unwrap_or_default()
+    }
+
+    #[test]
+    fn recorded_files_are_found_by_path_and_exact_stat() {
+        let files: Vec<(&str, FileStat, [u8; HASH_BYTES])> = ["content/a.txt", "content/b/c.md", "content/b/d.txt"]
+            .iter()
+            .enumerate()
+            .map(|(n, rel)| (*rel, stat(n as u64), [n as u8; HASH_BYTES]))
+            .collect();
+        let snapshot = parsed(Snapshot::encode(&files, SALT));
+        assert_eq!(snapshot.count(), 3);
+        for (rel, stat, key) in &files {
+            assert_eq!(snapshot.key(rel, stat), Some(*key));
+        }
+        let mut touched = stat(1);
+        touched.ctime.1 += 1;
+        assert_eq!(snapshot.key("content/b/c.md", &touched), None);
+        assert_eq!(snapshot.key("content/b/e.txt", &stat(1)), None);
+        // Another salt: not used.
+        assert_eq!(
+            Snapshot::parse(Snapshot::encode(&files, SALT), &SALT.replace('0', "1")).map(|s| s.count()),
+            None
+        );
+        // Unsorted input records nothing rather than something unsearchable.
+        let unsorted = [files[1], files[0]];
+        assert_eq!(parsed(Snapshot::encode(&unsorted, SALT)).count(), 0);
+    }
+
+    #[test]
+    fn a_damaged_snapshot_is_ignored_whole() {
+        let files = [("content/a.txt", stat(1), [1; HASH_BYTES])];
+        let good = Snapshot::encode(&files, SALT);
+        for cut in [1, good.len() / 2, good.len() - 1] {
+            assert_eq!(parsed(good[..cut].to_vec()).count(), 0);
+        }
+        let mut flipped = good.clone();
+        flipped[MAGIC.len() + SALT_BYTES + 6] ^= 0x20;
+        assert_eq!(parsed(flipped).count(), 0);
+        // Well checksummed but not in path order: refused too.
+        let joined = |first: &str, second: &str| {
+            let mut bytes = Snapshot::encode(&[(first, stat(1), [1; HASH_BYTES])], SALT);
+            bytes.truncate(bytes.len() - HASH_BYTES);
+            let other = Snapshot::encode(&[(second, stat(2), [2; HASH_BYTES])], SALT);
+            bytes.extend_from_slice(&other[MAGIC.len() + SALT_BYTES + 1..other.len() - HASH_BYTES]);
+            let checksum = blake3::hash(&bytes);
+            bytes.extend_from_slice(checksum.as_bytes());
+            parsed(bytes).count()
+        };
+        assert_eq!(joined("a", "b"), 2);
+        assert_eq!(joined("b", "a"), 0);
+        assert_eq!(joined("a", "a"), 0);
     }
 }
