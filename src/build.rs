@@ -2,7 +2,7 @@
 //! model → render (atomic). Also `check` (everything but writing) and `inspect`.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::analyze::themes::Taxonomy;
 use crate::analyze::{self, Analyzer, CorpusInputs};
-use crate::cache::{self, Cache};
+use crate::cache::{self, Cache, FileStat};
 use crate::clean::Cleaner;
 use crate::config::Config;
 use crate::content::{self, SourceFile};
@@ -100,6 +100,9 @@ pub struct Pipeline {
     /// Results of earlier builds, by content hash (None: compute everything).
     pub cache: Option<Cache>,
     progress: Progress,
+    /// Content files read and hashed to find their cache key (the others were known by
+    /// their metadata).
+    hashed: AtomicUsize,
 }
 
 /// A source file as the cache sees it before anything is decoded.
@@ -122,6 +125,7 @@ impl Pipeline {
             analyzer: OnceLock::new(),
             cache: None,
             progress: Progress::hidden(),
+            hashed: AtomicUsize::new(0),
         }
     }
 
@@ -180,16 +184,22 @@ impl Pipeline {
         outcome
     }
 
-    /// Read a file and find its key in the cache; nothing is decoded yet.
-    fn scan(&self, file: &SourceFile) -> Scanned {
+    /// Find a file's key (recorded by the last build for the file's metadata `stat`, or
+    /// else from the file's bytes) and look it up in the cache; nothing is decoded yet.
+    fn scan(&self, file: &SourceFile, stat: Option<&FileStat>) -> Scanned {
         let Some(cache) = &self.cache else {
             return Scanned::Missing;
         };
-        let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
-            Ok(bytes) => bytes,
-            Err(e) => return Scanned::Unreadable(e.to_string()),
+        let key = match stat.and_then(|stat| cache.recorded_key(&file.rel, stat)) {
+            Some(key) => key,
+            None => {
+                self.hashed.fetch_add(1, Ordering::Relaxed);
+                match content::read_capped(&file.path, self.config.max_file_bytes) {
+                    Ok(bytes) => cache.key(&file.rel, file.kind, &bytes),
+                    Err(e) => return Scanned::Unreadable(e.to_string()),
+                }
+            }
         };
-        let key = cache.key(&file.rel, file.kind, &bytes);
         if cache.has(&key) {
             Scanned::Cached(key)
         } else {
@@ -232,8 +242,8 @@ impl Pipeline {
                 warnings: outcome.warnings.clone(),
             });
             // Keyed as the same articles decoded from the cache by the next build will be.
-            if let Some(payload) = stored {
-                Article::set_origins(&mut outcome.articles, &payload);
+            if let Some(key) = stored {
+                Article::set_origins(&mut outcome.articles, &key);
             }
         }
         outcome
@@ -261,28 +271,42 @@ impl Pipeline {
         self.progress.start(files.len() as u64);
         let outcomes: std::result::Result<Vec<FileOutcome>, T> = std::thread::scope(|scope| {
             // At the first file the cache lacks, the cleaner and the analyzer start being
-            // built on threads of their own while the other files are read.
+            // built on threads of their own while the other files are looked up and decoded:
+            // jieba's dictionary (the segmenter's, and the fiction detector's) at once on
+            // one, the cleaner then the rest of the analyzer on the other.
             let warming = AtomicBool::new(false);
-            let mut scanned: Vec<(usize, Scanned)> = newest_first(&files)
+            // One stat per file serves the order and the cache's snapshot of the files.
+            let stats: Vec<Option<FileStat>> = files
+                .par_iter()
+                .map(|f| std::fs::metadata(&f.path).ok().as_ref().and_then(FileStat::of))
+                .collect();
+            let mut scanned: Vec<(usize, Scanned)> = newest_first(&stats)
                 .into_par_iter()
                 .map(|k| {
-                    let scanned = self.scan(&files[k]);
+                    let scanned = self.scan(&files[k], stats[k].as_ref());
                     if matches!(scanned, Scanned::Uncached(_) | Scanned::Missing)
                         && !warming.swap(true, Ordering::Relaxed)
                     {
+                        scope.spawn(crate::analyze::segment::stock_dictionary);
                         scope.spawn(|| {
                             self.cleaner();
-                            // Spam pages with injected fiction are common among reposts:
-                            // having it ready keeps it off the build's critical path.
-                            crate::clean::spam::load_fiction_dictionary();
+                            self.analyzer();
                         });
-                        scope.spawn(|| self.analyzer());
                     }
                     (k, scanned)
                 })
                 .collect();
             scanned.sort_unstable_by_key(|(k, _)| *k);
             let scanned: Vec<Scanned> = scanned.into_iter().map(|(_, s)| s).collect();
+            if let Some(cache) = &self.cache {
+                cache.record_files(files.iter().zip(&stats).zip(&scanned).map(|((file, stat), scanned)| {
+                    let key = match scanned {
+                        Scanned::Cached(key) | Scanned::Uncached(key) => Some(key.as_str()),
+                        Scanned::Missing | Scanned::Unreadable(_) => None,
+                    };
+                    (file.rel.as_str(), stat.as_ref(), key)
+                }));
+            }
             if let Some(found) = unchanged(&files, &scanned) {
                 return Err(found);
             }
@@ -330,16 +354,14 @@ impl Pipeline {
     }
 }
 
-/// The indexes of `files`, the most recently modified first: the files a rebuild has not
-/// seen (added or edited) are looked up first, so that the cleaner and the analyzer (a
-/// tenth of a second to build) start being built at once, not after most lookups. A file
-/// that cannot be read sorts last (its lookup reports it).
-fn newest_first(files: &[SourceFile]) -> Vec<usize> {
-    let modified: Vec<Option<std::time::SystemTime>> = files
-        .par_iter()
-        .map(|f| std::fs::metadata(&f.path).and_then(|m| m.modified()).ok())
-        .collect();
-    let mut order: Vec<usize> = (0..files.len()).collect();
+/// The indexes of files with `stats`, the most recently changed first (modified, or moved,
+/// whose status-change time says when): the files a rebuild has not seen (added or edited)
+/// are looked up first, so that the cleaner and the analyzer (a tenth of a second to build)
+/// start being built at once, not after most lookups. A file that cannot be read sorts last
+/// (its lookup reports it).
+fn newest_first(stats: &[Option<FileStat>]) -> Vec<usize> {
+    let modified: Vec<Option<(i64, i64)>> = stats.iter().map(|s| s.as_ref().map(|s| s.mtime.max(s.ctime))).collect();
+    let mut order: Vec<usize> = (0..stats.len()).collect();
     order.sort_by(|&a, &b| modified[b].cmp(&modified[a]).then(a.cmp(&b)));
     order
 }
@@ -473,6 +495,21 @@ fn build_inputs(
 /// Every step of [`build`] but the swap: the caller decides when to publish (the preview
 /// server does it while no request is reading the output directory).
 pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
+    match stage_once(options)? {
+        Some(staged) => Ok(staged),
+        // A part of the build cache decoded on first use was damaged (after its record passed
+        // its checksum): what was made from it is dropped, and the build made in full
+        // (without a cache, which cannot happen again).
+        None => stage(&BuildOptions {
+            no_cache: true,
+            ..options.clone()
+        }),
+    }
+}
+
+/// [`stage`], or None if the build cache turned out damaged while it was used (the pack is
+/// then removed, and nothing of this build is published).
+fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
     let started = Instant::now();
     let root = &options.root;
     let mut config = load_config(root)?;
@@ -518,7 +555,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
         Err(record) => {
             // The output is what this build would make: nothing to render or publish.
             timings.push(("read, unchanged", load_started.elapsed().as_secs_f64()));
-            return Ok(StagedBuild {
+            return Ok(Some(StagedBuild {
                 output: None,
                 summary: BuildSummary {
                     files_read: record.files_read,
@@ -532,7 +569,7 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
                     output: output_dir,
                 },
                 started,
-            });
+            }));
         }
     };
     if !corpus.errors.is_empty() {
@@ -570,14 +607,18 @@ pub fn stage(options: &BuildOptions) -> Result<StagedBuild> {
         timings,
         output: output_dir,
     };
+    if let Some(cache) = pipeline.cache.as_ref().filter(|cache| cache.damage_found()) {
+        cache.discard();
+        return Ok(None);
+    }
     // Freeing the corpus (millions of small strings) takes a noticeable part of a quick
     // rebuild: do it beside the publish, not before it.
     std::thread::spawn(move || drop((site, pipeline)));
-    Ok(StagedBuild {
+    Ok(Some(StagedBuild {
         output: Some(output),
         summary,
         started,
-    })
+    }))
 }
 
 /// Result of `check`: every error found, and the warnings.
@@ -713,5 +754,177 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    const FIRST: &str = "工会驿站建设\n\n各地工会建成驿站一千余个，方便户外劳动者歇脚。\n";
+    const SECOND: &str = "职工之家建设\n\n各级工会推进职工之家建设，服务职工群众。\n";
+    /// FIRST with other words of the same length in bytes.
+    const FIRST_EDITED: &str = "工会食堂建设\n\n各地工会建成食堂一千余个，方便户外劳动者吃饭。\n";
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/raw")).unwrap();
+        std::fs::write(dir.path().join("content/raw/a.txt"), FIRST).unwrap();
+        std::fs::write(dir.path().join("content/raw/b.txt"), SECOND).unwrap();
+        dir
+    }
+
+    /// A pipeline with the site's cache; `settled`: as if the build started an hour from
+    /// now, so the files just written count as settled (recorded in the snapshot).
+    fn pipeline(root: &Path, settled: bool) -> Pipeline {
+        let mut pipeline = Pipeline::new(Config::default()).with_cache(root);
+        if settled {
+            if let Some(cache) = pipeline.cache.as_mut() {
+                cache.set_started(SystemTime::now() + Duration::from_secs(3600));
+            }
+        }
+        pipeline
+    }
+
+    /// Build the corpus: the files read to find their keys, the articles' titles, and
+    /// whether the cleaner had to be built (something was computed).
+    fn load(root: &Path, settled: bool) -> (usize, Vec<String>, bool) {
+        let pipeline = pipeline(root, settled);
+        let corpus = pipeline.load_corpus(root);
+        let mut titles: Vec<String> = corpus.articles.iter().map(|a| a.clean.title.clone()).collect();
+        titles.sort();
+        (
+            pipeline.hashed.load(Ordering::Relaxed),
+            titles,
+            pipeline.cleaner.get().is_some(),
+        )
+    }
+
+    fn snapshot_path(root: &Path) -> PathBuf {
+        root.join(cache::CACHE_DIR).join("v3/files.snapshot")
+    }
+
+    /// Wait until the clock has moved past the status-change time of `path` (timestamps
+    /// are taken from a coarse clock): a write now gives it another one.
+    fn wait_for_a_new_ctime(path: &Path) {
+        let stat = FileStat::of(&std::fs::metadata(path).unwrap()).unwrap();
+        let ctime = SystemTime::UNIX_EPOCH
+            + Duration::new(stat.ctime.0 as u64, stat.ctime.1 as u32)
+            + Duration::from_millis(50);
+        while SystemTime::now() < ctime {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Overwrite `path` with `text` (of its size) and give it back its modification time.
+    fn edit_keeping_size_and_mtime(path: &Path, text: &str) {
+        let mtime = std::fs::metadata(path).unwrap().modified().unwrap();
+        assert_eq!(std::fs::metadata(path).unwrap().len(), text.len() as u64);
+        std::fs::write(path, text).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(path).unwrap().modified().unwrap(), mtime);
+    }
+
+    #[test]
+    fn files_whose_metadata_did_not_change_are_not_read() {
+        let dir = site();
+        let titles = vec!["工会驿站建设".to_string(), "职工之家建设".to_string()];
+        assert_eq!(load(dir.path(), true), (2, titles.clone(), true));
+        assert!(snapshot_path(dir.path()).is_file());
+        assert_eq!(load(dir.path(), true), (0, titles.clone(), false));
+        // Without the cache, every file is read.
+        let no_cache = Pipeline::new(Config::default());
+        assert_eq!(no_cache.load_corpus(dir.path()).articles.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_edit_that_keeps_the_size_and_the_mtime_is_found_by_the_ctime() {
+        let dir = site();
+        let a = dir.path().join("content/raw/a.txt");
+        load(dir.path(), true);
+        wait_for_a_new_ctime(&a);
+        edit_keeping_size_and_mtime(&a, FIRST_EDITED);
+        let (read, titles, computed) = load(dir.path(), true);
+        assert_eq!((read, computed), (1, true));
+        assert_eq!(titles, ["工会食堂建设", "职工之家建设"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_changed_shortly_before_a_build_are_read_by_the_next_one() {
+        // Real time: the files were written within the settling margin, which a write
+        // within the same clock tick could not be told from.
+        let dir = site();
+        let a = dir.path().join("content/raw/a.txt");
+        assert_eq!(load(dir.path(), false).0, 2);
+        assert!(!snapshot_path(dir.path()).exists());
+        edit_keeping_size_and_mtime(&a, FIRST_EDITED);
+        let (read, titles, _) = load(dir.path(), false);
+        assert_eq!(read, 2);
+        assert_eq!(titles, ["工会食堂建设", "职工之家建设"]);
+    }
+
+    #[test]
+    fn a_touched_file_is_read_again_and_found_in_the_cache() {
+        let dir = site();
+        let a = dir.path().join("content/raw/a.txt");
+        let (_, titles, _) = load(dir.path(), true);
+        let touched = SystemTime::now() + Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(touched)
+            .unwrap();
+        // Read and hashed, found cached: nothing computed.
+        assert_eq!(load(dir.path(), true), (1, titles.clone(), false));
+        // Recorded again with its new times.
+        assert_eq!(load(dir.path(), true), (0, titles, false));
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_snapshot_means_reading_every_file() {
+        let dir = site();
+        let (_, titles, _) = load(dir.path(), true);
+        let path = snapshot_path(dir.path());
+        let good = std::fs::read(&path).unwrap();
+        let mut flipped = good.clone();
+        flipped[good.len() / 2] ^= 0x01;
+        let truncated = good[..good.len() - 1].to_vec();
+        for damaged in [flipped, truncated, b"garbage".to_vec(), Vec::new()] {
+            std::fs::write(&path, damaged).unwrap();
+            assert_eq!(load(dir.path(), true), (2, titles.clone(), false));
+        }
+        // Made under another config: its keys do not fit, it is not used.
+        let mut config = Config::default();
+        config.paginate += 1;
+        let other = Pipeline::new(config).with_cache(dir.path());
+        other.load_corpus(dir.path());
+        assert_eq!(other.hashed.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn the_snapshot_is_rewritten_only_when_it_changes() {
+        let dir = site();
+        load(dir.path(), true);
+        let path = snapshot_path(dir.path());
+        let stamp = || {
+            let m = std::fs::metadata(&path).unwrap();
+            FileStat::of(&m).map(|s| s.inode)
+        };
+        let before = stamp();
+        load(dir.path(), true);
+        assert_eq!(stamp(), before);
+        std::fs::remove_file(dir.path().join("content/raw/b.txt")).unwrap();
+        let (read, titles, _) = load(dir.path(), true);
+        assert_eq!((read, titles), (0, vec!["工会驿站建设".to_string()]));
+        assert_ne!(stamp(), before);
     }
 }

@@ -166,7 +166,7 @@ pub struct CleanArticle {
     pub source: Option<String>,
     pub authors: Vec<String>,
     /// Cleaned paragraphs in the target script.
-    pub body: Vec<String>,
+    pub body: Body,
     /// Curated Markdown source (rendered, sanitised, by the render stage).
     pub markdown: Option<String>,
     /// Region asked for in front matter (name or code), resolved by analyze.
@@ -259,8 +259,9 @@ pub struct Article {
     /// made elsewhere) has the index segment the text itself.
     #[serde(default)]
     pub search_words: SearchWords,
-    /// Hash of the per-file result this article comes from (the build cache's record of its
-    /// source file) and of its place in it: the render stage keys the article by this and
+    /// Hash of the key of the per-file result this article comes from (the build cache's
+    /// record of its source file, which stands for one result: the per-file stages are
+    /// deterministic) and of its place in it: the render stage keys the article by this and
     /// what corpus analysis adds (keywords, merged sources) instead of serialising it whole.
     /// Not stored; None for an article made without the cache.
     #[serde(skip)]
@@ -268,15 +269,186 @@ pub struct Article {
 }
 
 impl Article {
-    /// Set [`Article::origin`] of the articles of one per-file result whose encoding
-    /// hashes to `payload`.
-    pub fn set_origins(articles: &mut [Article], payload: &[u8; 32]) {
+    /// Set [`Article::origin`] of the articles of the per-file result filed under the cache
+    /// key `key`.
+    pub fn set_origins(articles: &mut [Article], key: &[u8; 32]) {
         for (index, article) in articles.iter_mut().enumerate() {
             let mut hasher = blake3::Hasher::new();
-            hasher.update(payload);
+            hasher.update(key);
             hasher.update(&(index as u64).to_le_bytes());
             article.origin = Some(*hasher.finalize().as_bytes());
         }
+    }
+}
+
+/// An article's paragraphs. From the build cache they stay encoded until something reads them
+/// (a page rendered, a body compared): a rebuild decodes every cached article, and the bodies,
+/// the larger part of it, are read for few. Reads as the `Vec<String>` of paragraphs.
+#[derive(Clone, Default)]
+pub struct Body {
+    paragraphs: Vec<String>,
+    /// The postcard encoding of the paragraphs, and them once decoded (then `paragraphs` is
+    /// unused).
+    encoded: Option<(crate::cache::SharedBytes, std::sync::OnceLock<Vec<String>>)>,
+}
+
+impl Body {
+    /// The paragraphs of `bytes`; none if they do not decode (the cache notes the damage, and
+    /// the build is made again without it).
+    fn decode(bytes: &crate::cache::SharedBytes) -> Vec<String> {
+        postcard::from_bytes(bytes).unwrap_or_else(|_| {
+            bytes.mark_damaged();
+            Vec::new()
+        })
+    }
+
+    /// Whether the paragraphs are still encoded (not read since they came from the cache).
+    pub fn is_encoded(&self) -> bool {
+        self.encoded
+            .as_ref()
+            .is_some_and(|(_, decoded)| decoded.get().is_none())
+    }
+}
+
+impl From<Vec<String>> for Body {
+    fn from(paragraphs: Vec<String>) -> Body {
+        Body {
+            paragraphs,
+            encoded: None,
+        }
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = Vec<String>;
+
+    fn deref(&self) -> &Vec<String> {
+        match &self.encoded {
+            None => &self.paragraphs,
+            Some((bytes, decoded)) => decoded.get_or_init(|| Body::decode(bytes)),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Body {
+    fn deref_mut(&mut self) -> &mut Vec<String> {
+        if let Some((bytes, decoded)) = self.encoded.take() {
+            self.paragraphs = decoded.into_inner().unwrap_or_else(|| Body::decode(&bytes));
+        }
+        &mut self.paragraphs
+    }
+}
+
+/// A body without paragraphs, for the `Default` of views that borrow one.
+static NO_BODY: Body = Body {
+    paragraphs: Vec::new(),
+    encoded: None,
+};
+
+impl Default for &Body {
+    fn default() -> Self {
+        &NO_BODY
+    }
+}
+
+impl FromIterator<String> for Body {
+    fn from_iter<I: IntoIterator<Item = String>>(paragraphs: I) -> Body {
+        Body::from(paragraphs.into_iter().collect::<Vec<String>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a Body {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Body {
+    type Item = &'a mut String;
+    type IntoIter = std::slice::IterMut<'a, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        **self == **other
+    }
+}
+
+/// Compared as its paragraphs are (tests write them as arrays and vectors of `&str`).
+impl<const N: usize> PartialEq<[&str; N]> for Body {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<Vec<&str>> for Body {
+    fn eq(&self, other: &Vec<&str>) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<Vec<String>> for Body {
+    fn eq(&self, other: &Vec<String>) -> bool {
+        **self == *other
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// Read by people (JSON): the list of paragraphs. In the build cache (postcard): their
+/// encoding as one byte string, copied through without decoding.
+impl Serialize for Body {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return (**self).serialize(serializer);
+        }
+        match &self.encoded {
+            Some((bytes, _)) => serializer.serialize_bytes(bytes),
+            None => {
+                let bytes = postcard::to_stdvec(&self.paragraphs).map_err(serde::ser::Error::custom)?;
+                serializer.serialize_bytes(&bytes)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Body, D::Error> {
+        struct Encoded;
+        impl<'de> serde::de::Visitor<'de> for Encoded {
+            type Value = crate::cache::SharedBytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("encoded paragraphs")
+            }
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::borrowed(v))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v))
+            }
+        }
+        if deserializer.is_human_readable() {
+            return Vec::<String>::deserialize(deserializer).map(Body::from);
+        }
+        let bytes = deserializer.deserialize_bytes(Encoded)?;
+        Ok(Body {
+            paragraphs: Vec::new(),
+            encoded: Some((bytes, std::sync::OnceLock::new())),
+        })
     }
 }
 
@@ -285,8 +457,9 @@ impl Article {
 /// needs these (they are a third of a cached article).
 #[derive(Clone, Default)]
 pub struct SearchWords {
-    /// The encoded map; empty when the article has none.
-    encoded: Vec<u8>,
+    /// The encoded map; empty when the article has none. From the build cache, a range of
+    /// the mapped pack (not copied).
+    encoded: crate::cache::SharedBytes,
     decoded: std::sync::OnceLock<Option<std::collections::BTreeMap<String, u32>>>,
 }
 
@@ -295,7 +468,7 @@ impl SearchWords {
         // A map of strings and integers always encodes; an empty encoding reads as None.
         let encoded = postcard::to_stdvec(words).unwrap_or_default();
         SearchWords {
-            encoded,
+            encoded: crate::cache::SharedBytes::owned(encoded),
             decoded: std::sync::OnceLock::new(),
         }
     }
@@ -339,16 +512,19 @@ impl Serialize for SearchWords {
 impl<'de> Deserialize<'de> for SearchWords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SearchWords, D::Error> {
         struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = Vec<u8>;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = crate::cache::SharedBytes;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("bytes")
             }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-                Ok(v.to_vec())
+            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::borrowed(v))
             }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-                Ok(v)
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(crate::cache::SharedBytes::owned(v))
             }
         }
         let encoded = deserializer.deserialize_bytes(Bytes)?;

@@ -589,7 +589,7 @@ fn a_repost_pair_is_merged_and_a_same_topic_pair_kept_apart() {
     original.date = model::PubDate::day(2024, 3, 6);
     let mut repost = fixture("001");
     repost.file = "a-mirror/yunnan.txt".into();
-    repost.body = with_chrome(&spun(&repost.body));
+    repost.body = with_chrome(&spun(&repost.body)).into();
     repost.cleaning.spun = true;
     let xiuzhou = fixture("004-1");
     let pingyang = fixture("004-7");

@@ -72,7 +72,7 @@ pub fn clean_curated(doc: &RawDoc) -> Option<CleanArticle> {
         date: None,
         source: None,
         authors: Vec::new(),
-        body,
+        body: body.into(),
         markdown: Some(doc.text.clone()),
         region_hint: None,
         theme_hint: Vec::new(),

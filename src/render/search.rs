@@ -87,7 +87,8 @@ pub struct SearchDoc<'a> {
     pub sources: Vec<&'a str>,
     /// Region path names and theme names, so 浙江 finds an article placed in 杭州.
     pub tags: Vec<String>,
-    pub body: &'a [String],
+    /// The paragraphs (read only for the documents the index has to segment again).
+    pub body: &'a crate::model::Body,
     /// The weighted long words of kicker, title, subtitle and body, as the analyze stage found
     /// them ([`article_words`]); `None` segments the text now.
     pub words: Option<&'a crate::model::SearchWords>,
@@ -951,7 +952,7 @@ mod tests {
         S.get_or_init(|| Segmenter::new(&["工会驿站".to_string(), "户外劳动者服务站点".to_string()]))
     }
 
-    fn doc<'a>(title: &'a str, body: &'a [String]) -> SearchDoc<'a> {
+    fn doc<'a>(title: &'a str, body: &'a crate::model::Body) -> SearchDoc<'a> {
         SearchDoc {
             url: format!("/articles/{}/", fnv1a(title)),
             title,
@@ -962,8 +963,8 @@ mod tests {
         }
     }
 
-    fn body(text: &str) -> Vec<String> {
-        vec![text.to_string()]
+    fn body(text: &str) -> crate::model::Body {
+        vec![text.to_string()].into()
     }
 
     /// A term's postings as (document number in the input, weight), documents by key.
@@ -983,7 +984,7 @@ mod tests {
         let words = crate::model::SearchWords::new(&[("工会驿站".to_string(), 2)].into());
         let other_words = crate::model::SearchWords::new(&[("工会驿站".to_string(), 3)].into());
         let authors = ["作者".to_string()];
-        let two_paragraphs = vec!["正".to_string(), "文".to_string()];
+        let two_paragraphs: crate::model::Body = vec!["正".to_string(), "文".to_string()].into();
         let base = doc("标题", &text);
         let variants = [
             SearchDoc {
@@ -1243,7 +1244,7 @@ mod tests {
         assert_eq!(meta["version"], FORMAT_VERSION);
     }
 
-    fn synthetic_bodies(n: usize) -> Vec<Vec<String>> {
+    fn synthetic_bodies(n: usize) -> Vec<crate::model::Body> {
         (0..n)
             .map(|n| {
                 let text: String = (0..200)

@@ -28,7 +28,7 @@ pub fn article(
         date,
         source: Some("工人日报".into()),
         authors: vec!["记者".into()],
-        body,
+        body: body.into(),
         markdown: None,
         region_hint: None,
         theme_hint: Vec::new(),

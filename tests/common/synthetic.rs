@@ -240,7 +240,7 @@ fn article(k: usize, rng: &mut Rng, sentences: &[String]) -> Article {
         date,
         source,
         authors: (0..rng.below(3)).map(|_| rng.pick(AUTHORS).to_string()).collect(),
-        body,
+        body: body.into(),
         markdown: None,
         region_hint: None,
         theme_hint: Vec::new(),

@@ -459,11 +459,11 @@ fn dangling_utterances(chars: &[char]) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The segmenter's dictionary (jieba's, 350,000 words), loaded on first use: only pages
-/// with spam evidence and a fiction candidate need it.
+/// Jieba's stock dictionary (350,000 words), loaded on first use: only pages with spam
+/// evidence and a fiction candidate need it. The analyzer's segmenter starts from the same
+/// one (see [`crate::analyze::segment::stock_dictionary`]), so a build loads it once.
 pub(crate) fn dictionary() -> &'static jieba_rs::Jieba {
-    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
-    JIEBA.get_or_init(jieba_rs::Jieba::new)
+    crate::analyze::segment::stock_dictionary()
 }
 
 /// True when the characters before a cut and those after it form a dictionary word of two

@@ -970,7 +970,7 @@ mod tests {
     }
 
     /// The documents of a test corpus: (url, title, body, tags).
-    type Spec = (String, String, Vec<String>, Vec<String>);
+    type Spec = (String, String, crate::model::Body, Vec<String>);
 
     fn spec(n: usize) -> Spec {
         let body: String = (0..120)
@@ -979,7 +979,7 @@ mod tests {
         (
             format!("/articles/{n}/"),
             format!("第{n}篇工会驿站"),
-            vec![body, format!("APP{} 5G", n % 7)],
+            vec![body, format!("APP{} 5G", n % 7)].into(),
             vec!["浙江省".to_string(), format!("第{}区", n % 5)],
         )
     }
@@ -1148,7 +1148,12 @@ mod tests {
             })
             .unwrap();
         let mut after = before.clone();
-        after.push((url, "撞键的文章".into(), vec!["撞键正文内容".into()], vec![]));
+        after.push((
+            url,
+            "撞键的文章".into(),
+            vec!["撞键正文内容".to_string()].into(),
+            vec![],
+        ));
         let patch = assert_patch_is_full_build(&before, &after);
         assert!(patch.changed_docs.contains(&20));
         // And removing the first of the run moves the other back.
@@ -1167,7 +1172,12 @@ mod tests {
         // Documents of many distinct words: the second shard comes with the third document.
         let wordy = |n: usize| -> Spec {
             let words: Vec<String> = (0..250).map(|k| format!("w{n}x{k}")).collect();
-            (format!("/w/{n}/"), format!("第{n}"), vec![words.join(" ")], vec![])
+            (
+                format!("/w/{n}/"),
+                format!("第{n}"),
+                vec![words.join(" ")].into(),
+                vec![],
+            )
         };
         let two: Vec<Spec> = (0..2).map(wordy).collect();
         let three: Vec<Spec> = (0..3).map(wordy).collect();
