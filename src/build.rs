@@ -312,7 +312,9 @@ impl Pipeline {
             errors.extend(outcome.error);
         }
         let started = Instant::now();
-        let articles = analyze::analyze_corpus(analyzed, true, self.config.analyze.keywords_per_article);
+        let memo = self.cache.as_ref().map(|c| c.dir().join(analyze::repost_memo::FILE));
+        let per_article = self.config.analyze.keywords_per_article;
+        let articles = analyze::analyze_corpus_remembering(analyzed, true, per_article, memo.as_deref());
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
         Ok(Corpus {

@@ -36,7 +36,7 @@ pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
 const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
-const FORMAT: &str = "v2";
+const FORMAT: &str = "v3";
 /// The pack file in the format's directory.
 const PACK: &str = "entries.pack";
 /// First bytes of a pack file.
@@ -162,6 +162,11 @@ impl Cache {
             used: Mutex::new(Vec::new()),
             next: Mutex::new(None),
         }
+    }
+
+    /// The directory of this cache format's files, where corpus analysis keeps its memo.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The key of a file's result.
