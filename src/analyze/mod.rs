@@ -204,26 +204,40 @@ fn merge_reposts(analyzed: Vec<(Article, CorpusInputs)>, memo: Option<&Path>) ->
     if groups.len() == analyzed.len() {
         return analyzed;
     }
-    let mut slots: Vec<Option<(Article, CorpusInputs)>> = analyzed.into_iter().map(Some).collect();
-    let mut merged = Vec::with_capacity(groups.len());
-    for group in groups {
-        let mut copies: Vec<(Article, CorpusInputs)> = group.iter().filter_map(|&i| slots[i].take()).collect();
-        copies.sort_by(|(a, _), (b, _)| {
+    // In place: each group's kept copy moves to the place of its first, then the others go.
+    let mut analyzed = analyzed;
+    let mut keep = vec![false; analyzed.len()];
+    for group in &groups {
+        let Some(&first) = group.first() else {
+            continue;
+        };
+        keep[first] = true;
+        if group.len() == 1 {
+            continue;
+        }
+        // The most complete copy first (a stable sort: full ties keep the group's order).
+        let mut copies = group.clone();
+        copies.sort_by(|&a, &b| {
+            let (a, b) = (&analyzed[a].0, &analyzed[b].0);
             completeness(b)
                 .cmp(&completeness(a))
                 .then_with(|| a.clean.file.cmp(&b.clean.file))
                 .then_with(|| a.clean.part.cmp(&b.clean.part))
         });
-        let mut copies = copies.into_iter();
-        let Some((mut kept, inputs)) = copies.next() else {
-            continue;
-        };
-        let mut others: Vec<SourceRef> = copies.flat_map(|(a, _)| a.sources).collect();
+        let mut others: Vec<SourceRef> = Vec::new();
+        for &other in &copies[1..] {
+            others.append(&mut analyzed[other].0.sources);
+        }
         others.sort_by(|a, b| a.file.cmp(&b.file).then(a.part.cmp(&b.part)));
-        kept.sources.extend(others);
-        merged.push((kept, inputs));
+        analyzed[copies[0]].0.sources.extend(others);
+        analyzed.swap(first, copies[0]);
     }
-    merged
+    let mut index = 0;
+    analyzed.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    analyzed
 }
 
 /// How complete a copy's metadata is (higher is better): curated first, then a precise date,
