@@ -336,7 +336,9 @@ impl Pipeline {
             errors.extend(outcome.error);
         }
         let started = Instant::now();
-        let articles = analyze::analyze_corpus(analyzed, true, self.config.analyze.keywords_per_article);
+        let memo = self.cache.as_ref().map(|c| c.dir().join(analyze::repost_memo::FILE));
+        let per_article = self.config.analyze.keywords_per_article;
+        let articles = analyze::analyze_corpus_remembering(analyzed, true, per_article, memo.as_deref());
         let corpus_secs = started.elapsed().as_secs_f64();
         warnings.sort();
         Ok(Corpus {
@@ -802,7 +804,7 @@ mod tests {
     }
 
     fn snapshot_path(root: &Path) -> PathBuf {
-        root.join(cache::CACHE_DIR).join("v3/files.snapshot")
+        root.join(cache::CACHE_DIR).join("v4/files.snapshot")
     }
 
     /// Wait until the clock has moved past the status-change time of `path` (timestamps

@@ -45,13 +45,13 @@ pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
 const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
-const FORMAT: &str = "v3";
+const FORMAT: &str = "v4";
 /// The pack file in the format's directory.
 const PACK: &str = "entries.pack";
 /// The snapshot of the content files (see [`snapshot`]) in the format's directory.
 const SNAPSHOT: &str = "files.snapshot";
 /// First bytes of a pack file.
-const MAGIC: &[u8] = b"union-digest cache v3\n";
+const MAGIC: &[u8] = b"union-digest cache v4\n";
 /// Bytes of a key.
 const HASH_BYTES: usize = 32;
 /// Bytes of a payload's checksum.
@@ -242,6 +242,11 @@ impl Cache {
     #[cfg(test)]
     pub(crate) fn set_started(&mut self, started: std::time::SystemTime) {
         self.started = started;
+    }
+
+    /// The directory of this cache format's files, where corpus analysis keeps its memo.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// The key of a file's result.

@@ -485,6 +485,47 @@ fn updating_a_built_site_gives_exactly_the_site_a_full_build_gives() {
 }
 
 #[test]
+fn reposts_added_to_a_built_site_merge_as_a_full_build_merges_them() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    let public = dir.path().join("public");
+    let fresh = dir.path().join("fresh");
+    let update = || {
+        let out = run(&["build", "--root", root]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    update();
+    let articles = || std::fs::read_dir(public.join("articles")).unwrap().count();
+    let before = articles();
+    // Copies of a seed, with page chrome added, or a paragraph dropped: one story.
+    let seed = std::fs::read_to_string(repo().join("content/raw/001_2ba259b3f4eff141.txt")).unwrap();
+    let copy = |name: &str, text: String| std::fs::write(dir.path().join("content/raw").join(name), text).unwrap();
+    copy(
+        "mirror-a.txt",
+        format!("首页 > 要闻 > 工会动态\n{seed}\n发表评论 (0) 暂无评论哦\n"),
+    );
+    update();
+    assert_eq!(site_files(&public), full_build_into(root, &fresh));
+    let mut lines: Vec<&str> = seed.lines().collect();
+    let longest = (0..lines.len()).max_by_key(|&i| lines[i].len()).unwrap();
+    lines.remove(longest);
+    copy("mirror-b.txt", lines.join("\n"));
+    update();
+    assert_eq!(site_files(&public), full_build_into(root, &fresh));
+    assert_eq!(articles(), before, "the copies were not merged");
+    let memo = walkdir::WalkDir::new(dir.path().join(".union-digest-cache"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.ends_with("repost-verdicts.bin"))
+        .expect("no repost memo written");
+    // A damaged memo is ignored: removing a copy still gives the full build's site.
+    std::fs::write(&memo, b"garbage").unwrap();
+    std::fs::remove_file(dir.path().join("content/raw/mirror-a.txt")).unwrap();
+    update();
+    assert_eq!(site_files(&public), full_build_into(root, &fresh));
+}
+
+#[test]
 fn an_interrupted_update_is_followed_by_a_full_build() {
     let dir = sample_site();
     let root = dir.path().to_str().unwrap();

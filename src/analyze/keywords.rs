@@ -91,12 +91,52 @@ impl PackedTerms {
 
     /// (text, count, specificity) of each term, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, f64, f64)> {
-        self.texts
-            .split_terminator('\n')
+        Lines(&self.texts)
             .zip(&self.counts)
             .zip(&self.specificities)
             .map(|((text, &count), &specificity)| (text, count, specificity))
     }
+}
+
+/// The lines of a text without their line breaks, as `split_terminator('\n')` gives them,
+/// found by a plain byte loop: a term is a few bytes, too short for `memchr` to pay.
+struct Lines<'a>(&'a str);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let (line, rest) = match find_line_break(self.0.as_bytes()) {
+            // A line break is one byte, and a character boundary on both sides.
+            Some(end) => (&self.0[..end], &self.0[end + 1..]),
+            None => (self.0, ""),
+        };
+        self.0 = rest;
+        Some(line)
+    }
+}
+
+/// The first line break of `bytes`, looked for eight bytes at a time: a word has a zero byte
+/// where it XORed with line breaks, and the lowest such byte is found exactly by the classic
+/// test (its false positives lie only above a true zero byte).
+fn find_line_break(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const BREAKS: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut start = 0;
+    while let Some(word) = bytes.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*word) ^ BREAKS;
+        let zero_bytes = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zero_bytes != 0 {
+            return Some(start + zero_bytes.trailing_zeros() as usize / 8);
+        }
+        start += 8;
+    }
+    let tail = bytes.get(start..).unwrap_or_default();
+    tail.iter().position(|&b| b == b'\n').map(|p| start + p)
 }
 
 /// The candidate terms of an article with their title-weighted counts.
@@ -138,51 +178,127 @@ pub fn count_terms(doc: &Doc, words: &[Word<'_>], stop: &StopWords, segmenter: &
 /// frequencies come from all the articles given. Ties are broken by the term, so output is
 /// stable.
 pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
-    // Counted per chunk of articles on each thread, then summed (in any order: sums do not
-    // depend on it). Only looked up, never iterated into output: a hash map keeps the
-    // output deterministic.
-    let chunk = articles.len().div_ceil(rayon::current_num_threads()).max(1);
-    let document_frequency: FxHashMap<&str, usize> = articles
-        .par_chunks(chunk)
-        .map(|chunk| {
-            let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-            for terms in chunk {
-                for (text, _, _) in terms.iter() {
-                    *counts.entry(text).or_default() += 1;
-                }
-            }
-            counts
-        })
-        .reduce(FxHashMap::default, |a, b| {
-            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (text, count) in smaller {
-                *larger.entry(text).or_default() += count;
-            }
-            larger
-        });
+    // Each term's text is hashed once: the articles are counted in chunks, one per task,
+    // each term given an id within its chunk. Summed over the chunks (in any order: sums do
+    // not depend on it), the counts give each term's document frequency, and each chunk's
+    // inverse document frequencies by id, which its articles' terms then read without a
+    // hash or a logarithm. Only looked up, never iterated into output: the hash maps keep
+    // the output deterministic.
+    let chunk = articles.len().div_ceil(2 * rayon::current_num_threads()).max(1);
+    let counted: Vec<ChunkTerms> = articles.par_chunks(chunk).map(ChunkTerms::count).collect();
+    let mut document_frequency: FxHashMap<&str, usize> = FxHashMap::default();
+    for counted in &counted {
+        for (&text, &df) in counted.texts.iter().zip(&counted.document_frequency) {
+            *document_frequency.entry(text).or_default() += df;
+        }
+    }
     let n = articles.len() as f64;
+    let term_frequency = TermFrequency::new();
     articles
-        .par_iter()
-        .map(|terms| {
-            let mut scored: Vec<(f64, &str)> = terms
+        .par_chunks(chunk)
+        .zip(counted)
+        .flat_map_iter(|(chunk, counted)| {
+            let idf: Vec<f64> = counted
+                .texts
                 .iter()
-                .map(|(text, count, specificity)| {
+                .map(|text| {
                     let df = document_frequency.get(text).copied().unwrap_or(1) as f64;
-                    let idf = ((n + 1.0) / (df + 1.0)).ln() + 1.0;
-                    ((1.0 + count.ln()) * idf * specificity, text)
+                    ((n + 1.0) / (df + 1.0)).ln() + 1.0
                 })
                 .collect();
-            // The best `per_article` in order; the order is total (ties broken by the term),
-            // so selecting them first and sorting only them gives what a full sort would.
-            let best_first = |a: &(f64, &str), b: &(f64, &str)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
-            if per_article < scored.len() {
-                scored.select_nth_unstable_by(per_article, best_first);
-                scored.truncate(per_article);
-            }
-            scored.sort_by(best_first);
-            scored.into_iter().map(|(_, t)| t.to_string()).collect()
+            let mut ids = counted.ids.as_slice();
+            let mut scored: Vec<(f64, u32)> = Vec::new();
+            chunk
+                .iter()
+                .zip(&counted.terms_per_article)
+                .map(|(terms, &len)| {
+                    let (article_ids, rest) = ids.split_at(len.min(ids.len()));
+                    ids = rest;
+                    // The terms `PackedTerms::iter` gave when they were counted, in order.
+                    scored.clear();
+                    let terms = terms.counts.iter().zip(&terms.specificities).zip(article_ids);
+                    for ((&count, &specificity), &id) in terms {
+                        scored.push((term_frequency.of(count) * idf[id as usize] * specificity, id));
+                    }
+                    best(&mut scored, &counted.texts, per_article)
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The `per_article` best of scored terms (by id into `texts`), best first. The order is
+/// total (ties broken by the term), so selecting them first and sorting only them gives what
+/// a full sort would.
+fn best(scored: &mut Vec<(f64, u32)>, texts: &[&str], per_article: usize) -> Vec<String> {
+    let best_first = |a: &(f64, u32), b: &(f64, u32)| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| texts[a.1 as usize].cmp(texts[b.1 as usize]))
+    };
+    if per_article < scored.len() {
+        scored.select_nth_unstable_by(per_article, best_first);
+        scored.truncate(per_article);
+    }
+    scored.sort_by(best_first);
+    scored.iter().map(|&(_, id)| texts[id as usize].to_string()).collect()
+}
+
+/// The distinct terms of a chunk of articles.
+struct ChunkTerms<'a> {
+    /// Each distinct term, by id.
+    texts: Vec<&'a str>,
+    /// How many of the chunk's articles have it, by id.
+    document_frequency: Vec<usize>,
+    /// The id of every term of every article, in order.
+    ids: Vec<u32>,
+    /// How many terms each article has.
+    terms_per_article: Vec<usize>,
+}
+
+impl<'a> ChunkTerms<'a> {
+    fn count(articles: &[&'a PackedTerms]) -> ChunkTerms<'a> {
+        let mut id_of: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut chunk = ChunkTerms {
+            texts: Vec::new(),
+            document_frequency: Vec::new(),
+            ids: Vec::with_capacity(articles.iter().map(|terms| terms.counts.len()).sum()),
+            terms_per_article: Vec::with_capacity(articles.len()),
+        };
+        for terms in articles {
+            let before = chunk.ids.len();
+            // A term appears once per article (its count says how often).
+            for (text, _, _) in terms.iter() {
+                let next = chunk.texts.len() as u32;
+                let id = *id_of.entry(text).or_insert(next);
+                if id == next {
+                    chunk.texts.push(text);
+                    chunk.document_frequency.push(0);
+                }
+                chunk.document_frequency[id as usize] += 1;
+                chunk.ids.push(id);
+            }
+            chunk.terms_per_article.push(chunk.ids.len() - before);
+        }
+        chunk
+    }
+}
+
+/// `1 + ln(count)`, the damped term frequency, looked up for the small whole counts nearly
+/// every term has (the same value the logarithm gives: it is computed by it).
+struct TermFrequency([f64; 64]);
+
+impl TermFrequency {
+    fn new() -> TermFrequency {
+        TermFrequency(std::array::from_fn(|k| 1.0 + (k as f64).ln()))
+    }
+
+    fn of(&self, count: f64) -> f64 {
+        let whole = count as usize;
+        match self.0.get(whole) {
+            Some(&tf) if whole as f64 == count => tf,
+            _ => 1.0 + count.ln(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +323,37 @@ mod tests {
         let unpacked: Vec<(&str, f64, f64)> = packed.iter().collect();
         assert_eq!(unpacked, [("集体协商", 2.0, 1.0), ("职代会", 1.5, 1.0)]);
         assert_eq!(PackedTerms::new(&[]).iter().count(), 0);
+    }
+
+    #[test]
+    fn lines_split_as_split_terminator_does() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "集体协商\n职代会\n",
+            "集体协商\n职代会",
+            "a\n\nb\n",
+            "\u{20000}\né",
+        ] {
+            let lines: Vec<&str> = Lines(text).collect();
+            assert_eq!(lines, text.split_terminator('\n').collect::<Vec<_>>(), "{text:?}");
+        }
+        // A line break in every position of a word and its tail, after any byte.
+        for len in 0..20 {
+            for at in 0..len {
+                for other in [0u8, 0x0b, 0x8a, 0xff] {
+                    let mut bytes = vec![other; len];
+                    bytes[at] = b'\n';
+                    assert_eq!(find_line_break(&bytes), Some(at), "{bytes:?}");
+                    bytes[at] = other;
+                    assert_eq!(find_line_break(&bytes), None, "{bytes:?}");
+                }
+            }
+        }
+        let mut two = vec![b'a'; 17];
+        (two[9], two[3]) = (b'\n', b'\n');
+        assert_eq!(find_line_break(&two), Some(3));
     }
 
     #[test]

@@ -12,9 +12,12 @@ pub mod keywords;
 pub mod people;
 pub mod pinyin;
 pub mod regions;
+pub mod repost_memo;
 pub mod reposts;
 pub mod segment;
 pub mod themes;
+
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use self::doc::Doc;
 use self::keywords::{PackedTerms, StopWords};
 use self::regions::RegionFinder;
+use self::repost_memo::Verdicts;
 use self::segment::{Boundaries, Segmenter};
 use self::themes::{Taxonomy, ThemeMatcher};
 use crate::config::Config;
@@ -158,7 +162,20 @@ pub fn analyze_corpus(
     merge: bool,
     keywords_per_article: usize,
 ) -> Vec<Article> {
-    let analyzed = if merge { merge_reposts(analyzed) } else { analyzed };
+    analyze_corpus_remembering(analyzed, merge, keywords_per_article, None)
+}
+
+/// [`analyze_corpus`], with the repost verdicts of the last build remembered in the file
+/// `memo` (in the build cache, see [`repost_memo`]): read first (a missing, damaged or
+/// foreign memo is ignored), then replaced by this build's verdicts when they differ. The
+/// articles are the same with or without it.
+pub fn analyze_corpus_remembering(
+    analyzed: Vec<(Article, CorpusInputs)>,
+    merge: bool,
+    keywords_per_article: usize,
+    memo: Option<&Path>,
+) -> Vec<Article> {
+    let analyzed = if merge { merge_reposts(analyzed, memo) } else { analyzed };
     let (mut articles, inputs): (Vec<Article>, Vec<CorpusInputs>) = analyzed.into_iter().unzip();
     let term_refs: Vec<&PackedTerms> = inputs.iter().map(|i| &i.terms).collect();
     let picked = keywords::pick(&term_refs, keywords_per_article);
@@ -170,33 +187,57 @@ pub fn analyze_corpus(
 
 /// Merge reposts: each group of copies of one story becomes the copy with the most complete
 /// metadata, whose `sources` lists every copy (its own first, then the others by file).
-/// Groups keep the order of their first article.
-fn merge_reposts(analyzed: Vec<(Article, CorpusInputs)>) -> Vec<(Article, CorpusInputs)> {
+/// Groups keep the order of their first article. Verdicts are remembered in `memo`.
+fn merge_reposts(analyzed: Vec<(Article, CorpusInputs)>, memo: Option<&Path>) -> Vec<(Article, CorpusInputs)> {
     let fingerprints: Vec<&reposts::Fingerprint> = analyzed.iter().map(|(_, i)| &i.fingerprint).collect();
-    let groups = reposts::groups(&fingerprints, |i| reposts::Shingles::new(&analyzed[i].0.clean.body));
+    let known = memo.map(Verdicts::load).unwrap_or_default();
+    let grouping = reposts::groups(
+        &fingerprints,
+        |i| reposts::Shingles::new(&analyzed[i].0.clean.body),
+        &known,
+    );
+    if let Some(path) = memo.filter(|_| grouping.verdicts != known) {
+        // Not saved: the next build compares again, nothing worse.
+        let _ = grouping.verdicts.save(path);
+    }
+    let groups = grouping.groups;
     if groups.len() == analyzed.len() {
         return analyzed;
     }
-    let mut slots: Vec<Option<(Article, CorpusInputs)>> = analyzed.into_iter().map(Some).collect();
-    let mut merged = Vec::with_capacity(groups.len());
-    for group in groups {
-        let mut copies: Vec<(Article, CorpusInputs)> = group.iter().filter_map(|&i| slots[i].take()).collect();
-        copies.sort_by(|(a, _), (b, _)| {
+    // In place: each group's kept copy moves to the place of its first, then the others go.
+    let mut analyzed = analyzed;
+    let mut keep = vec![false; analyzed.len()];
+    for group in &groups {
+        let Some(&first) = group.first() else {
+            continue;
+        };
+        keep[first] = true;
+        if group.len() == 1 {
+            continue;
+        }
+        // The most complete copy first (a stable sort: full ties keep the group's order).
+        let mut copies = group.clone();
+        copies.sort_by(|&a, &b| {
+            let (a, b) = (&analyzed[a].0, &analyzed[b].0);
             completeness(b)
                 .cmp(&completeness(a))
                 .then_with(|| a.clean.file.cmp(&b.clean.file))
                 .then_with(|| a.clean.part.cmp(&b.clean.part))
         });
-        let mut copies = copies.into_iter();
-        let Some((mut kept, inputs)) = copies.next() else {
-            continue;
-        };
-        let mut others: Vec<SourceRef> = copies.flat_map(|(a, _)| a.sources).collect();
+        let mut others: Vec<SourceRef> = Vec::new();
+        for &other in &copies[1..] {
+            others.append(&mut analyzed[other].0.sources);
+        }
         others.sort_by(|a, b| a.file.cmp(&b.file).then(a.part.cmp(&b.part)));
-        kept.sources.extend(others);
-        merged.push((kept, inputs));
+        analyzed[copies[0]].0.sources.extend(others);
+        analyzed.swap(first, copies[0]);
     }
-    merged
+    let mut index = 0;
+    analyzed.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    analyzed
 }
 
 /// How complete a copy's metadata is (higher is better): curated first, then a precise date,

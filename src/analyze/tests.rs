@@ -623,6 +623,46 @@ fn a_repost_pair_is_merged_and_a_same_topic_pair_kept_apart() {
 }
 
 #[test]
+fn remembered_repost_verdicts_leave_the_articles_as_they_were() {
+    let original = fixture("001");
+    let mut repost = fixture("001");
+    repost.file = "a-mirror/yunnan.txt".into();
+    repost.body = with_chrome(&spun(&repost.body)).into();
+    let mut other_repost = fixture("003");
+    other_repost.file = "c-mirror/hunan.txt".into();
+    other_repost.body = traditional_round_trip(&with_chrome(&other_repost.body)).into();
+    let analyzed: Vec<(Article, CorpusInputs)> = [repost, fixture("004-1"), original, fixture("003"), other_repost]
+        .into_iter()
+        .map(|c| shared().analyze_with_inputs(c))
+        .collect();
+    // As JSON: the articles as the site shows them.
+    let json = |articles: Vec<Article>| serde_json::to_string(&articles).unwrap();
+    let merged = analyze_corpus(analyzed.clone(), true, 8);
+    assert_eq!(merged.len(), 3, "two pairs of copies merged");
+    let expected = json(merged);
+
+    let dir = tempfile::tempdir().unwrap();
+    let memo = dir.path().join(repost_memo::FILE);
+    let remembering = || json(analyze_corpus_remembering(analyzed.clone(), true, 8, Some(&memo)));
+    // Written by the first build, read by the second.
+    assert_eq!(remembering(), expected);
+    let written = Verdicts::load(&memo);
+    assert!(!written.is_empty());
+    assert_eq!(remembering(), expected);
+    assert_eq!(Verdicts::load(&memo), written);
+    // A damaged memo is ignored, and replaced.
+    let mut damaged = std::fs::read(&memo).unwrap();
+    damaged[40] ^= 0x20;
+    std::fs::write(&memo, damaged).unwrap();
+    assert_eq!(remembering(), expected);
+    assert_eq!(Verdicts::load(&memo), written);
+    // Verdicts of pairs no longer compared are dropped.
+    let fewer: Vec<(Article, CorpusInputs)> = analyzed[..3].to_vec();
+    analyze_corpus_remembering(fewer, true, 8, Some(&memo));
+    assert!(Verdicts::load(&memo).len() < written.len());
+}
+
+#[test]
 fn analysis_is_deterministic() {
     let a = shared().analyze(fixture("003"));
     let b = Analyzer::new(&Config::default()).analyze(fixture("003"));
