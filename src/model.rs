@@ -423,28 +423,32 @@ impl Serialize for Body {
     }
 }
 
+/// Deserialises an encoded field (a body, search words) as bytes borrowed from the input when
+/// it allows (the mapped cache pack), else copied.
+struct SharedBytesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SharedBytesVisitor {
+    type Value = crate::cache::SharedBytes;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("encoded bytes")
+    }
+    fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
+        Ok(crate::cache::SharedBytes::borrowed(v))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        Ok(crate::cache::SharedBytes::owned(v.to_vec()))
+    }
+    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+        Ok(crate::cache::SharedBytes::owned(v))
+    }
+}
+
 impl<'de> Deserialize<'de> for Body {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Body, D::Error> {
-        struct Encoded;
-        impl<'de> serde::de::Visitor<'de> for Encoded {
-            type Value = crate::cache::SharedBytes;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("encoded paragraphs")
-            }
-            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::borrowed(v))
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::owned(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::owned(v))
-            }
-        }
         if deserializer.is_human_readable() {
             return Vec::<String>::deserialize(deserializer).map(Body::from);
         }
-        let bytes = deserializer.deserialize_bytes(Encoded)?;
+        let bytes = deserializer.deserialize_bytes(SharedBytesVisitor)?;
         Ok(Body {
             paragraphs: Vec::new(),
             encoded: Some((bytes, std::sync::OnceLock::new())),
@@ -511,23 +515,7 @@ impl Serialize for SearchWords {
 
 impl<'de> Deserialize<'de> for SearchWords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SearchWords, D::Error> {
-        struct Bytes;
-        impl<'de> serde::de::Visitor<'de> for Bytes {
-            type Value = crate::cache::SharedBytes;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("bytes")
-            }
-            fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::borrowed(v))
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::owned(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-                Ok(crate::cache::SharedBytes::owned(v))
-            }
-        }
-        let encoded = deserializer.deserialize_bytes(Bytes)?;
+        let encoded = deserializer.deserialize_bytes(SharedBytesVisitor)?;
         Ok(SearchWords {
             encoded,
             decoded: std::sync::OnceLock::new(),
