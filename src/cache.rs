@@ -343,14 +343,15 @@ impl Cache {
             }
         }
         *pack = PackBytes::Empty;
-        // Packs of builds that crashed before renaming theirs.
+        // Packs, snapshots and repost memos of builds that crashed before renaming theirs
+        // (temporary names of `persist::write_atomically` and `PackWriter`).
         if let Ok(files) = std::fs::read_dir(&self.dir) {
             let own = format!("tmp{}-", std::process::id());
             for file in files.flatten() {
                 let name = file.file_name().to_string_lossy().into_owned();
-                let stray = name
-                    .strip_prefix("entries.")
-                    .or_else(|| name.strip_prefix("files."))
+                let stray = ["entries.", "files.", "repost-verdicts."]
+                    .iter()
+                    .find_map(|prefix| name.strip_prefix(prefix))
                     .is_some_and(|ext| ext.starts_with("tmp") && !ext.starts_with(&own));
                 if stray {
                     let _ = std::fs::remove_file(file.path());
@@ -576,9 +577,6 @@ mod tests {
 
     /// A pack holding exactly `records`.
     fn write_pack(dir: &Path, records: &BTreeMap<[u8; HASH_BYTES], &[u8]>) {
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
         let size = MAGIC.len() + records.values().map(|r| r.len() + HASH_BYTES + 8).sum::<usize>();
         let mut bytes = Vec::with_capacity(size);
         bytes.extend_from_slice(MAGIC);
@@ -588,11 +586,7 @@ mod tests {
             bytes.extend_from_slice(&payload_len.to_le_bytes());
             bytes.extend_from_slice(record);
         }
-        let path = dir.join(PACK);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        let _ = crate::persist::write_atomically(&dir.join(PACK), &bytes);
     }
 
     fn pack_path(root: &Path) -> PathBuf {
@@ -768,6 +762,11 @@ mod tests {
         std::fs::create_dir_all(dir.path().join(CACHE_DIR).join("v1/ab")).unwrap();
         let stray = pack_path(dir.path()).with_extension("tmp1-0");
         std::fs::write(&stray, b"left by a crashed build").unwrap();
+        let stray_memo = first
+            .dir()
+            .join(crate::analyze::repost_memo::FILE)
+            .with_extension("tmp1-0");
+        std::fs::write(&stray_memo, b"left by a crashed build").unwrap();
 
         let second = Cache::open(dir.path(), "{}");
         assert!(second.get(&a.key).is_some());
@@ -777,6 +776,7 @@ mod tests {
         assert!(third.get(&b.key).is_none());
         assert!(!dir.path().join(CACHE_DIR).join("v1").exists());
         assert!(!stray.exists());
+        assert!(!stray_memo.exists());
 
         // Nothing changed: the pack is not rewritten (a rewrite renames a new file in).
         #[cfg(unix)]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod ingest;
 pub mod init;
 pub mod model;
+pub mod persist;
 pub mod record;
 pub mod render;
 pub mod serve;

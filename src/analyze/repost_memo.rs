@@ -19,11 +19,13 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::reposts::SetHash;
+use crate::persist::{seal, unseal, write_atomically, CHECKSUM_BYTES};
 
 /// The memo's file name, in the build cache's directory.
 pub const FILE: &str = "repost-verdicts.bin";
 /// First bytes of a memo.
 const MAGIC: &[u8] = b"union-digest repost verdicts v1\n";
+/// Bytes of the tool's salt (a hash).
 const HASH_BYTES: usize = 32;
 const SET_BYTES: usize = std::mem::size_of::<SetHash>();
 const RECORD_BYTES: usize = 2 * SET_BYTES + 1;
@@ -54,7 +56,7 @@ impl Verdicts {
     pub fn encode(&self) -> Vec<u8> {
         let mut records: Vec<(&(SetHash, SetHash), &bool)> = self.0.iter().collect();
         records.sort_unstable();
-        let mut out = Vec::with_capacity(MAGIC.len() + 2 * HASH_BYTES + 8 + records.len() * RECORD_BYTES);
+        let mut out = Vec::with_capacity(MAGIC.len() + HASH_BYTES + 8 + records.len() * RECORD_BYTES + CHECKSUM_BYTES);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&salt());
         out.extend_from_slice(&(records.len() as u64).to_le_bytes());
@@ -63,19 +65,13 @@ impl Verdicts {
             out.extend_from_slice(b);
             out.push(u8::from(same));
         }
-        let checksum = blake3::hash(&out);
-        out.extend_from_slice(checksum.as_bytes());
-        out
+        seal(out)
     }
 
     /// The verdicts of a memo's bytes; None unless they are exactly what [`Verdicts::encode`]
     /// of this version of the tool writes.
     pub fn decode(bytes: &[u8]) -> Option<Verdicts> {
-        let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(HASH_BYTES)?)?;
-        if blake3::hash(body).as_bytes() != checksum {
-            return None;
-        }
-        let rest = body.strip_prefix(MAGIC)?.strip_prefix(&salt()[..])?;
+        let rest = unseal(bytes)?.strip_prefix(MAGIC)?.strip_prefix(&salt()[..])?;
         let (count, records) = rest.split_first_chunk::<8>()?;
         let count = usize::try_from(u64::from_le_bytes(*count)).ok()?;
         if records.len() != count.checked_mul(RECORD_BYTES)? {
@@ -108,14 +104,7 @@ impl Verdicts {
     /// Write the memo at `path`: under a temporary name, then renamed over the old one, so a
     /// reader never sees half a memo.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = std::fs::write(&tmp, self.encode()).and_then(|()| std::fs::rename(&tmp, path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        write_atomically(path, &self.encode())
     }
 }
 
@@ -197,12 +186,8 @@ mod tests {
             assert_eq!(Verdicts::decode(&bytes[..i]), None, "cut at {i}");
         }
         // Well checksummed, but another tool's salt, or records out of order.
-        let reseal = |body: &[u8]| {
-            let mut out = body.to_vec();
-            out.extend_from_slice(blake3::hash(body).as_bytes());
-            out
-        };
-        let body = &bytes[..bytes.len() - 32];
+        let reseal = |body: &[u8]| seal(body.to_vec());
+        let body = &bytes[..bytes.len() - CHECKSUM_BYTES];
         let mut foreign = body.to_vec();
         foreign[MAGIC.len()] ^= 0xff;
         assert_eq!(Verdicts::decode(&reseal(&foreign)), None);

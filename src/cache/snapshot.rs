@@ -27,9 +27,11 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use crate::persist::{seal, unseal, write_atomically, Reader, CHECKSUM_BYTES};
+
 /// First bytes of a snapshot file.
 const MAGIC: &[u8] = b"union-digest files v1\n";
-/// Bytes of a key, and of the trailing checksum.
+/// Bytes of a key.
 const HASH_BYTES: usize = 32;
 /// Bytes of a salt (hex digits).
 const SALT_BYTES: usize = 64;
@@ -108,11 +110,7 @@ impl Snapshot {
     }
 
     fn parse(bytes: Vec<u8>, salt: &str) -> Option<Snapshot> {
-        let body_len = bytes.len().checked_sub(HASH_BYTES)?;
-        let (body, checksum) = bytes.split_at_checked(body_len)?;
-        if blake3::hash(body).as_bytes() != checksum {
-            return None;
-        }
+        let body = unseal(&bytes)?;
         let header = MAGIC.len() + SALT_BYTES + 1;
         let (magic, rest) = body.split_at_checked(MAGIC.len())?;
         if magic != MAGIC || rest.get(..SALT_BYTES)? != salt.as_bytes() || rest.get(SALT_BYTES) != Some(&b'\n') {
@@ -165,7 +163,7 @@ impl Snapshot {
                 .iter()
                 .map(|(rel, _, _)| 4 + rel.len() + RECORD_TAIL)
                 .sum::<usize>()
-            + HASH_BYTES;
+            + CHECKSUM_BYTES;
         let mut bytes = Vec::with_capacity(size);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(salt.as_bytes());
@@ -182,9 +180,7 @@ impl Snapshot {
             bytes.extend_from_slice(&stat.device.to_le_bytes());
             bytes.extend_from_slice(key);
         }
-        let checksum = blake3::hash(&bytes);
-        bytes.extend_from_slice(checksum.as_bytes());
-        bytes
+        seal(bytes)
     }
 
     /// Write a snapshot of `files` (see [`Snapshot::encode`]) to `path` under `salt` (through
@@ -194,17 +190,7 @@ impl Snapshot {
         if salt.len() != SALT_BYTES {
             return;
         }
-        let Some(dir) = path.parent() else { return };
-        // Unique within the process too: a preview server may build while a build runs.
-        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = path.with_extension(format!("tmp{}-{serial}", std::process::id()));
-        let written = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&tmp, Snapshot::encode(files, salt)))
-            .and_then(|()| std::fs::rename(&tmp, path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        let _ = write_atomically(path, &Snapshot::encode(files, salt));
     }
 }
 
@@ -214,31 +200,16 @@ type Recorded = (FileStat, [u8; HASH_BYTES]);
 /// The record at `offset` of a snapshot's bytes: its path, and what it holds.
 fn record_at(bytes: &[u8], offset: usize) -> Option<(&[u8], Recorded)> {
     let mut reader = Reader(bytes.get(offset..)?);
-    let len = usize::try_from(u32::from_le_bytes(reader.array()?)).ok()?;
+    let len = usize::try_from(reader.u32()?).ok()?;
     let rel = reader.take(len)?;
     let stat = FileStat {
-        size: u64::from_le_bytes(reader.array()?),
+        size: reader.u64()?,
         mtime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
         ctime: (i64::from_le_bytes(reader.array()?), i64::from_le_bytes(reader.array()?)),
-        inode: u64::from_le_bytes(reader.array()?),
-        device: u64::from_le_bytes(reader.array()?),
+        inode: reader.u64()?,
+        device: reader.u64()?,
     };
     Some((rel, (stat, reader.array()?)))
-}
-
-/// Reads fields off the front of a byte slice.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
-    }
 }
 
 #[cfg(test)]
@@ -300,12 +271,10 @@ mod tests {
         // Well checksummed but not in path order: refused too.
         let joined = |first: &str, second: &str| {
             let mut bytes = Snapshot::encode(&[(first, stat(1), [1; HASH_BYTES])], SALT);
-            bytes.truncate(bytes.len() - HASH_BYTES);
+            bytes.truncate(bytes.len() - CHECKSUM_BYTES);
             let other = Snapshot::encode(&[(second, stat(2), [2; HASH_BYTES])], SALT);
-            bytes.extend_from_slice(&other[MAGIC.len() + SALT_BYTES + 1..other.len() - HASH_BYTES]);
-            let checksum = blake3::hash(&bytes);
-            bytes.extend_from_slice(checksum.as_bytes());
-            parsed(bytes).count()
+            bytes.extend_from_slice(&other[MAGIC.len() + SALT_BYTES + 1..other.len() - CHECKSUM_BYTES]);
+            parsed(seal(bytes)).count()
         };
         assert_eq!(joined("a", "b"), 2);
         assert_eq!(joined("b", "a"), 0);

@@ -18,6 +18,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::persist::{seal, unseal, CHECKSUM_BYTES};
+
 /// What a record's bytes depend on, hashed (128 bits: collisions are out of reach).
 pub type RecordKey = [u8; 16];
 
@@ -95,25 +97,20 @@ impl Layout {
     /// The compact binary form kept between builds: a header, the number of records, each
     /// record's key and length, and a checksum of all that (a damaged layout is refused).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(LAYOUT_HEADER.len() + 8 + self.records.len() * LAYOUT_ENTRY + 32);
+        let mut bytes =
+            Vec::with_capacity(LAYOUT_HEADER.len() + 8 + self.records.len() * LAYOUT_ENTRY + CHECKSUM_BYTES);
         bytes.extend_from_slice(LAYOUT_HEADER);
         bytes.extend_from_slice(&(self.records.len() as u64).to_le_bytes());
         for (key, len) in &self.records {
             bytes.extend_from_slice(key);
             bytes.extend_from_slice(&(*len as u64).to_le_bytes());
         }
-        let checksum = blake3::hash(&bytes);
-        bytes.extend_from_slice(checksum.as_bytes());
-        bytes
+        seal(bytes)
     }
 
     /// Parse a saved layout; None if anything in it is off.
     pub fn parse(bytes: &[u8]) -> Option<Layout> {
-        let (body, checksum) = bytes.split_last_chunk::<32>()?;
-        if blake3::hash(body) != blake3::Hash::from_bytes(*checksum) {
-            return None;
-        }
-        let rest = body.strip_prefix(LAYOUT_HEADER)?;
+        let rest = unseal(bytes)?.strip_prefix(LAYOUT_HEADER)?;
         let (count, entries) = rest.split_first_chunk::<8>()?;
         let count = usize::try_from(u64::from_le_bytes(*count)).ok()?;
         if entries.len() != count.checked_mul(LAYOUT_ENTRY)? {
@@ -459,10 +456,8 @@ mod tests {
         // Well-formed layouts that cannot describe a file: a count that overflows, a length
         // that overflows the file's length, an empty record.
         let sealed = |mut body: Vec<u8>| {
-            body.truncate(body.len() - 32);
-            let checksum = blake3::hash(&body);
-            body.extend_from_slice(checksum.as_bytes());
-            body
+            body.truncate(body.len() - CHECKSUM_BYTES);
+            seal(body)
         };
         let count_at = LAYOUT_HEADER.len();
         let len_at = count_at + 8 + 16;

@@ -19,10 +19,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::persist::{write_atomically, Reader};
+
 const HEADER: &[u8] = b"union-digest render memo 1\n";
 const KEY_LEN: usize = 32;
 const CHECK_LEN: usize = 8;
-const RECORD_HEAD: usize = KEY_LEN + 4 + CHECK_LEN;
 
 /// The hash that names a fragment.
 pub type Key = [u8; KEY_LEN];
@@ -46,6 +47,18 @@ fn checksum(fragment: &[u8]) -> [u8; CHECK_LEN] {
     check
 }
 
+/// The next whole record of a memo (key, fragment length, checksum), its fragment skipped;
+/// None at the end or at a record cut short (the reader is then left at its start).
+fn next_record(reader: &mut Reader) -> Option<(Key, usize, [u8; CHECK_LEN])> {
+    let mut record = Reader(reader.0);
+    let key = record.array()?;
+    let len = usize::try_from(record.u32()?).ok()?;
+    let check = record.array()?;
+    record.take(len)?;
+    *reader = record;
+    Some((key, len, check))
+}
+
 fn push_record(out: &mut Vec<u8>, key: &Key, fragment: &[u8]) {
     out.extend_from_slice(key);
     out.extend_from_slice(&(fragment.len() as u32).to_le_bytes());
@@ -65,27 +78,13 @@ impl Memo {
             memo.damaged = !bytes.is_empty();
             return memo;
         }
-        let mut at = HEADER.len();
-        while at < bytes.len() {
-            let Some(head) = bytes.get(at..at + RECORD_HEAD) else {
-                break;
-            };
-            let mut key = [0u8; KEY_LEN];
-            key.copy_from_slice(&head[..KEY_LEN]);
-            let mut len = [0u8; 4];
-            len.copy_from_slice(&head[KEY_LEN..KEY_LEN + 4]);
-            let len = u32::from_le_bytes(len) as usize;
-            let mut check = [0u8; CHECK_LEN];
-            check.copy_from_slice(&head[KEY_LEN + 4..]);
-            let start = at + RECORD_HEAD;
-            if start + len > bytes.len() {
-                break;
-            }
+        let mut reader = Reader(&bytes[HEADER.len()..]);
+        while let Some((key, len, check)) = next_record(&mut reader) {
+            let start = bytes.len() - reader.0.len() - len;
             memo.index.insert(key, (start, len, check));
             memo.records += 1;
-            at = start + len;
         }
-        memo.damaged = at != bytes.len();
+        memo.damaged = !reader.0.is_empty();
         memo.bytes = bytes;
         memo
     }
@@ -152,15 +151,6 @@ fn append(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.write_all(bytes)
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +188,9 @@ mod tests {
             (1, None, Some("three"))
         );
     }
+
+    /// Bytes of a record before its fragment.
+    const RECORD_HEAD: usize = KEY_LEN + 4 + CHECK_LEN;
 
     #[test]
     fn damage_is_never_served_and_is_repaired() {

@@ -838,14 +838,10 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-/// Write a file by renaming a finished temporary file over it.
+/// Write a file by renaming a finished temporary file over it (see
+/// [`crate::persist::write_atomically`]).
 fn save_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    crate::persist::write_atomically(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 #[cfg(test)]

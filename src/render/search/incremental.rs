@@ -30,6 +30,7 @@ use super::{
     SearchDoc, SearchIndex, Segmenter, Terms, BIGRAM, DIGITS, MAX_DOCS, MAX_SHARDS, MAX_WEIGHT, MIN_KEY_SPACE, RANGES,
 };
 use crate::clean::lines::is_han;
+use crate::persist::{push_varint, seal, unseal, varint_len, Reader};
 
 /// A hash of everything a document's file and postings are made from, found by the caller
 /// (the document's fields are borrowed from the article, whose record it already hashes).
@@ -751,11 +752,7 @@ struct State<'a> {
 impl<'a> State<'a> {
     /// Read a state; None unless it is whole, made for `global` and consistent.
     fn decode(bytes: &'a [u8], global: &[u8; 32]) -> Option<State<'a>> {
-        let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
-        if blake3::hash(body).as_bytes() != checksum {
-            return None;
-        }
-        let mut r = Reader(body);
+        let mut r = Reader(unseal(bytes)?);
         if r.take(MAGIC.len())? != MAGIC
             || r.u32()? != LAYOUT
             || r.u32()? != super::FORMAT_VERSION
@@ -809,67 +806,12 @@ impl<'a> State<'a> {
     }
 }
 
-/// The checksum closes a state.
-fn seal(mut bytes: Vec<u8>) -> Vec<u8> {
-    let checksum = blake3::hash(&bytes);
-    bytes.extend_from_slice(checksum.as_bytes());
-    bytes
-}
-
 fn push_doc(out: &mut Vec<u8>, key: u32, record: &Fingerprint, fingerprint: &Fingerprint, shards: &[u8]) {
     out.extend_from_slice(&key.to_le_bytes());
     out.extend_from_slice(record);
     out.extend_from_slice(fingerprint);
     push_varint(out, shards.len() as u64);
     out.extend_from_slice(shards);
-}
-
-/// Reads a state front to back; every read is checked.
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, tail) = self.0.split_at_checked(n)?;
-        self.0 = tail;
-        Some(head)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    /// LEB128, at most 64 bits.
-    fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7F).checked_shl(shift)?;
-            if b < 0x80 {
-                return Some(value);
-            }
-        }
-        None
-    }
-}
-
-fn push_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8 & 0x7F) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-fn varint_len(value: u64) -> usize {
-    (64 - value.leading_zeros() as usize).max(1).div_ceil(7)
 }
 
 /// A set of shards (ascending, below `shard_count`) as one segment per group of
