@@ -16,12 +16,6 @@
 
 mod fiction;
 
-/// Load the dictionary the fiction detector segments with (a tenth of a second), which it
-/// otherwise loads when it first meets a page with spam and a fiction candidate.
-pub fn load_fiction_dictionary() {
-    fiction::dictionary();
-}
-
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
