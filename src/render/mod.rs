@@ -454,7 +454,8 @@ impl<'a> Renderer<'a> {
                     .write(&search::shard_path(*n), bytes, Some(files_key))
                     .map(|_| ())
             })?;
-            // Documents: unchanged ones kept (written again if deleted from the output).
+            // Documents: unchanged ones kept (the manifest vouches for them; one it does not
+            // list is written again).
             let rewrite: Vec<usize> = patch
                 .kept_docs
                 .par_iter()
