@@ -343,13 +343,13 @@ impl Cache {
             }
         }
         *pack = PackBytes::Empty;
-        // Packs, snapshots and repost memos of builds that crashed before renaming theirs
+        // Packs, snapshots, repost memos and dictionary additions of builds that crashed before renaming theirs
         // (temporary names of `persist::write_atomically` and `PackWriter`).
         if let Ok(files) = std::fs::read_dir(&self.dir) {
             let own = format!("tmp{}-", std::process::id());
             for file in files.flatten() {
                 let name = file.file_name().to_string_lossy().into_owned();
-                let stray = ["entries.", "files.", "repost-verdicts."]
+                let stray = ["entries.", "files.", "repost-verdicts.", "segmenter-words."]
                     .iter()
                     .find_map(|prefix| name.strip_prefix(prefix))
                     .is_some_and(|ext| ext.starts_with("tmp") && !ext.starts_with(&own));

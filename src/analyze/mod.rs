@@ -6,6 +6,7 @@
 //! segmentation ([`segment`]). Over the corpus ([`Analyzer::analyze_corpus`]): reposts merged
 //! ([`reposts`]) and keywords by TF-IDF ([`keywords`]).
 
+pub mod dictionary;
 pub mod doc;
 pub mod gazetteer;
 pub mod keywords;

@@ -1,12 +1,16 @@
 //! Word segmentation (jieba-rs) with the union vocabulary: `data/dict.txt`, the theme phrases
 //! and the site's `[analyze] dictionary`. One segmenter per build, shared by all threads:
-//! loading the dictionary is the expensive part, cutting an article is cheap.
+//! loading the dictionary is the expensive part, cutting an article is cheap. A build that
+//! meets only a few new articles loads just the part of the dictionary their characters can
+//! form ([`super::dictionary`]), which cuts them exactly as the whole one would.
 
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 
+use super::dictionary::{self, AddedWords, Part, Recorder};
 use super::gazetteer::{data_lines, Gazetteer, Referent};
 
 const UNION_DICTIONARY: &str = include_str!("../../data/dict.txt");
@@ -16,6 +20,8 @@ const ADDED_WORD_TAG: &str = "nz";
 /// Frequency given to place names the stock dictionary lacks: enough to be cut as one word
 /// (秀洲区), too little to win over a real word (365天全天候 stays 天/全天候, not 天全/天候).
 const PLACE_NAME_FREQ: usize = 10;
+/// Parts a segmenter builds (each for more characters) before it loads the whole dictionary.
+const MAX_PARTS: usize = 4;
 
 /// One word of a text, with its part of speech and byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,17 +32,23 @@ pub struct Word<'a> {
     pub end: usize,
 }
 
-/// Jieba's stock dictionary, loaded once per process (a tenth of a second: most of the time
-/// a build that meets a new article spends before it can segment it). The segmenter adds
-/// the union vocabulary to a copy of it (copying is a small part of loading); the spam
-/// cleaner's fiction detector looks words up in it as it is.
+/// Jieba's stock dictionary, loaded once per process (a tenth of a second). The segmenter adds
+/// the union vocabulary to a copy of it (copying is a small part of loading).
 pub fn stock_dictionary() -> &'static Jieba {
-    static STOCK: std::sync::OnceLock<Jieba> = std::sync::OnceLock::new();
-    STOCK.get_or_init(Jieba::new)
+    dictionary::stock()
 }
 
 pub struct Segmenter {
-    jieba: Jieba,
+    /// Theme phrases, the site's dictionary and region aliases.
+    extra: Vec<String>,
+    /// The stock dictionary with every addition, and the record of them.
+    whole: OnceLock<(Jieba, AddedWords)>,
+    /// Set by [`Segmenter::use_parts`]: what a part replays onto the stock words.
+    added: OnceLock<AddedWords>,
+    /// Parts built so far, each for more characters than the one before.
+    parts: [OnceLock<Part>; MAX_PARTS],
+    parts_built: AtomicUsize,
+    building: Mutex<()>,
     /// Frequencies asked for so far: each costs a segmentation of the word, and the same
     /// terms are asked for in article after article.
     frequencies: RwLock<FxHashMap<Box<str>, usize>>,
@@ -44,47 +56,129 @@ pub struct Segmenter {
 
 impl std::fmt::Debug for Segmenter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Segmenter").finish_non_exhaustive()
+        f.debug_struct("Segmenter")
+            .field("whole", &self.whole.get().is_some())
+            .field("parts", &self.parts_built.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
     }
 }
 
 impl Segmenter {
     /// The stock dictionary plus the union vocabulary, the gazetteer's names and `extra` words
-    /// (theme phrases, the site's dictionary and region aliases). Words with punctuation or
-    /// spaces are skipped: jieba cannot hold them.
+    /// (theme phrases, the site's dictionary and region aliases), loaded when first needed.
     pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Segmenter {
-        let mut jieba = stock_dictionary().clone();
-        for line in data_lines(UNION_DICTIONARY) {
-            let mut fields = line.split_whitespace();
-            let Some(word) = fields.next() else { continue };
-            let (freq, tag) = match (fields.next(), fields.next()) {
-                (Some(f), tag) if f.bytes().all(|b| b.is_ascii_digit()) => (f.parse().ok(), tag),
-                (Some(tag), _) => (None, Some(tag)),
-                (None, _) => (None, None),
-            };
-            jieba.add_word(word, freq, Some(tag.unwrap_or(ADDED_WORD_TAG)));
-        }
-        for (name, referents) in Gazetteer::global().names() {
-            let place = referents.iter().any(|(r, _)| !matches!(r, Referent::Block));
-            if place && name.chars().count() >= 2 && name.chars().all(char::is_alphanumeric) && !jieba.has_word(name) {
-                jieba.add_word(name, Some(PLACE_NAME_FREQ), Some("ns"));
-            }
-        }
-        for word in extra {
-            let word = word.trim();
-            if word.chars().count() >= 2 && word.chars().all(char::is_alphanumeric) && !jieba.has_word(word) {
-                jieba.add_word(word, None, Some(ADDED_WORD_TAG));
-            }
-        }
         Segmenter {
-            jieba,
+            extra: extra.into_iter().map(str::to_string).collect(),
+            whole: OnceLock::new(),
+            added: OnceLock::new(),
+            parts: Default::default(),
+            parts_built: AtomicUsize::new(0),
+            building: Mutex::new(()),
             frequencies: RwLock::new(FxHashMap::default()),
         }
     }
 
+    /// What the additions of this segmenter are filed under (see [`AddedWords::load`]).
+    pub fn additions_key(&self) -> [u8; 32] {
+        AddedWords::key_for(self.extra.iter().map(String::as_str))
+    }
+
+    /// Serve texts from parts of the dictionary, with `added` (of [`Segmenter::additions`] of
+    /// a segmenter with the same words) replayed onto them, until the whole one is loaded.
+    /// False, and nothing changes, when `added` was made for other words.
+    pub fn use_parts(&self, added: AddedWords) -> bool {
+        *added.key() == self.additions_key() && self.added.set(added).is_ok()
+    }
+
+    /// What the whole dictionary added to the stock one, if it is loaded.
+    pub fn additions(&self) -> Option<&AddedWords> {
+        self.whole.get().map(|(_, added)| added)
+    }
+
+    /// Load the whole dictionary now (a build about to segment many articles).
+    pub fn load_whole(&self) {
+        self.whole();
+    }
+
+    /// The stock dictionary with every addition. Words with punctuation or spaces are
+    /// skipped: jieba cannot hold them.
+    fn whole(&self) -> &Jieba {
+        &self
+            .whole
+            .get_or_init(|| {
+                let mut recorder = Recorder::default();
+                for line in data_lines(UNION_DICTIONARY) {
+                    let mut fields = line.split_whitespace();
+                    let Some(word) = fields.next() else { continue };
+                    let (freq, tag) = match (fields.next(), fields.next()) {
+                        (Some(f), tag) if f.bytes().all(|b| b.is_ascii_digit()) => (f.parse().ok(), tag),
+                        (Some(tag), _) => (None, Some(tag)),
+                        (None, _) => (None, None),
+                    };
+                    recorder.add_word(word, freq, tag.unwrap_or(ADDED_WORD_TAG));
+                }
+                for (name, referents) in Gazetteer::global().names() {
+                    let place = referents.iter().any(|(r, _)| !matches!(r, Referent::Block));
+                    if place
+                        && name.chars().count() >= 2
+                        && name.chars().all(char::is_alphanumeric)
+                        && !recorder.has_word(name)
+                    {
+                        recorder.add_word(name, Some(PLACE_NAME_FREQ), "ns");
+                    }
+                }
+                for word in &self.extra {
+                    let word = word.trim();
+                    if word.chars().count() >= 2 && word.chars().all(char::is_alphanumeric) && !recorder.has_word(word)
+                    {
+                        recorder.add_word(word, None, ADDED_WORD_TAG);
+                    }
+                }
+                recorder.finish(self.additions_key())
+            })
+            .0
+    }
+
+    /// A dictionary that treats `text` (and any part of it) as the whole one does.
+    fn dictionary_for(&self, text: &str) -> &Jieba {
+        if let Some((whole, _)) = self.whole.get() {
+            return whole;
+        }
+        let Some(added) = self.added.get() else {
+            return self.whole();
+        };
+        if let Some(part) = self.newest_part().filter(|p| p.chars.covers(text)) {
+            return &part.jieba;
+        }
+        let _building = self.building.lock().unwrap_or_else(|p| p.into_inner());
+        let built = self.parts_built.load(Ordering::Acquire);
+        let newest = self.newest_part();
+        if let Some(part) = newest.filter(|p| p.chars.covers(text)) {
+            return &part.jieba;
+        }
+        if built == MAX_PARTS {
+            return self.whole();
+        }
+        let mut chars = newest.map(|p| p.chars.clone()).unwrap_or_default();
+        chars.extend(text);
+        if !chars.covers(text) {
+            // The text holds a sentinel character: no part can serve it.
+            return self.whole();
+        }
+        let jieba = dictionary::part(&chars, Some(added));
+        let part = self.parts[built].get_or_init(|| Part { chars, jieba });
+        self.parts_built.store(built + 1, Ordering::Release);
+        &part.jieba
+    }
+
+    fn newest_part(&self) -> Option<&Part> {
+        let built = self.parts_built.load(Ordering::Acquire);
+        built.checked_sub(1).and_then(|newest| self.parts[newest].get())
+    }
+
     /// True for a word of the dictionaries (not one the HMM guessed, like 嵌线员到).
     pub fn knows(&self, word: &str) -> bool {
-        self.jieba.has_word(word)
+        self.dictionary_for(word).has_word(word)
     }
 
     /// How common a word is in general Chinese (its dictionary frequency; for a word the
@@ -97,7 +191,7 @@ impl Segmenter {
             .get(word)
             .copied();
         known.unwrap_or_else(|| {
-            let frequency = self.jieba.suggest_freq(word);
+            let frequency = self.dictionary_for(word).suggest_freq(word);
             self.frequencies
                 .write()
                 .unwrap_or_else(|p| p.into_inner())
@@ -110,7 +204,7 @@ impl Segmenter {
     /// that guesses new words (names, fragments), which keywords drop anyway and which would
     /// cost most of the segmentation time in part-of-speech guessing.
     pub fn words<'a>(&'a self, text: &'a str) -> Vec<Word<'a>> {
-        self.jieba
+        self.dictionary_for(text)
             .tag(text, false)
             .into_iter()
             .map(|t| Word {
@@ -164,9 +258,41 @@ mod tests {
         let s = crate::analyze::tests::shared().segmenter();
         for word in ["故事", "劳动竞赛", "类津"] {
             let first = s.frequency(word);
-            assert_eq!(first, s.jieba.suggest_freq(word));
+            assert_eq!(first, s.whole().suggest_freq(word));
             assert_eq!(s.frequency(word), first);
         }
+    }
+
+    /// Seeds as scraped: Traditional script, spam, pinyin, chrome: many kinds of text.
+    const SEEDS: [&str; 5] = [
+        include_str!("../../content/raw/000_70964535053b85f1.txt"),
+        include_str!("../../content/raw/001_2ba259b3f4eff141.txt"),
+        include_str!("../../content/raw/002_f2ea2cf918036bb2.txt"),
+        include_str!("../../content/raw/003_f1521f5082b377c5.txt"),
+        include_str!("../../content/raw/004_ae5e4d94e8aab770.txt"),
+    ];
+
+    #[test]
+    fn parts_of_the_dictionary_cut_as_the_whole_one_does() {
+        let whole = crate::analyze::tests::shared().segmenter();
+        whole.load_whole();
+        let added = whole.additions().expect("loaded whole").clone();
+        let parts = Segmenter::new(whole.extra.iter().map(String::as_str));
+        assert!(parts.use_parts(added.clone()));
+        for (n, seed) in SEEDS.iter().enumerate() {
+            let words = parts.words(seed);
+            assert_eq!(words, whole.words(seed), "seed {n}");
+            for word in &words {
+                assert_eq!(parts.knows(word.text), whole.knows(word.text), "{}", word.text);
+                assert_eq!(parts.frequency(word.text), whole.frequency(word.text), "{}", word.text);
+            }
+            if n == 0 {
+                assert!(parts.whole.get().is_none() && parts.newest_part().is_some());
+            }
+        }
+        // Additions made for other words are refused.
+        let other = Segmenter::new(["别的词"]);
+        assert!(!other.use_parts(added));
     }
 
     #[test]

@@ -459,17 +459,16 @@ fn dangling_utterances(chars: &[char]) -> Vec<(usize, usize)> {
     spans
 }
 
-/// Jieba's stock dictionary (350,000 words), loaded on first use: only pages with spam
-/// evidence and a fiction candidate need it. The analyzer's segmenter starts from the same
-/// one (see [`crate::analyze::segment::stock_dictionary`]), so a build loads it once.
-pub(crate) fn dictionary() -> &'static jieba_rs::Jieba {
-    crate::analyze::segment::stock_dictionary()
+/// Whether jieba's stock dictionary (350,000 words) has `word`, made of characters of
+/// `chars`. Only pages with spam evidence and a fiction candidate ask; a rebuild that meets
+/// few new articles answers from the part of the dictionary their characters can form.
+fn is_word(word: &str, chars: &[char]) -> bool {
+    crate::analyze::dictionary::stock_has_word(word, chars)
 }
 
 /// True when the characters before a cut and those after it form a dictionary word of two
 /// to four characters across the cut.
 fn joins_into_word(chars: &[char], s: usize, e: usize) -> bool {
-    let dict = dictionary();
     let mut word = String::with_capacity(16);
     for k in 1..=3.min(s) {
         for m in 1..=3.min(chars.len() - e) {
@@ -483,7 +482,7 @@ fn joins_into_word(chars: &[char], s: usize, e: usize) -> bool {
             }
             word.clear();
             word.extend(left.iter().chain(right));
-            if dict.has_word(&word) {
+            if is_word(&word, chars) {
                 return true;
             }
         }
@@ -709,7 +708,7 @@ fn breaks_word(chars: &[char], at: usize) -> bool {
         return false;
     }
     let word: String = [chars[at - 1], chars[at]].iter().collect();
-    dictionary().has_word(&word)
+    is_word(&word, chars)
 }
 
 /// A line as characters, their byte offsets and their normalised forms.
