@@ -208,6 +208,38 @@ impl Pipeline {
         }
     }
 
+    /// The outcome of every file, in order. The files the cache lacks are computed beside the
+    /// lookups of the others, not wherever rayon happens to reach them among 10,000 lookups:
+    /// cleaning and analysing a new article is the longest single task of a quick rebuild.
+    /// With `few_new` files to compute, they are cut with parts of the segmenter's dictionary
+    /// if the cache allows; else its whole dictionary loads beside their cleaning.
+    fn outcomes(&self, files: &[SourceFile], scanned: Vec<Scanned>, few_new: bool) -> Vec<FileOutcome> {
+        let (to_compute, to_look_up): (Vec<_>, Vec<_>) = scanned
+            .into_iter()
+            .enumerate()
+            .partition(|(_, s)| matches!(s, Scanned::Uncached(_) | Scanned::Missing));
+        let each = |jobs: Vec<(usize, Scanned)>| -> Vec<(usize, FileOutcome)> {
+            jobs.into_par_iter()
+                .map(|(k, scanned)| {
+                    let outcome = self.outcome(&files[k], scanned);
+                    self.progress.tick();
+                    (k, outcome)
+                })
+                .collect()
+        };
+        let compute = || {
+            if few_new && !self.use_dictionary_parts() {
+                rayon::join(|| self.analyzer().segmenter().load_whole(), || each(to_compute)).1
+            } else {
+                each(to_compute)
+            }
+        };
+        let (mut outcomes, looked_up) = rayon::join(compute, || each(to_look_up));
+        outcomes.extend(looked_up);
+        outcomes.sort_unstable_by_key(|(k, _)| *k);
+        outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+    }
+
     /// The result of a scanned file: decoded from the cache, or computed.
     fn outcome(&self, file: &SourceFile, scanned: Scanned) -> FileOutcome {
         let cached = match scanned {
@@ -334,20 +366,9 @@ impl Pipeline {
             if let Some(found) = unchanged(&files, &scanned) {
                 return Err(found);
             }
-            let misses = misses.into_inner();
-            if (1..=FEW_NEW_FILES).contains(&misses) && !self.use_dictionary_parts() {
-                scope.spawn(|| self.analyzer().segmenter().load_whole());
-            }
-            dictionary::prefer_stock_parts((1..=FEW_NEW_FILES).contains(&misses));
-            Ok(scanned
-                .into_par_iter()
-                .zip(&files)
-                .map(|(scanned, f)| {
-                    let outcome = self.outcome(f, scanned);
-                    self.progress.tick();
-                    outcome
-                })
-                .collect())
+            let few_new = (1..=FEW_NEW_FILES).contains(&misses.into_inner());
+            dictionary::prefer_stock_parts(few_new);
+            Ok(self.outcomes(&files, scanned, few_new))
         });
         self.progress.finish();
         let outcomes = outcomes?;
@@ -441,6 +462,17 @@ pub struct StagedBuild {
     output: Option<output::Output>,
     summary: BuildSummary,
     started: Instant,
+    /// The site model and pipeline the build was made with, freed once it is published.
+    leftovers: Option<Leftovers>,
+}
+
+/// What a staged build no longer needs but must free.
+struct Leftovers(#[allow(dead_code)] Box<dyn Send>);
+
+impl std::fmt::Debug for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Leftovers")
+    }
 }
 
 impl StagedBuild {
@@ -455,11 +487,18 @@ impl StagedBuild {
             output,
             mut summary,
             started,
+            leftovers,
         } = self;
         let t = Instant::now();
         if let Some(output) = output {
             let published = output.commit()?;
             summary.changed = published.changed + published.removed;
+        }
+        // Freeing the corpus (millions of small strings) takes a noticeable part of a quick
+        // rebuild: not before the publish, nor beside it (two cores), but after it, on a
+        // thread of its own that a one-shot build's exit need not wait for.
+        if let Some(leftovers) = leftovers {
+            std::thread::spawn(move || drop(leftovers));
         }
         summary.timings.push(("publish", t.elapsed().as_secs_f64()));
         summary.seconds = started.elapsed().as_secs_f64();
@@ -606,6 +645,7 @@ fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
                     output: output_dir,
                 },
                 started,
+                leftovers: None,
             }));
         }
     };
@@ -648,13 +688,11 @@ fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
         cache.discard();
         return Ok(None);
     }
-    // Freeing the corpus (millions of small strings) takes a noticeable part of a quick
-    // rebuild: do it beside the publish, not before it.
-    std::thread::spawn(move || drop((site, pipeline)));
     Ok(Some(StagedBuild {
         output: Some(output),
         summary,
         started,
+        leftovers: Some(Leftovers(Box::new((site, pipeline)))),
     }))
 }
 

@@ -291,10 +291,12 @@ impl Recorder {
 pub fn part(chars: &CharSet, added: Option<&AddedWords>) -> Jieba {
     let mut jieba = Jieba::empty();
     let mut total = 0;
-    for (word, stock_freq, tag) in stock_lines().lines().filter_map(entry) {
-        if !chars.covers(word) {
-            continue;
-        }
+    // Most lines are rejected at their word's first character: parse only the others.
+    let covered = stock_lines()
+        .split('\n')
+        .filter(|line| line.split(' ').next().is_some_and(|word| chars.covers(word)))
+        .filter_map(entry);
+    for (word, stock_freq, tag) in covered {
         let freq = added
             .and_then(|a| a.words.get(word))
             .map_or(stock_freq, |(freq, _)| *freq);
