@@ -57,9 +57,26 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
         ));
         return (files, warnings);
     }
+    // Without symlinks the walk needs no stat per entry (the directory's own file types
+    // suffice; 10,000 stats are a tenth of a quick rebuild's walk): walk so first, and again
+    // following links only if one turns up.
+    let walked = walk_tree(root, &content, &inside, false).or_else(|| walk_tree(root, &content, &inside, true));
+    let (found, walk_warnings) = walked.unwrap_or_default();
+    files.extend(found);
+    warnings.extend(walk_warnings);
+    files.sort();
+    (files, warnings)
+}
+
+/// The files under `content` and the warnings of the walk; following symlinks (checked not
+/// to leave `inside`) if `follow`, else None at the first symlink met.
+fn walk_tree(root: &Path, content: &Path, inside: &Path, follow: bool) -> Option<(Vec<SourceFile>, Vec<Warning>)> {
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
     let mut escapes = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(true)
+    let mut met_symlink = false;
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(follow)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
@@ -69,7 +86,11 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
             if is_hidden(e.file_name()) {
                 return false;
             }
-            if e.path_is_symlink() && leaves(e.path(), &inside) {
+            if !follow && e.path_is_symlink() {
+                met_symlink = true;
+                return false;
+            }
+            if e.path_is_symlink() && leaves(e.path(), inside) {
                 escapes.push(Warning::new(
                     rel_path(root, e.path()),
                     "symlink leading outside content/, skipped (links may not publish files from elsewhere)",
@@ -113,9 +134,11 @@ pub fn walk(root: &Path) -> (Vec<SourceFile>, Vec<Warning>) {
             None => warnings.push(Warning::new(rel, "not an article (.txt raw or .md curated), skipped")),
         }
     }
+    if met_symlink {
+        return None;
+    }
     warnings.extend(escapes);
-    files.sort();
-    (files, warnings)
+    Some((files, warnings))
 }
 
 /// True when the symlink at `path` resolves to somewhere outside `inside` (canonical). A link
