@@ -134,11 +134,12 @@ impl Layout {
 /// The previous file mapped into memory, to copy records from without reading it into
 /// fresh memory (tens of MB). None if it cannot be mapped.
 pub fn map(file: &std::fs::File) -> Option<memmap2::Mmap> {
-    // SAFETY: the file is one of the previous build's outputs. Builds never write into such a
-    // file: they stage new files and rename them over it, so its bytes stay as they are while
-    // mapped. Only another program writing into the output directory meanwhile could change
-    // them; copied records are still checked against the layout, and truncating the file
-    // would stop the build (SIGBUS) before anything is published.
+    // SAFETY: the file is one of the previous build's outputs. A build writes into such a
+    // file only when it publishes (`Output::write_patched` rewrites it in place then), after
+    // the mapping is gone, so its bytes stay as they are while mapped. Only another program
+    // writing into the output directory meanwhile could change them; copied records are
+    // still checked against the layout, and truncating the file would stop the build
+    // (SIGBUS) before anything is published.
     unsafe { memmap2::MmapOptions::new().populate().map(file) }.ok()
 }
 
@@ -184,15 +185,20 @@ pub struct Pieces {
 impl Pieces {
     /// The pieces as byte slices, `previous` being the previous file they were planned on.
     pub fn slices<'a>(&'a self, previous: &'a [u8]) -> Vec<&'a [u8]> {
-        self.pieces
-            .iter()
-            .map(|piece| match piece {
-                Piece::Previous(range) => &previous[range.clone()],
-                Piece::Fresh(bytes) => bytes.as_slice(),
-                Piece::Fixed(bytes) => bytes,
-            })
-            .collect()
+        slices(&self.pieces, previous)
     }
+}
+
+/// `pieces` as byte slices, `previous` being the previous file they were planned on.
+pub fn slices<'a>(pieces: &'a [Piece], previous: &'a [u8]) -> Vec<&'a [u8]> {
+    pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Previous(range) => &previous[range.clone()],
+            Piece::Fresh(bytes) => bytes.as_slice(),
+            Piece::Fixed(bytes) => bytes,
+        })
+        .collect()
 }
 
 /// The whole array serialised (records in parallel), with its layout. `keys[i]` is the key

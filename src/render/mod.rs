@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .all(|&n| self.out.can_reuse(&search::shard_path(n), &files_key))
         };
-        if let Some(patch) = patch.filter(keeps_its_shards) {
+        if let Some(mut patch) = patch.filter(keeps_its_shards) {
             for &n in &patch.kept_shards {
                 let rel = search::shard_path(n);
                 if !self.out.reuse(&rel, &files_key)? {
@@ -449,11 +449,16 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
-            patch.shards.par_iter().try_for_each(|(n, bytes)| {
-                self.out
-                    .write(&search::shard_path(*n), bytes, Some(files_key))
-                    .map(|_| ())
-            })?;
+            let shards = std::mem::take(&mut patch.shards);
+            let contents = std::mem::take(&mut patch.shard_contents);
+            shards
+                .into_par_iter()
+                .zip(contents)
+                .try_for_each(|((n, bytes), content)| {
+                    self.out
+                        .write_hashed(&search::shard_path(n), bytes, content, Some(files_key))
+                        .map(|_| ())
+                })?;
             // Documents: unchanged ones kept (the manifest vouches for them; one it does not
             // list is written again).
             let rewrite: Vec<usize> = patch
@@ -540,7 +545,7 @@ impl<'a> Renderer<'a> {
                 })
                 .map_err(json_error)?;
                 if let Some(pieces) = patched {
-                    self.out.write_pieces_keyed(PATH, &pieces.slices(&previous), key)?;
+                    self.out.write_patched(PATH, &previous, pieces.pieces, key)?;
                     self.out.save_state(STATE, pieces.layout.to_bytes());
                     return Ok(());
                 }

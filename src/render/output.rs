@@ -33,6 +33,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::json_array::Piece;
 use crate::error::{Error, Result};
 
 /// Bytes of changed files an update holds in memory until it publishes; beyond them (a
@@ -275,10 +276,10 @@ impl Manifest {
         for (path, record) in &self.files {
             text.push_str(path);
             text.push('\t');
-            text.push_str(&record.content.to_hex());
+            push_hex(&mut text, &record.content);
             text.push('\t');
             match &record.key {
-                Some(key) => text.push_str(&key.to_hex()),
+                Some(key) => push_hex(&mut text, key),
                 None => text.push('-'),
             }
             text.push('\n');
@@ -310,25 +311,60 @@ impl Manifest {
         if build_id.is_empty() {
             return None;
         }
-        let mut files = BTreeMap::new();
+        let mut files = Vec::new();
         for line in lines {
             let mut fields = line.split('\t');
             let (path, content, key) = (fields.next()?, fields.next()?, fields.next()?);
             if fields.next().is_some() || path.is_empty() {
                 return None;
             }
-            let content = blake3::Hash::from_hex(content).ok()?;
+            let content = parse_hex(content)?;
             let key = match key {
                 "-" => None,
-                hex => Some(blake3::Hash::from_hex(hex).ok()?),
+                hex => Some(parse_hex(hex)?),
             };
-            files.insert(path.to_string(), Record { content, key });
+            files.push((path.to_string(), Record { content, key }));
         }
+        // Collected at once (a manifest lists its paths in order: tens of thousands of
+        // inserts one by one cost several times more); a path listed twice keeps its last
+        // line, as inserting would.
         Some(Manifest {
             build_id: build_id.to_string(),
-            files,
+            files: files.into_iter().collect(),
         })
     }
+}
+
+/// Lowercase hex digits.
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Append the 64 lowercase hex digits of `hash` (as `blake3::Hash::to_hex` writes them).
+fn push_hex(text: &mut String, hash: &blake3::Hash) {
+    let mut digits = [0u8; 64];
+    for (pair, byte) in digits.chunks_exact_mut(2).zip(hash.as_bytes()) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 15)];
+    }
+    // Hex digits are ASCII.
+    text.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+}
+
+/// A hash from exactly 64 hex digits (either case, as `blake3::Hash::from_hex` takes them).
+fn parse_hex(hex: &str) -> Option<blake3::Hash> {
+    fn digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let hex: &[u8; 64] = hex.as_bytes().try_into().ok()?;
+    let mut bytes = [0u8; 32];
+    for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
+        *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
+    }
+    Some(blake3::Hash::from_bytes(bytes))
 }
 
 /// First line of a state file, before the build id it belongs to.
@@ -364,6 +400,13 @@ pub struct Published {
     pub updated: bool,
 }
 
+/// What to do with the bytes of a file being written (see [`Output::plan`]).
+enum Plan {
+    Unchanged,
+    Hold,
+    Write(PathBuf),
+}
+
 /// The output of one build in progress (see the module documentation).
 #[derive(Debug)]
 pub struct Output {
@@ -379,6 +422,9 @@ pub struct Output {
     /// (update mode), and their total size.
     pending: Mutex<Vec<(String, Vec<u8>)>>,
     pending_bytes: AtomicUsize,
+    /// Large files rewritten in place from their own bytes at commit (update mode; see
+    /// [`Output::write_patched`]).
+    splices: Mutex<Vec<Splice>>,
     /// State saved beside the manifest at commit, by name (see [`Output::save_state`]).
     states: Mutex<BTreeMap<String, Vec<u8>>>,
 }
@@ -394,6 +440,7 @@ impl Output {
             changed: Mutex::new(Vec::new()),
             pending: Mutex::new(Vec::new()),
             pending_bytes: AtomicUsize::new(0),
+            splices: Mutex::new(Vec::new()),
             states: Mutex::new(BTreeMap::new()),
         }
     }
@@ -514,9 +561,13 @@ impl Output {
     /// build, or when the state is missing or belongs to another build.
     pub fn previous_state(&self, name: &str) -> Option<Vec<u8>> {
         let previous = self.previous.as_ref()?;
-        let bytes = std::fs::read(state_path(self.manifest_path.as_deref()?, name)).ok()?;
+        let mut bytes = std::fs::read(state_path(self.manifest_path.as_deref()?, name)).ok()?;
         let header = format!("{STATE_HEADER}\t{}\n", previous.build_id);
-        bytes.strip_prefix(header.as_bytes()).map(<[u8]>::to_vec)
+        // Moved down in place: a copy of a state of several MB costs fresh memory.
+        bytes.starts_with(header.as_bytes()).then(|| {
+            bytes.drain(..header.len());
+            bytes
+        })
     }
 
     /// Where a memo of rendered fragments named `name` is kept beside the manifest (see
@@ -567,10 +618,7 @@ impl Output {
     /// patched from parts (the data export, tens of MB), where hashing the bytes costs nearly
     /// as much as writing them. Returns whether the bytes differ from the previous build's.
     pub fn write_pieces_keyed<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], key: blake3::Hash) -> Result<bool> {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"bytes determined by the key\0");
-        hasher.update(key.as_bytes());
-        let content = hasher.finalize();
+        let content = keyed_content(&key);
         self.write_record(
             rel,
             pieces,
@@ -581,10 +629,94 @@ impl Output {
         )
     }
 
+    /// Write one file whose content hash the caller has already computed (`content` must be
+    /// `blake3::hash(&bytes)`), taking its bytes rather than copying them: for the search
+    /// index's patched shards, hashed once for its own state.
+    pub fn write_hashed(
+        &self,
+        rel: &str,
+        bytes: Vec<u8>,
+        content: blake3::Hash,
+        key: Option<blake3::Hash>,
+    ) -> Result<bool> {
+        debug_assert_eq!(content, blake3::hash(&bytes));
+        match self.plan(rel, Record { content, key }, bytes.len())? {
+            Plan::Unchanged => Ok(false),
+            Plan::Hold => {
+                self.hold(rel, bytes);
+                Ok(true)
+            }
+            Plan::Write(path) => write_new_file(&path, rel, &[bytes]).map(|_| true),
+        }
+    }
+
+    /// [`Output::write_pieces_keyed`] of a file made of `pieces` of the previous build's file
+    /// at `rel` (whose bytes are `previous`) and new bytes. An update rewrites the file in
+    /// place at commit, from the first byte that changes, reading the bytes it keeps from the
+    /// file itself: neither the tens of MB before that byte nor a copy of the file in memory
+    /// are written, and no new inode is taken (see the module documentation). That needs the
+    /// kept pieces in their previous order and the file linked once; otherwise the file is
+    /// written whole, as [`Output::write_pieces_keyed`] writes it.
+    pub fn write_patched(&self, rel: &str, previous: &[u8], pieces: Vec<Piece>, key: blake3::Hash) -> Result<bool> {
+        let in_place = self.previous.is_some() && kept_in_order(&pieces, previous.len()) && self.is_single_file(rel);
+        if !in_place {
+            let slices = super::json_array::slices(&pieces, previous);
+            return self.write_pieces_keyed(rel, &slices, key);
+        }
+        self.staging.path_of(rel)?;
+        let record = Record {
+            content: keyed_content(&key),
+            key: Some(key),
+        };
+        self.claim(rel, record)?;
+        let same = self
+            .previous
+            .as_ref()
+            .and_then(|m| m.files.get(rel))
+            .is_some_and(|old| old.content == record.content);
+        if same {
+            return Ok(false);
+        }
+        self.splices.lock().unwrap_or_else(|p| p.into_inner()).push(Splice {
+            rel: rel.to_string(),
+            old_len: previous.len() as u64,
+            pieces,
+        });
+        Ok(true)
+    }
+
+    /// Whether the previous build's file at `rel` is a regular file with no other hard link.
+    fn is_single_file(&self, rel: &str) -> bool {
+        std::fs::symlink_metadata(self.staging.target.join(rel)).is_ok_and(|m| m.is_file() && !has_other_links(&m))
+    }
+
     fn write_record<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P], record: Record) -> Result<bool> {
+        let size = pieces.iter().map(|p| p.as_ref().len()).sum();
+        match self.plan(rel, record, size)? {
+            Plan::Unchanged => Ok(false),
+            Plan::Hold => {
+                let mut bytes = Vec::with_capacity(size);
+                for piece in pieces {
+                    bytes.extend_from_slice(piece.as_ref());
+                }
+                self.hold(rel, bytes);
+                Ok(true)
+            }
+            Plan::Write(path) => write_new_file(&path, rel, pieces).map(|_| true),
+        }
+    }
+
+    /// Claim `rel` for a file of `size` bytes with `record`, and say what to do with its
+    /// bytes: nothing (an update, same bytes as the previous build's), hold them in memory
+    /// for [`Output::apply_update`] (a small changed file, within the budget), or write them
+    /// at the path given (a full build, or staged beside the output).
+    fn plan(&self, rel: &str, record: Record, size: usize) -> Result<Plan> {
         let content = record.content;
         let path = self.staging.path_of(rel)?;
         self.claim(rel, record)?;
+        if self.previous.is_none() {
+            return Ok(Plan::Write(path));
+        }
         let same = self
             .previous
             .as_ref()
@@ -592,38 +724,25 @@ impl Output {
             .is_some_and(|old| old.content == content)
             // A file deleted from the output by hand is written again.
             && self.still_there(rel);
-        if self.previous.is_some() {
-            if same {
-                return Ok(false);
-            }
-            if self.hold_pending(rel, pieces) {
-                return Ok(true);
-            }
-            self.changed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(rel.to_string());
+        if same {
+            return Ok(Plan::Unchanged);
         }
-        write_new_file(&path, rel, pieces)?;
-        Ok(!same)
+        if size <= PENDING_FILE_MAX && self.pending_bytes.fetch_add(size, Ordering::Relaxed) + size <= PENDING_BUDGET {
+            return Ok(Plan::Hold);
+        }
+        self.changed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(rel.to_string());
+        Ok(Plan::Write(path))
     }
 
-    /// Keep the new bytes of a changed file in memory for [`Output::apply_update`], if the
-    /// file is small and the budget allows: false means stage it on disk.
-    fn hold_pending<P: AsRef<[u8]>>(&self, rel: &str, pieces: &[P]) -> bool {
-        let size: usize = pieces.iter().map(|p| p.as_ref().len()).sum();
-        if size > PENDING_FILE_MAX || self.pending_bytes.fetch_add(size, Ordering::Relaxed) + size > PENDING_BUDGET {
-            return false;
-        }
-        let mut bytes = Vec::with_capacity(size);
-        for piece in pieces {
-            bytes.extend_from_slice(piece.as_ref());
-        }
+    /// Keep the new bytes of a changed file in memory for [`Output::apply_update`].
+    fn hold(&self, rel: &str, bytes: Vec<u8>) {
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((rel.to_string(), bytes));
-        true
     }
 
     /// Publish: swap the staged site in (full) or move the changed files into the previous
@@ -694,19 +813,34 @@ impl Output {
         let mut pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
         pending.sort_by(|a, b| a.0.cmp(&b.0));
         // Directories first (checked once each), then the moves and writes on all cores.
+        // Each directory once: comparing paths component by component for every one of
+        // a thousand files in one directory cost more than checking it.
+        let mut parents: Vec<&str> = changed
+            .iter()
+            .chain(pending.iter().map(|(rel, _)| rel))
+            .filter_map(|rel| rel.rsplit_once('/').map(|(parent, _)| parent))
+            .collect();
+        parents.sort_unstable();
+        parents.dedup();
         let mut real_dirs = BTreeSet::new();
-        for rel in changed.iter().chain(pending.iter().map(|(rel, _)| rel)) {
-            if let Some(parent) = Path::new(rel).parent() {
-                ensure_real_dir(target, parent, &mut real_dirs)?;
-            }
+        for parent in parents {
+            ensure_real_dir(target, Path::new(parent), &mut real_dirs)?;
         }
         changed.par_iter().try_for_each(|rel| {
             let to = target.join(rel);
             std::fs::rename(self.staging.dir.join(rel), &to).map_err(|e| Error::io(&to, e))
         })?;
-        pending
-            .par_iter()
-            .try_for_each(|(rel, bytes)| overwrite(&target.join(rel), rel, bytes))?;
+        let splices = std::mem::take(&mut *self.splices.lock().unwrap_or_else(|p| p.into_inner()));
+        let (written, spliced) = rayon::join(
+            || {
+                pending
+                    .par_iter()
+                    .try_for_each(|(rel, bytes)| overwrite(&target.join(rel), rel, bytes))
+            },
+            || splices.iter().try_for_each(|splice| splice.apply(target)),
+        );
+        written?;
+        spliced?;
         let mut removed = 0;
         for rel in previous.files.keys().filter(|rel| !manifest.files.contains_key(*rel)) {
             let path = target.join(rel);
@@ -719,9 +853,217 @@ impl Output {
         }
         std::fs::write(&marker, marker_text(&manifest.build_id)).map_err(|e| Error::io(&marker, e))?;
         Ok(Published {
-            changed: changed.len() + pending.len(),
+            changed: changed.len() + pending.len() + splices.len(),
             removed,
             updated: true,
+        })
+    }
+}
+
+/// The content hash a file written with [`Output::write_pieces_keyed`] is recorded with.
+fn keyed_content(key: &blake3::Hash) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"bytes determined by the key\0");
+    hasher.update(key.as_bytes());
+    hasher.finalize()
+}
+
+/// Where each piece of a file made of `pieces` starts in it.
+fn piece_offsets(pieces: &[Piece]) -> Vec<u64> {
+    let mut at = 0u64;
+    pieces
+        .iter()
+        .map(|piece| {
+            let start = at;
+            at += piece_len(piece) as u64;
+            start
+        })
+        .collect()
+}
+
+fn piece_len(piece: &Piece) -> usize {
+    match piece {
+        Piece::Previous(range) => range.len(),
+        Piece::Fresh(bytes) => bytes.len(),
+        Piece::Fixed(bytes) => bytes.len(),
+    }
+}
+
+/// Whether a file made of `pieces` of a previous file of `old_len` bytes can be rewritten in
+/// place (see [`Splice::apply`]): the kept pieces lie within the old file, in their previous
+/// order, without overlapping.
+fn kept_in_order(pieces: &[Piece], old_len: usize) -> bool {
+    let mut previous_end = 0;
+    pieces.iter().all(|piece| match piece {
+        Piece::Previous(range) => {
+            let fits = range.start >= previous_end && range.start <= range.end && range.end <= old_len;
+            previous_end = range.end;
+            fits
+        }
+        _ => true,
+    })
+}
+
+/// A file of the previous output rewritten in place at commit (see [`Output::write_patched`]).
+#[derive(Debug)]
+struct Splice {
+    rel: String,
+    /// The length of the previous file the pieces were planned on.
+    old_len: u64,
+    pieces: Vec<Piece>,
+}
+
+/// Bytes written at a time when a [`Splice`] rewrites a file.
+const SPLICE_CHUNK: usize = 1 << 20;
+
+/// The bytes of the previous file a [`Splice`] still needs, read ahead of its writes.
+struct Window<'f> {
+    file: &'f std::fs::File,
+    old_len: u64,
+    /// Offset in the file of `bytes[0]`.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Window<'_> {
+    fn end(&self) -> u64 {
+        self.start + self.bytes.len() as u64
+    }
+
+    /// Forget the bytes before `offset` (kept pieces only move forward through the file).
+    fn drop_below(&mut self, offset: u64) {
+        if offset >= self.end() {
+            self.bytes.clear();
+            self.start = offset;
+        } else if offset > self.start {
+            self.bytes.drain(..(offset - self.start) as usize);
+            self.start = offset;
+        }
+    }
+
+    /// Read the file up to `offset` (at most its end), unless read already.
+    #[cfg(unix)]
+    fn read_to(&mut self, offset: u64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let offset = offset.min(self.old_len);
+        let end = self.end();
+        if offset > end {
+            let len = self.bytes.len();
+            self.bytes.resize(len + (offset - end) as usize, 0);
+            self.file.read_exact_at(&mut self.bytes[len..], end)?;
+        }
+        Ok(())
+    }
+}
+
+impl Splice {
+    /// Rewrite the file under `target` from its first piece not already in place: the new
+    /// bytes are written in order, a chunk at a time, and before a chunk overwrites bytes of
+    /// the previous file that kept pieces still need, those are read ahead into memory (as
+    /// far as the kept pieces moved: kilobytes when an article is added or removed). The file
+    /// must still be the single regular file of the planned length.
+    #[cfg(unix)]
+    fn apply(&self, target: &Path) -> Result<()> {
+        use std::os::unix::fs::{FileExt, OpenOptionsExt};
+        let path = target.join(&self.rel);
+        let refuse = || Error::OutputRefused {
+            path: PathBuf::from(&self.rel),
+            reason: "the file changed while the site was being built; build again".into(),
+        };
+        let old_len = usize::try_from(self.old_len).map_err(|_| refuse())?;
+        if !kept_in_order(&self.pieces, old_len) {
+            return Err(refuse());
+        }
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(&path, e))?;
+        if !meta.is_file() || has_other_links(&meta) || meta.len() != self.old_len {
+            return Err(refuse());
+        }
+        let io = |e| Error::io(&path, e);
+        let offsets = piece_offsets(&self.pieces);
+        let first = self
+            .pieces
+            .iter()
+            .zip(&offsets)
+            .position(|(piece, &at)| !matches!(piece, Piece::Previous(range) if range.start as u64 == at))
+            .unwrap_or(self.pieces.len());
+        let mut at = offsets.get(first).copied().unwrap_or(self.old_len);
+        let mut window = Window {
+            file: &file,
+            old_len: self.old_len,
+            start: at,
+            bytes: Vec::new(),
+        };
+        // The chunk being made (its first `filled` bytes), written at `at`.
+        let mut chunk = vec![0u8; SPLICE_CHUNK];
+        let mut filled = 0;
+        // Write the chunk, first reading into the window what the kept pieces still need of
+        // the bytes it overwrites (from `needed` on; None: nothing is needed any more).
+        let flush = |chunk: &[u8], window: &mut Window, at: &mut u64, needed: Option<u64>| -> std::io::Result<()> {
+            if let Some(needed) = needed {
+                window.drop_below(needed);
+                window.read_to(*at + chunk.len() as u64)?;
+            }
+            file.write_all_at(chunk, *at)?;
+            *at += chunk.len() as u64;
+            Ok(())
+        };
+        for piece in &self.pieces[first..] {
+            let bytes: &[u8] = match piece {
+                Piece::Previous(_) => &[],
+                Piece::Fresh(bytes) => bytes,
+                Piece::Fixed(bytes) => bytes,
+            };
+            let (mut from, end) = match piece {
+                Piece::Previous(range) => (range.start as u64, range.end as u64),
+                _ => {
+                    for part in bytes.chunks(SPLICE_CHUNK) {
+                        if filled + part.len() > SPLICE_CHUNK {
+                            let needed = Some(window.start);
+                            flush(&chunk[..filled], &mut window, &mut at, needed).map_err(io)?;
+                            filled = 0;
+                        }
+                        chunk[filled..filled + part.len()].copy_from_slice(part);
+                        filled += part.len();
+                    }
+                    continue;
+                }
+            };
+            while from < end {
+                if filled == SPLICE_CHUNK {
+                    flush(&chunk, &mut window, &mut at, Some(from)).map_err(io)?;
+                    filled = 0;
+                }
+                window.drop_below(from);
+                let take = (end - from).min((SPLICE_CHUNK - filled) as u64) as usize;
+                // What the window saved before it was overwritten, then the rest straight
+                // from the file (past every byte written so far: see `Window::read_to`).
+                let saved = (window.end().saturating_sub(from) as usize).min(take);
+                let skip = (from - window.start) as usize;
+                chunk[filled..filled + saved].copy_from_slice(&window.bytes[skip..skip + saved]);
+                file.read_exact_at(&mut chunk[filled + saved..filled + take], from + saved as u64)
+                    .map_err(io)?;
+                filled += take;
+                from += take as u64;
+            }
+        }
+        flush(&chunk[..filled], &mut window, &mut at, None).map_err(io)?;
+        if at < self.old_len {
+            file.set_len(at).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn apply(&self, _target: &Path) -> Result<()> {
+        Err(Error::OutputRefused {
+            path: PathBuf::from(&self.rel),
+            reason: "files are rewritten in place only on Unix".into(),
         })
     }
 }
@@ -781,7 +1123,12 @@ fn overwrite(path: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     }
     let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
     file.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    file.set_len(bytes.len() as u64).map_err(|e| Error::io(path, e))
+    // Truncating a file the write filled or extended is a no-op that still costs a call into
+    // the file system.
+    if (bytes.len() as u64) < meta.len() {
+        file.set_len(bytes.len() as u64).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
 }
 
 /// Whether a file has hard links besides this one (writing it in place would change them too).
@@ -1101,6 +1448,110 @@ mod tests {
     }
 
     #[cfg(unix)]
+    /// Pieces of `old` (kept ranges as `(start, end)`, new bytes as text) and their bytes.
+    fn pieces_of(old: &[u8], plan: &[Result<(usize, usize), &str>]) -> (Vec<Piece>, Vec<u8>) {
+        let pieces: Vec<Piece> = plan
+            .iter()
+            .map(|p| match p {
+                Ok((from, to)) => Piece::Previous(*from..*to),
+                Err(text) => Piece::Fresh(text.as_bytes().to_vec()),
+            })
+            .collect();
+        let bytes = super::super::json_array::slices(&pieces, old).concat();
+        (pieces, bytes)
+    }
+
+    #[test]
+    fn a_patched_file_is_rewritten_in_place_from_its_first_change() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("output.tsv");
+        // Long enough that kept pieces are moved in several chunks.
+        let old: Vec<u8> = (0..3 * SPLICE_CHUNK + 17).map(|n| b'a' + (n % 23) as u8).collect();
+        let n = old.len();
+        let first = open(&target, &manifest);
+        first
+            .write_pieces_keyed("data/x.json", &[&old], blake3::hash(b"v0"))
+            .unwrap();
+        first.commit().unwrap();
+        let inode = std::fs::metadata(target.join("data/x.json")).unwrap().ino();
+        let mut current = old;
+        let plans: [&[Result<(usize, usize), &str>]; 5] = [
+            // Inserted in the middle and at the front: kept bytes move towards the end.
+            &[Ok((0, 1000)), Err("inserted"), Ok((1000, n))],
+            &[Err("front"), Ok((0, n - 5)), Err("tail")],
+            // Removed: towards the front, and the file gets shorter.
+            &[
+                Ok((0, 10)),
+                Ok((500, 2 * SPLICE_CHUNK)),
+                Ok((2 * SPLICE_CHUNK + 9, n - 3)),
+            ],
+            // Same length, one record replaced.
+            &[Ok((0, 7)), Err("XY"), Ok((9, n - 6))],
+            // Kept pieces moving both ways: records grown, shrunk, added and removed.
+            &[
+                Ok((0, 10)),
+                Err("ten bytes!"),
+                Ok((12, 20)),
+                Ok((40, SPLICE_CHUNK + 3)),
+                Err("long inserted record "),
+                Ok((SPLICE_CHUNK + 3, 2 * SPLICE_CHUNK)),
+                Ok((2 * SPLICE_CHUNK + 1000, n - 1)),
+                Err("end"),
+            ],
+        ];
+        for (k, plan) in plans.iter().enumerate() {
+            let n = current.len();
+            let plan: Vec<_> = plan.iter().map(|p| p.map(|(a, b)| (a.min(n), b.min(n)))).collect();
+            let (pieces, expected) = pieces_of(&current, &plan);
+            let update = open(&target, &manifest);
+            let key = blake3::hash(format!("v{}", k + 1).as_bytes());
+            assert!(update.write_patched("data/x.json", &current, pieces, key).unwrap());
+            assert!(update.splices.lock().unwrap().len() == 1, "plan {k} is done in place");
+            update.commit().unwrap();
+            assert!(
+                std::fs::read(target.join("data/x.json")).unwrap() == expected,
+                "plan {k}"
+            );
+            assert_eq!(std::fs::metadata(target.join("data/x.json")).unwrap().ino(), inode);
+            current = expected;
+        }
+        // Kept pieces out of order: written whole.
+        for plan in [vec![Ok((20, 30)), Ok((0, 10))], vec![Ok((0, 10)), Ok((5, 15))]] {
+            let (pieces, expected) = pieces_of(&current, &plan);
+            let update = open(&target, &manifest);
+            let key = blake3::hash(format!("{plan:?}").as_bytes());
+            update.write_patched("data/x.json", &current, pieces, key).unwrap();
+            assert!(update.splices.lock().unwrap().is_empty());
+            update.commit().unwrap();
+            assert!(std::fs::read(target.join("data/x.json")).unwrap() == expected);
+            current = expected;
+        }
+        // A file with another hard link is written whole; the link keeps its bytes.
+        let snapshot = dir.path().join("snapshot.json");
+        std::fs::hard_link(target.join("data/x.json"), &snapshot).unwrap();
+        let (pieces, expected) = pieces_of(&current, &[Ok((0, 5)), Err("new")]);
+        let update = open(&target, &manifest);
+        update
+            .write_patched("data/x.json", &current, pieces, blake3::hash(b"linked"))
+            .unwrap();
+        assert!(update.splices.lock().unwrap().is_empty());
+        update.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("data/x.json")).unwrap(), expected);
+        assert!(std::fs::read(&snapshot).unwrap() == current);
+        // A file that changed length during the build is refused, never half patched.
+        let current = expected;
+        let (pieces, _) = pieces_of(&current, &[Ok((0, 5)), Err("more")]);
+        let update = open(&target, &manifest);
+        update
+            .write_patched("data/x.json", &current, pieces, blake3::hash(b"raced"))
+            .unwrap();
+        std::fs::write(target.join("data/x.json"), b"someone else").unwrap();
+        assert!(update.commit().is_err());
+        assert_eq!(std::fs::read(target.join("data/x.json")).unwrap(), b"someone else");
+    }
+
     #[test]
     fn an_update_rewrites_a_file_in_place_but_never_a_hard_link_or_symlink() {
         use std::os::unix::fs::MetadataExt;

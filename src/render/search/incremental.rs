@@ -61,6 +61,8 @@ pub struct Patch {
     pub kept_docs: Vec<usize>,
     /// Shards with new bytes, by number.
     pub shards: Vec<(usize, Vec<u8>)>,
+    /// The BLAKE3 hash of each of `shards`' bytes, in the same order.
+    pub shard_contents: Vec<blake3::Hash>,
     /// Shards whose bytes are unchanged.
     pub kept_shards: Vec<usize>,
     /// `search/meta.json`.
@@ -212,6 +214,7 @@ pub fn patch(
         .collect();
     let mut entries: Vec<Entry> = Vec::with_capacity(order.len());
     let (mut kept_docs, mut changed_docs) = (Vec::new(), Vec::new());
+    let mut changed_fingerprints = Vec::new();
     for (&(n, d), fingerprint) in pairs.iter().zip(fingerprints) {
         match d {
             Some(d) if d.fingerprint == fingerprint => {
@@ -221,6 +224,7 @@ pub fn patch(
             _ => {
                 removed.extend(d);
                 changed_docs.push(n);
+                changed_fingerprints.push(fingerprint);
                 entries.push(Entry::New(n, fingerprint));
             }
         }
@@ -236,6 +240,7 @@ pub fn patch(
             new_postings(&docs[n], keys[n], segmenter, terms, shard_count)
         })
         .collect::<Option<_>>()?;
+    let known = known_removals(&removed, &changed_fingerprints, &added);
     let mut touched: Vec<u32> = Vec::new();
     for d in &removed {
         touched.extend(decode_set(d.shards, shard_count)?);
@@ -250,10 +255,6 @@ pub fn patch(
     touched.sort_unstable();
     touched.dedup();
     postings.sort_unstable_by_key(Posting::order);
-    let mut removed_keys = vec![0u64; key_space.div_ceil(64)];
-    for d in &removed {
-        removed_keys[d.key as usize / 64] |= 1 << (d.key % 64);
-    }
 
     // Each touched shard read back, checked and merged, on all cores.
     let mut removed_list: Vec<u32> = removed.iter().map(|d| d.key).collect();
@@ -261,8 +262,8 @@ pub fn patch(
     let context = ShardContext {
         shard_count,
         key_space,
-        removed: &removed_keys,
         removed_keys: &removed_list,
+        known: known.as_ref(),
     };
     let patched: Vec<Patched> = touched
         .par_iter()
@@ -297,9 +298,10 @@ pub fn patch(
     };
     let mut out = header.encode(global);
     let mut hashes = state.shard_hashes.to_vec();
-    for (&n, p) in touched.iter().zip(&patched) {
+    let shard_contents: Vec<blake3::Hash> = patched.par_iter().map(|p| blake3::hash(&p.bytes)).collect();
+    for (&n, content) in touched.iter().zip(&shard_contents) {
         let at = n as usize * SHARD_HASH;
-        hashes[at..at + SHARD_HASH].copy_from_slice(&blake3::hash(&p.bytes).as_bytes()[..SHARD_HASH]);
+        hashes[at..at + SHARD_HASH].copy_from_slice(&content.as_bytes()[..SHARD_HASH]);
     }
     out.extend_from_slice(&hashes);
     let mut new_sets = new_sets.into_iter();
@@ -334,6 +336,7 @@ pub fn patch(
             .map(|&n| n as usize)
             .zip(patched.into_iter().map(|p| p.bytes))
             .collect(),
+        shard_contents,
         kept_shards,
         state: seal(out),
     })
@@ -420,17 +423,58 @@ fn term_key(text: &str) -> u64 {
 struct ShardContext<'a> {
     shard_count: usize,
     key_space: usize,
-    /// Bitset of the keys whose previous postings go.
-    removed: &'a [u64],
-    /// The same keys, ascending.
+    /// The keys whose previous postings go, ascending.
     removed_keys: &'a [u32],
+    /// When the previous terms of every removed key are known: which terms hold which.
+    known: Option<&'a KnownRemovals>,
 }
 
 impl ShardContext<'_> {
-    fn is_removed(&self, key: u32) -> bool {
-        let key = key as usize;
-        self.removed[key / 64] & (1 << (key % 64)) != 0
+    /// The keys to remove from the postings of the term with key `term`, and whether each
+    /// must be there (the state says so): every removed key unless their terms are known.
+    fn removals(&self, term: u64) -> (&[u32], bool) {
+        match self.known {
+            Some(known) => {
+                let from = known.terms.partition_point(|&t| t < term);
+                let to = from + known.terms[from..].partition_point(|&t| t == term);
+                (&known.keys[from..to], true)
+            }
+            None => (self.removed_keys, false),
+        }
     }
+}
+
+/// The previous postings of removed keys, term by term, when each removed key belongs to a
+/// document that moved to another key unchanged (pushed along a run of colliding keys by a
+/// new document): its terms then are its new terms. A patch then splices only the postings
+/// of those terms instead of reading every postings list of every touched shard for them.
+struct KnownRemovals {
+    /// Term keys, ascending, beside the removed document key each holds.
+    terms: Vec<u64>,
+    keys: Vec<u32>,
+}
+
+/// [`KnownRemovals`] of `removed`, given the fingerprints of the changed documents and their
+/// postings (in the same order); None if some removed key's terms are not known.
+fn known_removals(
+    removed: &[&DocState],
+    changed_fingerprints: &[Fingerprint],
+    added: &[(Vec<Posting>, Vec<u32>)],
+) -> Option<KnownRemovals> {
+    let mut by_fingerprint: Vec<(Fingerprint, usize)> =
+        changed_fingerprints.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    by_fingerprint.sort_unstable();
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    for d in removed {
+        let at = by_fingerprint.binary_search_by(|(f, _)| f.cmp(&d.fingerprint)).ok()?;
+        let (postings, _) = added.get(by_fingerprint[at].1)?;
+        pairs.extend(postings.iter().map(|p| (p.key, d.key)));
+    }
+    pairs.sort_unstable();
+    Some(KnownRemovals {
+        terms: pairs.iter().map(|p| p.0).collect(),
+        keys: pairs.iter().map(|p| p.1).collect(),
+    })
 }
 
 /// A patched shard.
@@ -488,7 +532,9 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
     let mut rest = added;
     for (text, postings) in shard_entries(old)? {
         let fnv = fnv1a(text);
-        let order = term_order(fnv, term_key(text));
+        let key = term_key(text);
+        let order = term_order(fnv, key);
+        let (removals, must_find) = context.removals(key);
         if fnv as usize % context.shard_count != n || previous.is_some_and(|p| p >= order) {
             return None;
         }
@@ -497,26 +543,34 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
         old_terms += 1;
         while rest.first().is_some_and(|p| term_order(p.fnv, p.key) < order) {
             let (new_text, new_list) = take_group(&mut rest)?;
-            out.term(new_text, |bytes| splice(b"", context, &new_list, bytes))?;
+            out.term(new_text, |bytes| {
+                splice(b"", context.key_space, (&[], false), &new_list, bytes)
+            })?;
         }
         if rest.first().is_some_and(|p| term_order(p.fnv, p.key) == order) {
             let (new_text, new_list) = take_group(&mut rest)?;
             if new_text != text {
                 return None;
             }
-            out.term(text, |bytes| splice(postings, context, &new_list, bytes))?;
-        } else if context.removed_keys.is_empty() {
+            out.term(text, |bytes| {
+                splice(postings, context.key_space, (removals, must_find), &new_list, bytes)
+            })?;
+        } else if removals.is_empty() {
             out.term(text, |bytes| {
                 bytes.extend_from_slice(postings);
                 Some(())
             })?;
         } else {
-            out.term(text, |bytes| splice(postings, context, &[], bytes))?;
+            out.term(text, |bytes| {
+                splice(postings, context.key_space, (removals, must_find), &[], bytes)
+            })?;
         }
     }
     while !rest.is_empty() {
         let (new_text, new_list) = take_group(&mut rest)?;
-        out.term(new_text, |bytes| splice(b"", context, &new_list, bytes))?;
+        out.term(new_text, |bytes| {
+            splice(b"", context.key_space, (&[], false), &new_list, bytes)
+        })?;
     }
     out.bytes.push(b'}');
     Some(Patched {
@@ -528,29 +582,42 @@ fn patch_shard(old: &[u8], n: usize, context: &ShardContext, added: &[Posting]) 
     })
 }
 
-/// Encoded postings `old` without the entries of removed keys and with `added` (packed,
-/// ascending keys) merged in, appended to `out`, as [`super::encode_packed`] would write the result:
-/// each entry holds the gap from the previous key, so only an entry whose previous key
-/// changed is encoded again; the others are copied, and past the last key that changes the
-/// rest is copied whole. None if `old` does not decode, or names an added key it keeps.
-fn splice(old: &[u8], context: &ShardContext, added: &[u32], out: &mut Vec<u8>) -> Option<()> {
-    // The last key that changes; "−1" (u64::MAX, as the first gap counts from −1) before any.
-    let last = context
-        .removed_keys
-        .last()
-        .copied()
-        .max(added.last().map(|p| p >> 7))
-        .map_or(u64::MAX, u64::from);
-    let mut rest = old;
-    let (mut old_doc, mut out_doc) = (u64::MAX, u64::MAX);
+/// Encoded postings `old` without the entries of the keys `removed` (ascending; with its
+/// flag set, each must be there) and with `added` (packed, ascending keys) merged in,
+/// appended to `out`, as [`super::encode_packed`] would write the result: each entry holds
+/// the gap from the previous key, so only an entry whose previous key changed is encoded
+/// again; runs of the others are copied whole, and once no change is left the rest is. None
+/// if `old` does not decode (up to the last change), names an added key it keeps, or lacks
+/// a key it must hold.
+fn splice(
+    old: &[u8],
+    key_space: usize,
+    (removed, must_find): (&[u32], bool),
+    added: &[u32],
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    let mut removed = removed.iter().map(|&k| u64::from(k)).peekable();
     let mut adds = added.iter().copied().peekable();
+    // Keys of the last entry read and of the last entry written ("−1", u64::MAX, before any).
+    let (mut old_doc, mut out_doc) = (u64::MAX, u64::MAX);
+    let mut rest = old;
+    // Where the entries read but not yet written start: all of them are written as they are.
+    let mut run = 0;
     while !rest.is_empty() {
-        let past_changes = last == u64::MAX || (old_doc != u64::MAX && old_doc >= last);
-        if past_changes && old_doc == out_doc && adds.peek().is_none() {
-            out.extend_from_slice(rest);
-            return Some(());
+        if old_doc == out_doc {
+            // In step: the entries before the next change stay as they are, only read.
+            let removal = removed.peek().copied().unwrap_or(u64::MAX);
+            let next = removal.min(adds.peek().map_or(u64::MAX, |&p| u64::from(p >> 7)));
+            if next == u64::MAX {
+                break;
+            }
+            skip_before(&mut rest, &mut old_doc, next, key_space)?;
+            out_doc = old_doc;
+            if rest.is_empty() {
+                break;
+            }
         }
-        let entry = rest;
+        let start = old.len() - rest.len();
         let value = next_number(&mut rest)?;
         let doc = old_doc.wrapping_add((value >> 1) + 1);
         let weight = if value & 1 == 1 {
@@ -562,32 +629,93 @@ fn splice(old: &[u8], context: &ShardContext, added: &[u32], out: &mut Vec<u8>) 
         } else {
             1
         };
-        if doc >= context.key_space as u64 {
+        if doc >= key_space as u64 {
             return None;
         }
+        let end = old.len() - rest.len();
+        // A key to remove that the list passed is not in it.
+        while removed.next_if(|&k| k < doc).is_some() {
+            if must_find {
+                return None;
+            }
+        }
         while let Some(p) = adds.next_if(|&p| u64::from(p >> 7) < doc) {
+            out.extend_from_slice(&old[run..start]);
+            run = start;
             push_entry(out, out_doc, p);
             out_doc = u64::from(p >> 7);
         }
-        let removed = context.is_removed(doc as u32);
-        if !removed {
-            if adds.peek().is_some_and(|&p| u64::from(p >> 7) == doc) {
-                return None;
-            }
-            if out_doc == old_doc {
-                out.extend_from_slice(&entry[..entry.len() - rest.len()]);
-            } else {
-                push_entry(out, out_doc, ((doc as u32) << 7) | weight);
-            }
-            out_doc = doc;
+        let previous = std::mem::replace(&mut old_doc, doc);
+        if removed.next_if(|&k| k == doc).is_some() {
+            out.extend_from_slice(&old[run..start]);
+            run = end;
+            continue;
         }
-        old_doc = doc;
+        if adds.peek().is_some_and(|&p| u64::from(p >> 7) == doc) {
+            return None;
+        }
+        if out_doc != previous {
+            // The previous key written differs from the previous key read: a new gap.
+            out.extend_from_slice(&old[run..start]);
+            push_entry(out, out_doc, ((doc as u32) << 7) | weight);
+            run = end;
+        }
+        out_doc = doc;
     }
+    if must_find && removed.peek().is_some() {
+        return None;
+    }
+    out.extend_from_slice(&old[run..]);
     for p in adds {
         push_entry(out, out_doc, p);
         out_doc = u64::from(p >> 7);
     }
     Some(())
+}
+
+/// Read the entries of encoded postings `rest` (after the key `doc`) whose keys lie below
+/// `limit`, leaving `rest` at the first other entry and `doc` at the last key read. None if
+/// an entry read does not decode, or names a key beyond the key space or a weight the build
+/// never writes.
+#[inline]
+fn skip_before(rest: &mut &[u8], doc: &mut u64, limit: u64, key_space: usize) -> Option<()> {
+    let bytes = *rest;
+    let mut pos = 0;
+    let mut current = *doc;
+    while pos < bytes.len() {
+        let (value, next) = number_at(bytes, pos)?;
+        let key = current.wrapping_add((value >> 1) + 1);
+        if key >= limit {
+            break;
+        }
+        if key >= key_space as u64 {
+            return None;
+        }
+        pos = next;
+        if value & 1 == 1 {
+            let (extra, next) = number_at(bytes, pos)?;
+            if extra > u64::from(MAX_WEIGHT - 2) {
+                return None;
+            }
+            pos = next;
+        }
+        current = key;
+    }
+    *rest = &bytes[pos..];
+    *doc = current;
+    Some(())
+}
+
+/// The number at `pos` of encoded postings, and where the next one starts.
+#[inline]
+fn number_at(bytes: &[u8], pos: usize) -> Option<(u64, usize)> {
+    let digit = DIGIT_VALUES[*bytes.get(pos)? as usize];
+    if digit < 32 {
+        return Some((u64::from(digit), pos + 1));
+    }
+    let mut rest = &bytes[pos..];
+    let value = next_number(&mut rest)?;
+    Some((value, bytes.len() - rest.len()))
 }
 
 /// One entry of [`super::encode_packed`]: the posting `packed` after the key `previous` (u64::MAX
@@ -897,7 +1025,7 @@ fn decode_set(raw: &[u8], shard_count: usize) -> Option<Vec<u32>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{build, doc_file, doc_path, encode_packed, shard_path, META_PATH};
+    use super::super::{build, decode_postings, doc_file, doc_path, encode_packed, shard_path, META_PATH};
     use super::*;
     use std::collections::BTreeMap;
 
@@ -1106,6 +1234,41 @@ mod tests {
     }
 
     #[test]
+    fn removed_keys_have_known_terms_only_when_their_document_moved_unchanged() {
+        let posting = |key: u64| Posting {
+            shard: 0,
+            fnv: 0,
+            key,
+            packed: 0,
+            text: "x".into(),
+        };
+        let added = vec![(vec![posting(7), posting(3)], vec![0]), (vec![posting(5)], vec![0])];
+        let fingerprints = [[1; 16], [2; 16]];
+        let state = |key: u32, fingerprint: Fingerprint| DocState {
+            key,
+            record: [0; 16],
+            fingerprint,
+            shards: &[],
+        };
+        let (moved, other_moved, edited) = (state(40, [2; 16]), state(41, [1; 16]), state(42, [9; 16]));
+        let known = known_removals(&[&moved, &other_moved], &fingerprints, &added).unwrap();
+        assert_eq!(known.terms, [3, 5, 7]);
+        assert_eq!(known.keys, [41, 40, 41]);
+        let context = ShardContext {
+            shard_count: 1,
+            key_space: 64,
+            removed_keys: &[40, 41],
+            known: Some(&known),
+        };
+        assert_eq!(context.removals(5), (&[40][..], true));
+        assert_eq!(context.removals(6), (&[][..], true));
+        // An edited or deleted document's previous terms are not known: every list is read.
+        assert!(known_removals(&[&moved, &edited], &fingerprints, &added).is_none());
+        let context = ShardContext { known: None, ..context };
+        assert_eq!(context.removals(6), (&[40, 41][..], false));
+    }
+
+    #[test]
     fn crossing_the_key_space_or_the_shard_count_builds_in_full() {
         // 32 documents fit 64 keys, 33 need 128.
         let (files, state) = full(&corpus(32));
@@ -1211,17 +1374,9 @@ mod tests {
         assert_eq!(keys(&encoded, 64), Some(vec![0, 5, 40]));
         assert_eq!(keys(b"BhD", 64), Some(vec![0]), "weight 99");
         // What every reader refuses (splice reads to the end while a key to remove lies past it).
-        let removed = [0u64; 1];
-        let context = ShardContext {
-            shard_count: 1,
-            key_space: 64,
-            removed: &removed,
-            removed_keys: &[63],
-        };
         let splice_of = |text: &[u8], key_space| {
-            let context = ShardContext { key_space, ..context };
             let mut out = Vec::new();
-            splice(text, &context, &[], &mut out).map(|_| out)
+            splice(text, key_space, (&[63], false), &[], &mut out).map(|_| out)
         };
         assert_eq!(splice_of(&encoded, 64), Some(encoded.clone()));
         for (bad, why) in [
@@ -1237,7 +1392,17 @@ mod tests {
         }
         // A key added that the list keeps is refused (a full build would not hold it twice).
         let mut out = Vec::new();
-        assert_eq!(splice(&encoded, &context, &[(5 << 7) | 1], &mut out), None);
+        assert_eq!(splice(&encoded, 64, (&[], false), &[(5 << 7) | 1], &mut out), None);
+        // A key the state says a list holds must be there.
+        assert_eq!(splice(&encoded, 64, (&[5], true), &[], &mut out), Some(()));
+        assert_eq!(decode_postings(std::str::from_utf8(&out).unwrap()), [(0, 1), (40, 99)]);
+        for missing in [[4], [6], [63]] {
+            assert_eq!(
+                splice(&encoded, 64, (&missing, true), &[], &mut Vec::new()),
+                None,
+                "{missing:?}"
+            );
+        }
     }
 
     proptest::proptest! {
@@ -1254,17 +1419,21 @@ mod tests {
                 added.into_iter().filter(|(k, _)| !kept.contains_key(k)).collect();
             let mut expected = kept.clone();
             expected.extend(&added);
-            let mut bits = vec![0u64; 512 / 64];
-            for k in &removed {
-                bits[*k as usize / 64] |= 1 << (k % 64);
-            }
             let removed_keys: Vec<u32> = removed.iter().copied().collect();
-            let context = ShardContext { shard_count: 1, key_space: 512, removed: &bits, removed_keys: &removed_keys };
+            let all_there = removed.iter().all(|k| old.contains_key(k));
             let old: Vec<u32> = old.iter().map(pack).collect();
             let added: Vec<u32> = added.iter().map(pack).collect();
+            let expected = encode_packed(&expected.iter().map(pack).collect::<Vec<_>>());
             let mut out = Vec::new();
-            proptest::prop_assert!(splice(&encode_packed(&old), &context, &added, &mut out).is_some());
-            proptest::prop_assert_eq!(out, encode_packed(&expected.iter().map(pack).collect::<Vec<_>>()));
+            proptest::prop_assert!(splice(&encode_packed(&old), 512, (&removed_keys, false), &added, &mut out).is_some());
+            proptest::prop_assert_eq!(&out, &expected);
+            // Keys that must be there: the same bytes, or None when one is not.
+            out.clear();
+            let strict = splice(&encode_packed(&old), 512, (&removed_keys, true), &added, &mut out);
+            proptest::prop_assert_eq!(strict.is_some(), all_there);
+            if all_there {
+                proptest::prop_assert_eq!(&out, &expected);
+            }
         }
     }
 
