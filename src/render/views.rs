@@ -132,6 +132,20 @@ pub struct ListPage<'b> {
     pub pager: Pager,
 }
 
+/// One page of a list as [`Views::page_cuts`] cuts it: [`ListPage`] without its pager.
+#[derive(Debug, Clone)]
+pub struct PageCut<'b> {
+    /// Output path, e.g. `themes/rights/` or `themes/rights/page/3/`.
+    pub path: String,
+    /// None for the first page, else the page's number (1 = the oldest articles).
+    pub number: Option<usize>,
+    pub items: &'b [usize],
+    /// The page's place among the list's pages, from 1 (the oldest) to `top` (the first page).
+    pub position: usize,
+    /// How many pages the list has.
+    pub top: usize,
+}
+
 /// The other articles an article page shows as cards (indexes into the site's articles).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Neighbours {
@@ -170,17 +184,50 @@ pub struct ListSpec {
 /// How many articles of one shared keyword's list are considered for "related articles".
 const RELATED_KEYWORD_SPAN: usize = 60;
 
-/// For each article, the keyword pages (indexes into `site.keywords`) that list it.
-fn keywords_of(site: &Site) -> Vec<Vec<usize>> {
+/// A keyword page listing an article, and where in that page's list the article stands.
+#[derive(Debug, Clone, Copy)]
+struct KeywordSpot {
+    /// Index into `Site::keywords`.
+    keyword: u32,
+    /// Where [`slice::binary_search`] finds the article in the keyword's list (its position;
+    /// the one binary search gives when an article is listed twice).
+    position: u32,
+}
+
+/// For each article, the keyword pages that list it, with its place in each (found while
+/// walking the lists, so ranking related articles needs no search).
+fn keywords_of(site: &Site) -> Vec<Vec<KeywordSpot>> {
     let mut of = vec![Vec::new(); site.articles.len()];
     for (k, keyword) in site.keywords.iter().enumerate() {
-        for &i in &keyword.articles {
-            if let Some(list) = of.get_mut(i) {
-                list.push(k);
+        let list = &keyword.articles;
+        for (position, &i) in list.iter().enumerate() {
+            let listed_twice = (position > 0 && list[position - 1] == i) || list.get(position + 1) == Some(&i);
+            let position = if listed_twice {
+                list.binary_search(&i).unwrap_or(position)
+            } else {
+                position
+            };
+            if let Some(spots) = of.get_mut(i) {
+                spots.push(KeywordSpot {
+                    keyword: k as u32,
+                    position: position as u32,
+                });
             }
         }
     }
     of
+}
+
+/// What every article placed at one region node shares, made once per node rather than once
+/// per article.
+#[derive(Debug, Clone)]
+struct NodeView {
+    /// The names of the node's breadcrumb (its parents and itself), see [`Views::breadcrumb_of`].
+    crumb_names: Vec<String>,
+    /// [`Views::region_label`] of the node.
+    label: String,
+    /// Hash of the node's breadcrumb as an article page shows it (names and links).
+    crumb_key: blake3::Hash,
 }
 
 /// How many related articles an article page shows.
@@ -219,23 +266,36 @@ impl Points {
         }
     }
 
-    /// The `count` best articles other than `i`, best first, by `better`; then all
+    /// The `count` best articles other than `i`, best first, by `rank` of an article and
+    /// its points (higher is better; distinct articles must rank differently); then all
     /// points are zero again.
-    fn best(&mut self, i: usize, count: usize, better: impl Fn(&(u16, usize), &(u16, usize)) -> bool) -> Vec<usize> {
-        let mut top: Vec<(u16, usize)> = Vec::with_capacity(count + 1);
+    fn best(&mut self, i: usize, count: usize, rank: impl Fn(usize, u16) -> u128) -> Vec<usize> {
+        let mut top: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
         for &j in &self.seen {
-            let candidate = (self.points[j], j);
+            let candidate = (rank(j, self.points[j]), j);
             self.points[j] = 0;
-            if j == i || (top.len() == count && !better(&candidate, &top[count - 1])) {
+            if j == i || (top.len() == count && candidate.0 <= top[count - 1].0) {
                 continue;
             }
-            let at = top.iter().position(|t| better(&candidate, t)).unwrap_or(top.len());
+            let at = top.iter().position(|t| candidate.0 > t.0).unwrap_or(top.len());
             top.insert(at, candidate);
             top.truncate(count);
         }
         self.seen.clear();
         top.into_iter().map(|(_, j)| j).collect()
     }
+}
+
+/// The rank of article `j` among the articles related to article `i`, given its points:
+/// most points first, then nearest in time (site order), then first in site order. One
+/// number compared at once (the points above the distance above the index, each field
+/// inverted where smaller is better), in the order of the tuple
+/// `(points, Reverse(distance), Reverse(j))`. Indexes fit in 56 bits on any machine (an
+/// article takes far more than 256 bytes of memory).
+fn related_rank(i: usize, j: usize, points: u16) -> u128 {
+    const FIELD: u128 = (1 << 56) - 1;
+    let field = |n: usize| FIELD - (n as u128).min(FIELD);
+    (u128::from(points) << 112) | (field(i.abs_diff(j)) << 56) | field(j)
 }
 
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
@@ -247,10 +307,14 @@ pub struct Views<'a> {
     pub(crate) theme: &'a Theme,
     /// Each article's deepest region node.
     pub(crate) region_of: Vec<Option<&'a RegionNode>>,
+    /// Each article's deepest region node, as an index into `nodes`.
+    node_of: Vec<Option<u32>>,
+    /// What the articles of each region node (but the root) share.
+    nodes: Vec<NodeView>,
     /// Keyword word → slug of its page (built once: looked up for every article).
     keyword_slugs: BTreeMap<&'a str, &'a str>,
-    /// For each article, the indexes (into `Site::keywords`) of the keyword pages listing it.
-    keywords_of: Vec<Vec<usize>>,
+    /// For each article, the keyword pages listing it.
+    keywords_of: Vec<Vec<KeywordSpot>>,
     /// For each article, [`page_end_hash`] of its id (see [`Views::paginate`]).
     page_end_hash: Vec<u64>,
 }
@@ -260,12 +324,15 @@ impl<'a> Views<'a> {
         let base_url = site.config.base_url_slash();
         let base_path = base_path_of(&base_url);
         let mut region_of: Vec<Option<&RegionNode>> = vec![None; site.articles.len()];
-        for node in site.regions.walk().into_iter().skip(1) {
+        let mut node_of: Vec<Option<u32>> = vec![None; site.articles.len()];
+        let walked: Vec<&RegionNode> = site.regions.walk().into_iter().skip(1).collect();
+        for (n, node) in walked.iter().enumerate() {
             for &i in &node.own {
                 region_of[i] = Some(node);
+                node_of[i] = Some(n as u32);
             }
         }
-        Views {
+        let mut views = Views {
             site: SiteView {
                 title: site.config.title.clone(),
                 description: site.config.description.clone(),
@@ -277,6 +344,8 @@ impl<'a> Views<'a> {
             s: site,
             theme,
             region_of,
+            node_of,
+            nodes: Vec::new(),
             keyword_slugs: site
                 .keywords
                 .iter()
@@ -284,7 +353,29 @@ impl<'a> Views<'a> {
                 .collect(),
             keywords_of: keywords_of(site),
             page_end_hash: site.articles.iter().map(|a| page_end_hash(&a.id)).collect(),
+        };
+        views.nodes = walked.iter().map(|node| views.node_view(node)).collect();
+        views
+    }
+
+    fn node_view(&self, node: &RegionNode) -> NodeView {
+        let crumbs = self.breadcrumb_of(node);
+        let crumb_key = blake3::hash(&serde_json::to_vec(&crumbs).unwrap_or_default());
+        let crumb_names: Vec<String> = crumbs.into_iter().map(|l| l.name).collect();
+        NodeView {
+            label: if crumb_names.is_empty() {
+                node.name.clone()
+            } else {
+                crumb_names.join(" › ")
+            },
+            crumb_names,
+            crumb_key,
         }
+    }
+
+    /// What article `i`'s region node shares with its other articles.
+    fn node_view_of(&self, i: usize) -> Option<&NodeView> {
+        self.node_of[i].and_then(|n| self.nodes.get(n as usize))
     }
 
     /// Link to a site-relative path (no leading slash), honouring the base path.
@@ -331,10 +422,10 @@ impl<'a> Views<'a> {
                 hasher.update(origin);
                 hasher.update(self.s.slugs[i].as_bytes());
                 hasher.update(b"\0");
-                if let Some(node) = self.region_of[i] {
+                if let (Some(node), Some(view)) = (self.region_of[i], self.node_view_of(i)) {
                     hasher.update(node.path.as_bytes());
                     hasher.update(b"\0");
-                    hasher.update(self.region_label(node).as_bytes());
+                    hasher.update(view.label.as_bytes());
                 }
             }
             None => {
@@ -355,7 +446,9 @@ impl<'a> Views<'a> {
             date_display: self.date_display(a),
             date_iso: a.clean.date.map(|d| d.iso()),
             region: self.region_of[i].map(|n| Link {
-                name: self.region_label(n),
+                name: self
+                    .node_view_of(i)
+                    .map_or_else(|| self.region_label(n), |v| v.label.clone()),
                 url: self.region_href(n),
             }),
             source: a.clean.source.clone(),
@@ -424,20 +517,26 @@ impl<'a> Views<'a> {
     }
 
     /// Feed into `hasher` what [`Views::keyword_links`] of article `i` is made of besides
-    /// the article's keywords and the site's base URL: the slug of each keyword's page, if
-    /// it has one. Allocates nothing (a build keys every article page).
+    /// the article's keywords and the site's base URL: the word and slug of each keyword
+    /// page listing the article (the pages of its keywords that have one). Allocates and
+    /// looks up nothing (a build keys every article page).
     pub fn hash_keyword_slugs(&self, i: usize, hasher: &mut blake3::Hasher) {
-        for k in &self.s.articles[i].keywords {
-            match self.keyword_slugs.get(k.as_str()) {
-                Some(slug) => {
-                    hasher.update(&(slug.len() as u64).to_le_bytes());
-                    hasher.update(slug.as_bytes());
-                }
-                None => {
-                    hasher.update(&u64::MAX.to_le_bytes());
-                }
+        hasher.update(&(self.keywords_of[i].len() as u64).to_le_bytes());
+        for spot in &self.keywords_of[i] {
+            let page = &self.s.keywords[spot.keyword as usize];
+            for text in [&page.word, &page.slug] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
             }
         }
+    }
+
+    /// Feed into `hasher` the breadcrumb of article `i` ([`Views::breadcrumb_of_article`]).
+    pub fn hash_breadcrumb_of_article(&self, i: usize, hasher: &mut blake3::Hasher) {
+        match self.node_view_of(i) {
+            Some(view) => hasher.update(view.crumb_key.as_bytes()),
+            None => hasher.update(b"no region"),
+        };
     }
 
     /// The articles whose cards an article page shows.
@@ -570,11 +669,11 @@ impl<'a> Views<'a> {
         let a = &self.s.articles[i];
         POINTS.with_borrow_mut(|points| {
             points.ready(self.s.articles.len());
-            for &k in &self.keywords_of[i] {
-                let list = &self.s.keywords[k].articles;
+            for spot in &self.keywords_of[i] {
+                let list = &self.s.keywords[spot.keyword as usize].articles;
                 // A rare shared keyword is strong evidence; a keyword shared by hundreds of
                 // articles says little, so only its nearest articles in time count.
-                let pos = list.binary_search(&i).unwrap_or_else(|p| p);
+                let pos = spot.position as usize;
                 let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
                     (0, list.len())
                 } else {
@@ -601,9 +700,7 @@ impl<'a> Views<'a> {
             }
             // Most points first, then nearest in time, then site order: a total order, so
             // the five best are the same whichever way they are found.
-            points.best(i, RELATED_SHOWN, |x, y| {
-                (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1)
-            })
+            points.best(i, RELATED_SHOWN, |j, points| related_rank(i, j, points))
         })
     }
 
@@ -848,57 +945,78 @@ impl<'a> Views<'a> {
     /// (with the newest numbered page when fewer than `paginate / 2` are left). A list of
     /// fewer than `2 × paginate` articles has one page.
     pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<ListPage<'b>> {
+        self.page_cuts(items, path)
+            .into_iter()
+            .map(|cut| ListPage {
+                pager: self.pager(path, cut.position, cut.top),
+                path: cut.path,
+                number: cut.number,
+                items: cut.items,
+            })
+            .collect()
+    }
+
+    /// The pages of a list as [`Views::paginate`] cuts them, without their pagers (which a
+    /// page's position and the list's number of pages determine): a build keys every page
+    /// of every list but renders few.
+    pub fn page_cuts<'b>(&self, items: &'b [usize], path: &str) -> Vec<PageCut<'b>> {
         let size = self.s.config.paginate.max(1);
         let oldest_first: Vec<u64> = items.iter().rev().map(|&i| self.page_end_hash[i]).collect();
         let ends = page_ends(&oldest_first, size);
         let numbered = ends.len();
+        let top = numbered + 1;
+        // `ends` counts articles from the oldest; `items` runs from the newest.
+        let newest_index = |oldest_count: usize| items.len() - oldest_count;
+        let mut pages = Vec::with_capacity(top);
+        pages.push(PageCut {
+            path: path.to_string(),
+            number: None,
+            items: &items[..newest_index(ends.last().copied().unwrap_or(0))],
+            position: top,
+            top,
+        });
+        for n in (1..=numbered).rev() {
+            let start = if n == 1 { 0 } else { ends[n - 2] };
+            pages.push(PageCut {
+                path: format!("{path}page/{n}/"),
+                number: Some(n),
+                items: &items[newest_index(ends[n - 1])..newest_index(start)],
+                position: n,
+                top,
+            });
+        }
+        pages
+    }
+
+    /// The pager of the page at `position` (1 = the oldest) of the list at `path` that has
+    /// `top` pages (the list's own path is page `top`).
+    pub fn pager(&self, path: &str, position: usize, top: usize) -> Pager {
         let url_of = |position: usize| {
-            if position > numbered {
+            if position >= top {
                 self.href(path)
             } else {
                 self.href(&format!("{path}page/{position}/"))
             }
         };
         let newest = self.theme.text("newest", &[]);
-        let pager_at = |position: usize| {
-            let top = numbered + 1;
-            Pager {
-                current: if position == top { 0 } else { position },
-                prev_url: (position < top).then(|| url_of(position + 1)),
-                next_url: (position > 1).then(|| url_of(position - 1)),
-                pages: if top == 1 {
-                    Vec::new()
-                } else {
-                    pager_window(position, top)
-                        .into_iter()
-                        .map(|(p, gap)| PageLink {
-                            label: if p == top { newest.clone() } else { p.to_string() },
-                            url: url_of(p),
-                            current: p == position,
-                            gap,
-                        })
-                        .collect()
-                },
-            }
-        };
-        // `ends` counts articles from the oldest; `items` runs from the newest.
-        let newest_index = |oldest_count: usize| items.len() - oldest_count;
-        let mut pages = vec![ListPage {
-            path: path.to_string(),
-            number: None,
-            items: &items[..newest_index(ends.last().copied().unwrap_or(0))],
-            pager: pager_at(numbered + 1),
-        }];
-        for n in (1..=numbered).rev() {
-            let start = if n == 1 { 0 } else { ends[n - 2] };
-            pages.push(ListPage {
-                path: format!("{path}page/{n}/"),
-                number: Some(n),
-                items: &items[newest_index(ends[n - 1])..newest_index(start)],
-                pager: pager_at(n),
-            });
+        Pager {
+            current: if position == top { 0 } else { position },
+            prev_url: (position < top).then(|| url_of(position + 1)),
+            next_url: (position > 1).then(|| url_of(position - 1)),
+            pages: if top == 1 {
+                Vec::new()
+            } else {
+                pager_window(position, top)
+                    .into_iter()
+                    .map(|(p, gap)| PageLink {
+                        label: if p == top { newest.clone() } else { p.to_string() },
+                        url: url_of(p),
+                        current: p == position,
+                        gap,
+                    })
+                    .collect()
+            },
         }
-        pages
     }
 
     fn year_name(&self, year: i32) -> String {
@@ -959,12 +1077,7 @@ impl<'a> Views<'a> {
                 let site: &'a Site = self.s;
                 let a = &site.articles[i];
                 let c = &a.clean;
-                let crumbs: Vec<String> = self.region_of[i]
-                    .map(|n| self.breadcrumb_of(n))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|l| l.name)
-                    .collect();
+                let crumbs: Vec<String> = self.node_view_of(i).map(|v| v.crumb_names.clone()).unwrap_or_default();
                 let mut sources: Vec<&str> = Vec::new();
                 for s in a.sources.iter().filter_map(|s| s.source.as_deref()) {
                     if !sources.contains(&s) {
@@ -1121,7 +1234,8 @@ mod tests {
             points: Vec::new(),
             seen: Vec::new(),
         };
-        let more_points_then_lower_index = |x: &(u16, usize), y: &(u16, usize)| (y.0, x.1) < (x.0, y.1);
+        let more_points_then_lower_index =
+            |j: usize, points: u16| (u128::from(points) << 64) | u128::from(u64::MAX - j as u64);
         points.ready(6);
         points.add(&[3, 1, 3, 0, 5], 2);
         points.add(&[0, 4], 1);
@@ -1131,6 +1245,33 @@ mod tests {
         points.add(&[2], 1);
         assert_eq!(points.best(0, 3, more_points_then_lower_index), [2]);
         assert_eq!(points.best(0, 3, more_points_then_lower_index), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn related_articles_rank_by_points_then_distance_then_site_order() {
+        let i = 10;
+        let better = |x: &(u16, usize), y: &(u16, usize)| (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1);
+        let candidates = [
+            (3, 9),
+            (3, 11),
+            (3, 8),
+            (3, 12),
+            (4, 100),
+            (0, 0),
+            (1, 10_000_000),
+            (2, 7),
+        ];
+        for x in candidates {
+            for y in candidates.iter().filter(|y| y.1 != x.1) {
+                assert_eq!(
+                    better(&x, y),
+                    related_rank(i, x.1, x.0) > related_rank(i, y.1, y.0),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+        // 9 and 11 are as near as each other: the earlier in site order first.
+        assert!(related_rank(i, 9, 3) > related_rank(i, 11, 3));
     }
 
     #[test]
