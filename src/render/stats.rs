@@ -225,7 +225,7 @@ impl<'a> Views<'a> {
         sections.push(self.heatmap_section(&unit));
 
         // Keywords, sources, authors.
-        let mut rows = self.count_by(|a| a.keywords.iter().map(String::as_str).collect(), 30);
+        let mut rows = self.count_by(|a| a.keywords.iter().map(String::as_str), 30);
         for row in &mut rows {
             row.url = self
                 .s
@@ -245,7 +245,7 @@ impl<'a> Views<'a> {
             30,
         );
         sections.push(self.bar_section("sources", "stats_top_sources", rows, 15));
-        let rows = self.count_by(|a| a.clean.authors.iter().map(String::as_str).collect(), 50);
+        let rows = self.count_by(|a| a.clean.authors.iter().map(String::as_str), 50);
         sections.push(StatSection {
             id: "authors".into(),
             title: self.t("stats_authors"),
@@ -444,8 +444,8 @@ impl<'a> Views<'a> {
     /// Count articles by the keys `f` gives each, most frequent first (ties by name).
     /// Counted under borrowed keys in a hash map (only the rows kept are sorted and copied):
     /// the keywords of every article make hundreds of thousands of keys.
-    fn count_by(&self, f: impl Fn(&'a Article) -> Vec<&'a str>, limit: usize) -> Vec<StatRow> {
-        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    fn count_by<K: IntoIterator<Item = &'a str>>(&self, f: impl Fn(&'a Article) -> K, limit: usize) -> Vec<StatRow> {
+        let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
         for a in &self.s.articles {
             for key in f(a) {
                 *counts.entry(key).or_default() += 1;

@@ -158,7 +158,7 @@ pub struct Neighbours {
 
 /// An index page (region, theme, month, keyword) before pagination.
 #[derive(Debug, Clone, Serialize)]
-pub struct ListSpec {
+pub struct ListSpec<'a> {
     pub title: String,
     pub description: String,
     /// Output path of the first page, e.g. `themes/rights/`.
@@ -177,8 +177,9 @@ pub struct ListSpec {
     pub feed_url: Option<String>,
     #[serde(skip)]
     pub feed_path: Option<String>,
+    /// The list's articles, newest first (borrowed from the site's indexes when it has them).
     #[serde(skip)]
-    pub items: Vec<usize>,
+    pub items: std::borrow::Cow<'a, [usize]>,
 }
 
 /// How many articles of one shared keyword's list are considered for "related articles".
@@ -266,20 +267,28 @@ impl Points {
         }
     }
 
-    /// The `count` best articles other than `i`, best first, by `rank` of an article and
-    /// its points (higher is better; distinct articles must rank differently); then all
-    /// points are zero again.
-    fn best(&mut self, i: usize, count: usize, rank: impl Fn(usize, u16) -> u128) -> Vec<usize> {
+    /// The `count` best articles related to `i` (other than `i`), best first, by
+    /// [`related_rank`]; then all points are zero again.
+    fn best(&mut self, i: usize, count: usize) -> Vec<usize> {
         let mut top: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
+        // Once `top` is full, the fewest points an article needs to enter it (most articles
+        // have fewer: they are passed over without being ranked).
+        let mut floor = 0u16;
         for &j in &self.seen {
-            let candidate = (rank(j, self.points[j]), j);
-            self.points[j] = 0;
-            if j == i || (top.len() == count && candidate.0 <= top[count - 1].0) {
+            let points = std::mem::take(&mut self.points[j]);
+            if points < floor || j == i || count == 0 {
+                continue;
+            }
+            let candidate = (related_rank(i, j, points), j);
+            if top.len() == count && candidate.0 <= top[count - 1].0 {
                 continue;
             }
             let at = top.iter().position(|t| candidate.0 > t.0).unwrap_or(top.len());
             top.insert(at, candidate);
             top.truncate(count);
+            if top.len() == count {
+                floor = related_points(top[count - 1].0);
+            }
         }
         self.seen.clear();
         top.into_iter().map(|(_, j)| j).collect()
@@ -296,6 +305,11 @@ fn related_rank(i: usize, j: usize, points: u16) -> u128 {
     const FIELD: u128 = (1 << 56) - 1;
     let field = |n: usize| FIELD - (n as u128).min(FIELD);
     (u128::from(points) << 112) | (field(i.abs_diff(j)) << 56) | field(j)
+}
+
+/// The points a [`related_rank`] was made with.
+fn related_points(rank: u128) -> u16 {
+    (rank >> 112) as u16
 }
 
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
@@ -700,7 +714,7 @@ impl<'a> Views<'a> {
             }
             // Most points first, then nearest in time, then site order: a total order, so
             // the five best are the same whichever way they are found.
-            points.best(i, RELATED_SHOWN, |j, points| related_rank(i, j, points))
+            points.best(i, RELATED_SHOWN)
         })
     }
 
@@ -747,21 +761,57 @@ impl<'a> Views<'a> {
     }
 
     /// Every index page of the site: regions, themes, months, undated, keywords.
-    pub fn lists(&self) -> Vec<ListSpec> {
+    pub fn lists(&self) -> Vec<ListSpec<'a>> {
         use rayon::prelude::*;
+        let site: &'a Site = self.s;
+        // Which themes each article has, as bits (when the themes fit in them): counting a
+        // region's articles per theme then reads each article once, not once per theme.
+        let theme_bits: Option<Vec<u64>> = (site.themes.len() <= 64).then(|| {
+            let mut bits = vec![0u64; site.articles.len()];
+            for (t, theme) in site.themes.iter().enumerate() {
+                for &i in &theme.articles {
+                    if let Some(b) = bits.get_mut(i) {
+                        *b |= 1 << t;
+                    }
+                }
+            }
+            bits
+        });
+        let theme_counts = |articles: &[usize]| -> Vec<usize> {
+            match &theme_bits {
+                Some(bits) => {
+                    let mut counts = vec![0; site.themes.len()];
+                    for &i in articles {
+                        let mut b = bits.get(i).copied().unwrap_or(0);
+                        while b != 0 {
+                            counts[b.trailing_zeros() as usize] += 1;
+                            b &= b - 1;
+                        }
+                    }
+                    counts
+                }
+                None => site
+                    .themes
+                    .iter()
+                    .map(|t| articles.iter().filter(|i| t.articles.binary_search(i).is_ok()).count())
+                    .collect(),
+            }
+        };
         // Region lists on all cores: the theme breakdown of each region counts its articles.
-        let nodes: Vec<&RegionNode> = self.s.regions.walk().into_iter().skip(1).collect();
-        let mut lists: Vec<ListSpec> = nodes
+        let nodes: Vec<&'a RegionNode> = site.regions.walk().into_iter().skip(1).collect();
+        let mut lists: Vec<ListSpec<'a>> = nodes
             .into_par_iter()
             .map(|node| {
+                let counts = theme_counts(&node.all);
                 let mut breakdown: Vec<Tile> = self
                     .s
                     .themes
                     .iter()
-                    .map(|t| Tile {
+                    .zip(counts)
+                    .map(|(t, count)| Tile {
                         name: t.name.clone(),
                         url: self.href(&format!("themes/{}/", t.slug)),
-                        count: node.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+                        count,
                         description: String::new(),
                     })
                     .filter(|t| t.count > 0)
@@ -791,12 +841,12 @@ impl<'a> Views<'a> {
                     breakdown,
                     feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
                     feed_path: is_province.then(|| format!("{path}feed.xml")),
-                    items: node.all.clone(),
+                    items: std::borrow::Cow::Borrowed(&node.all[..]),
                     path,
                 }
             })
             .collect();
-        for t in &self.s.themes {
+        for t in &site.themes {
             let mut by_province: Vec<Tile> = self
                 .s
                 .regions
@@ -827,25 +877,25 @@ impl<'a> Views<'a> {
                 breakdown: by_province,
                 feed_url: Some(self.href(&format!("{path}feed.xml"))),
                 feed_path: Some(format!("{path}feed.xml")),
-                items: t.articles.clone(),
+                items: std::borrow::Cow::Borrowed(&t.articles[..]),
                 path,
             });
         }
-        for y in &self.s.years {
+        for y in &site.years {
             let mut list = self.simple_list(
                 self.year_name(y.year),
                 format!("archive/{:04}/", y.year),
-                y.articles.clone(),
+                std::borrow::Cow::Borrowed(&y.articles[..]),
                 "archive",
             );
             list.children = self.month_tiles(y.year);
             lists.push(list);
         }
-        for m in &self.s.months {
+        for m in &site.months {
             let mut list = self.simple_list(
                 self.month_name_of(m.year, m.month),
                 format!("archive/{:04}/{:02}/", m.year, m.month),
-                m.articles.clone(),
+                std::borrow::Cow::Borrowed(&m.articles[..]),
                 "archive",
             );
             list.breadcrumb.push(Link {
@@ -859,15 +909,15 @@ impl<'a> Views<'a> {
             lists.push(self.simple_list(
                 self.theme.text("undated", &[]),
                 "archive/undated/".into(),
-                undated,
+                std::borrow::Cow::Owned(undated),
                 "archive",
             ));
         }
-        for k in &self.s.keywords {
+        for k in &site.keywords {
             lists.push(self.simple_list(
                 k.word.clone(),
                 format!("keywords/{}/", k.slug),
-                k.articles.clone(),
+                std::borrow::Cow::Borrowed(&k.articles[..]),
                 "themes",
             ));
         }
@@ -875,7 +925,7 @@ impl<'a> Views<'a> {
     }
 
     /// `list` with its breakdown chart drawn, for rendering its first page.
-    pub fn with_chart<'l>(&self, list: &'l ListSpec) -> std::borrow::Cow<'l, ListSpec> {
+    pub fn with_chart<'l>(&self, list: &'l ListSpec<'a>) -> std::borrow::Cow<'l, ListSpec<'a>> {
         match list.chart {
             Some((id, title_key)) if list.breakdown_chart.is_none() => {
                 let mut drawn = list.clone();
@@ -910,7 +960,13 @@ impl<'a> Views<'a> {
         ))
     }
 
-    fn simple_list(&self, title: String, path: String, items: Vec<usize>, parent: &str) -> ListSpec {
+    fn simple_list(
+        &self,
+        title: String,
+        path: String,
+        items: std::borrow::Cow<'a, [usize]>,
+        parent: &str,
+    ) -> ListSpec<'a> {
         ListSpec {
             title,
             description: String::new(),
@@ -1234,17 +1290,22 @@ mod tests {
             points: Vec::new(),
             seen: Vec::new(),
         };
-        let more_points_then_lower_index =
-            |j: usize, points: u16| (u128::from(points) << 64) | u128::from(u64::MAX - j as u64);
-        points.ready(6);
+        points.ready(8);
         points.add(&[3, 1, 3, 0, 5], 2);
         points.add(&[0, 4], 1);
         // 3: 4 points; 0: 3; 1, 5: 2; 4: 1. Article 5 itself is left out.
-        assert_eq!(points.best(5, 3, more_points_then_lower_index), [3, 0, 1]);
+        assert_eq!(points.best(5, 3), [3, 0, 1]);
         assert!(points.points.iter().all(|&p| p == 0) && points.seen.is_empty());
         points.add(&[2], 1);
-        assert_eq!(points.best(0, 3, more_points_then_lower_index), [2]);
-        assert_eq!(points.best(0, 3, more_points_then_lower_index), Vec::<usize>::new());
+        assert_eq!(points.best(0, 3), [2]);
+        assert_eq!(points.best(0, 3), Vec::<usize>::new());
+        // Equal points: the nearer to article 4 first, then the earlier; once three are
+        // found, fewer points are passed over, and all points are reset.
+        points.add(&[1, 7, 3, 5], 2);
+        points.add(&[0, 2], 1);
+        points.add(&[6], 3);
+        assert_eq!(points.best(4, 3), [6, 3, 5]);
+        assert!(points.points.iter().all(|&p| p == 0) && points.seen.is_empty());
     }
 
     #[test]
