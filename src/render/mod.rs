@@ -118,7 +118,8 @@ struct Renderer<'a> {
     /// keys of its page, the search index and the data export hold it.
     article_keys: Vec<blake3::Hash>,
     /// Each article's card rendered by `card.html`, rendered when a page first needs it.
-    card_html: Vec<std::sync::OnceLock<String>>,
+    /// With whether it was rendered by this build (not found in the memo).
+    card_html: Vec<std::sync::OnceLock<(String, bool)>>,
     /// Cards of earlier builds by [`Renderer::card_memo_key`]: a card found there is not
     /// rendered again.
     card_memo: memo::Memo,
@@ -318,16 +319,16 @@ impl<'a> Renderer<'a> {
 
     /// The HTML of article `i`'s card: from the memo, or rendered (once per build).
     fn card(&self, i: usize) -> Result<&str> {
-        if let Some(html) = self.card_html[i].get() {
+        if let Some((html, _)) = self.card_html[i].get() {
             return Ok(html);
         }
         if let Some(html) = self.card_memo.get(&self.card_memo_key(i)) {
-            return Ok(self.card_html[i].get_or_init(|| html.to_string()));
+            return Ok(&self.card_html[i].get_or_init(|| (html.to_string(), false)).0);
         }
         let mut context = self.base.clone();
         context.insert("a", &self.views.card(i));
         let html = self.render_context("card.html", &context)?;
-        Ok(self.card_html[i].get_or_init(|| html))
+        Ok(&self.card_html[i].get_or_init(|| (html, true)).0)
     }
 
     fn cards(&self, items: &[usize]) -> Result<Vec<&str>> {
@@ -371,11 +372,15 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|i| self.card_memo_key(i))
             .collect();
+        // Only the cards rendered by this build: the others are in the memo already.
         let made: Vec<(memo::Key, String)> = self
             .card_html
             .into_iter()
             .zip(&keys)
-            .filter_map(|(html, key)| Some((*key, html.into_inner()?)))
+            .filter_map(|(card, key)| match card.into_inner()? {
+                (html, true) => Some((*key, html)),
+                (_, false) => None,
+            })
             .collect();
         self.card_memo.save(keys.iter(), &made);
     }

@@ -1580,6 +1580,51 @@ mod view_tests {
     }
 
     #[test]
+    fn an_article_page_key_follows_its_keywords_pages_and_its_region_breadcrumb() {
+        let key_of = |site: &Site, i: usize| {
+            let theme = theme();
+            let views = Views::new(site, &theme);
+            let mut hasher = blake3::Hasher::new();
+            views.hash_keyword_slugs(i, &mut hasher);
+            views.hash_breadcrumb_of_article(i, &mut hasher);
+            hasher.finalize()
+        };
+        let hangzhou = ("浙江省", "杭州市", "330100");
+        let titled = |title: &str, keywords: &[&str]| article(title, None, hangzhou, &[], keywords);
+        // Two articles share 集体协商: no page (three are needed); a third gives it one.
+        let two = site(vec![titled("一", &["集体协商"]), titled("二", &["集体协商"])]);
+        let three = site(vec![
+            titled("一", &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("三", &["集体协商"]),
+        ]);
+        let first = |site: &Site| site.articles.iter().position(|a| a.clean.title == "一").unwrap();
+        assert_eq!(three.keywords.len(), 1);
+        assert_ne!(key_of(&two, first(&two)), key_of(&three, first(&three)));
+        // Same keyword pages, same region: same key; another city: another breadcrumb.
+        let again = site(vec![
+            titled("一", &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("四", &["集体协商"]),
+        ]);
+        assert_eq!(key_of(&again, first(&again)), key_of(&three, first(&three)));
+        let moved = site(vec![
+            article("一", None, ("浙江省", "宁波市", "330200"), &[], &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("三", &["集体协商"]),
+        ]);
+        assert_ne!(key_of(&moved, first(&moved)), key_of(&three, first(&three)));
+        let views_theme = theme();
+        let views = Views::new(&moved, &views_theme);
+        let crumbs: Vec<String> = views
+            .breadcrumb_of_article(first(&moved))
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        assert_eq!(crumbs, ["浙江省", "宁波市"]);
+    }
+
+    #[test]
     fn search_docs_carry_region_path_and_theme_names() {
         let site = site(vec![article(
             "标题",
