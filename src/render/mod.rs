@@ -792,6 +792,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
             tally.page("");
 
             // Articles and index pages are independent of each other: render them on all cores.
+            views.prepare_related();
             let article_paths: Vec<String> = (0..site.articles.len())
                 .into_par_iter()
                 .map(|i| r.article_page(i))

@@ -235,6 +235,119 @@ struct NodeView {
 const RELATED_SHOWN: usize = 5;
 
 thread_local! {
+    /// Each thread's [`SharedPoints`] (see [`Views::prepare_related`]).
+    static SHARED_POINTS: std::cell::RefCell<SharedPoints> = std::cell::RefCell::new(SharedPoints::default());
+}
+
+/// Points per article where the articles of one region node share their region's points
+/// (set once for the node) and each adds its own evidence on top, undone after it.
+#[derive(Debug, Default)]
+struct SharedPoints {
+    points: Vec<u16>,
+    /// The article whose evidence last touched each entry (its number in `generation`).
+    stamp: Vec<u32>,
+    generation: u32,
+    /// The entries the current article touched, with their points before it.
+    touched: Vec<(usize, u16)>,
+}
+
+impl SharedPoints {
+    fn ready(&mut self, articles: usize) {
+        if self.points.len() < articles {
+            self.points.resize(articles, 0);
+            self.stamp.resize(articles, 0);
+        }
+    }
+
+    /// Set the shared points of `articles` (distinct indexes).
+    fn set(&mut self, articles: &[usize], points: u16) {
+        for &j in articles {
+            self.points[j] = points;
+        }
+    }
+
+    /// Begin the next article's evidence.
+    fn start(&mut self) {
+        self.touched.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+    }
+
+    fn add(&mut self, articles: &[usize], points: u16) {
+        for &j in articles {
+            if self.stamp[j] != self.generation {
+                self.stamp[j] = self.generation;
+                self.touched.push((j, self.points[j]));
+            }
+            self.points[j] = self.points[j].saturating_add(points);
+        }
+    }
+
+    /// The `count` best articles related to `i` by [`related_rank`]: those its evidence
+    /// touched, with their points, and those only `region` gives points to (two each), nearest
+    /// to `i` first; then the points are the region's again.
+    fn best(&mut self, i: usize, count: usize, region: &[usize]) -> Vec<usize> {
+        let mut top: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
+        let offer = |top: &mut Vec<(u128, usize)>, candidate: (u128, usize)| -> bool {
+            if count == 0 || (top.len() == count && candidate.0 <= top[count - 1].0) {
+                return false;
+            }
+            let at = top.iter().position(|t| candidate.0 > t.0).unwrap_or(top.len());
+            top.insert(at, candidate);
+            top.truncate(count);
+            true
+        };
+        let mut floor = 0u16;
+        for &(j, _) in &self.touched {
+            let points = self.points[j];
+            if points < floor || j == i {
+                continue;
+            }
+            if offer(&mut top, (related_rank(i, j, points), j)) && top.len() == count {
+                floor = related_points(top[count - 1].0);
+            }
+        }
+        // The region's articles no evidence touched, nearest to `i` first (the earlier of
+        // two as near): their ranks fall as they go, so the first refused ends the walk.
+        let mut right = region.partition_point(|&j| j < i);
+        let mut left = right;
+        loop {
+            if region.get(right) == Some(&i) {
+                right += 1;
+            }
+            let from_left = left.checked_sub(1).map(|l| (i - region[l], l));
+            let from_right = region.get(right).map(|&j| (j - i, right));
+            let take_left = match (from_left, from_right) {
+                (Some(l), Some(r)) => l.0 <= r.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let j = if take_left {
+                left -= 1;
+                region[left]
+            } else {
+                right += 1;
+                region[right - 1]
+            };
+            if self.stamp[j] == self.generation {
+                continue;
+            }
+            if !offer(&mut top, (related_rank(i, j, 2), j)) {
+                break;
+            }
+        }
+        for &(j, old) in &self.touched {
+            self.points[j] = old;
+        }
+        top.into_iter().map(|(_, j)| j).collect()
+    }
+}
+
+thread_local! {
     /// Each thread's [`Points`] (every article page ranks its related articles).
     static POINTS: std::cell::RefCell<Points> = const { std::cell::RefCell::new(Points { points: Vec::new(), seen: Vec::new() }) };
 }
@@ -331,6 +444,8 @@ pub struct Views<'a> {
     keywords_of: Vec<Vec<KeywordSpot>>,
     /// For each article, [`page_end_hash`] of its id (see [`Views::paginate`]).
     page_end_hash: Vec<u64>,
+    /// Each article's related articles, when [`Views::prepare_related`] made them.
+    related: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl<'a> Views<'a> {
@@ -367,6 +482,7 @@ impl<'a> Views<'a> {
                 .collect(),
             keywords_of: keywords_of(site),
             page_end_hash: site.articles.iter().map(|a| page_end_hash(&a.id)).collect(),
+            related: std::sync::OnceLock::new(),
         };
         views.nodes = walked.iter().map(|node| views.node_view(node)).collect();
         views
@@ -679,43 +795,107 @@ impl<'a> Views<'a> {
     }
 
     /// Up to five related articles: shared keywords and themes, same region, nearest in time.
+    /// Made for every article at once by [`Views::prepare_related`] when a build calls it.
     fn related(&self, i: usize) -> Vec<usize> {
-        let a = &self.s.articles[i];
+        if let Some(lists) = self.related.get() {
+            return lists.get(i).cloned().unwrap_or_default();
+        }
+        self.related_alone(i)
+    }
+
+    /// The articles of the region node of article `i` that are evidence of relatedness (two
+    /// points each): the node's newest 200, if the node is a place with a code.
+    fn related_region(&self, i: usize) -> Option<&'a [usize]> {
+        let node = self.region_of[i]?;
+        node.code.is_some().then(|| &node.all[..node.all.len().min(200)])
+    }
+
+    /// Give points to the articles that share a keyword or a theme with article `i`.
+    fn related_evidence(&self, i: usize, mut add: impl FnMut(&[usize], u16)) {
+        for spot in &self.keywords_of[i] {
+            let list = &self.s.keywords[spot.keyword as usize].articles;
+            // A rare shared keyword is strong evidence; a keyword shared by hundreds of
+            // articles says little, so only its nearest articles in time count.
+            let pos = spot.position as usize;
+            let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
+                (0, list.len())
+            } else {
+                (
+                    pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
+                    (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
+                )
+            };
+            add(&list[lo..hi], 2);
+        }
+        for t in self.s.articles[i].themes.iter().take(2) {
+            if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
+                // Nearest articles of the same theme in site (date) order.
+                let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
+                let lo = pos.saturating_sub(5);
+                let hi = (pos + 6).min(index.articles.len());
+                add(&index.articles[lo..hi], 1);
+            }
+        }
+    }
+
+    /// [`Views::related`] of one article, all its evidence summed on its own.
+    fn related_alone(&self, i: usize) -> Vec<usize> {
         POINTS.with_borrow_mut(|points| {
             points.ready(self.s.articles.len());
-            for spot in &self.keywords_of[i] {
-                let list = &self.s.keywords[spot.keyword as usize].articles;
-                // A rare shared keyword is strong evidence; a keyword shared by hundreds of
-                // articles says little, so only its nearest articles in time count.
-                let pos = spot.position as usize;
-                let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
-                    (0, list.len())
-                } else {
-                    (
-                        pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
-                        (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
-                    )
-                };
-                points.add(&list[lo..hi], 2);
-            }
-            if let Some(node) = self.region_of[i] {
-                if node.code.is_some() {
-                    points.add(&node.all[..node.all.len().min(200)], 2);
-                }
-            }
-            for t in a.themes.iter().take(2) {
-                if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
-                    // Nearest articles of the same theme in site (date) order.
-                    let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
-                    let lo = pos.saturating_sub(5);
-                    let hi = (pos + 6).min(index.articles.len());
-                    points.add(&index.articles[lo..hi], 1);
-                }
+            self.related_evidence(i, |list, p| points.add(list, p));
+            if let Some(region) = self.related_region(i) {
+                points.add(region, 2);
             }
             // Most points first, then nearest in time, then site order: a total order, so
             // the five best are the same whichever way they are found.
             points.best(i, RELATED_SHOWN)
         })
+    }
+
+    /// Make [`Views::related`] of every article, on all cores. The articles of one region
+    /// node share its region evidence (up to 200 articles, two points each): it is given
+    /// once per node, not once per article, and the articles it alone points to are taken
+    /// nearest first rather than all ranked. The same lists as [`Views::related_alone`].
+    pub fn prepare_related(&self) {
+        use rayon::prelude::*;
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut alone = Vec::new();
+        for i in 0..self.s.articles.len() {
+            match (self.related_region(i), self.node_of[i]) {
+                (Some(_), Some(n)) => groups.entry(n as usize).or_default().push(i),
+                _ => alone.push(i),
+            }
+        }
+        let groups: Vec<Vec<usize>> = groups.into_values().collect();
+        let grouped: Vec<(usize, Vec<usize>)> = groups
+            .par_iter()
+            .flat_map_iter(|group| {
+                SHARED_POINTS.with_borrow_mut(|shared| {
+                    let region = group.first().and_then(|&i| self.related_region(i)).unwrap_or(&[]);
+                    shared.ready(self.s.articles.len());
+                    shared.set(region, 2);
+                    let lists: Vec<(usize, Vec<usize>)> = group
+                        .iter()
+                        .map(|&i| {
+                            shared.start();
+                            self.related_evidence(i, |list, p| shared.add(list, p));
+                            (i, shared.best(i, RELATED_SHOWN, region))
+                        })
+                        .collect();
+                    shared.set(region, 0);
+                    lists
+                })
+            })
+            .collect();
+        let mut lists = vec![Vec::new(); self.s.articles.len()];
+        for (i, list) in grouped {
+            lists[i] = list;
+        }
+        let alone: Vec<(usize, Vec<usize>)> = alone.into_par_iter().map(|i| (i, self.related_alone(i))).collect();
+        for (i, list) in alone {
+            lists[i] = list;
+        }
+        let _ = self.related.set(lists);
     }
 
     pub fn theme_tiles(&self) -> Vec<Tile> {
@@ -1309,6 +1489,28 @@ mod tests {
     }
 
     #[test]
+    fn shared_region_points_rank_as_if_summed_per_article() {
+        let mut shared = SharedPoints::default();
+        shared.ready(12);
+        let region = [1, 3, 5, 7, 9];
+        shared.set(&region, 2);
+        shared.start();
+        shared.add(&[9, 10], 2);
+        // 9: 4 points; then two points each: 3 and 7 (as near; the earlier first), 1, 10.
+        assert_eq!(shared.best(5, 5, &region), [9, 3, 7, 1, 10]);
+        assert_eq!(
+            (shared.points[9], shared.points[10]),
+            (2, 0),
+            "the region's points again"
+        );
+        shared.start();
+        shared.add(&[3], 1);
+        // The article itself is never related, evidence or not.
+        assert_eq!(shared.best(3, 2, &region), [1, 5]);
+        assert_eq!(shared.best(3, 0, &region), Vec::<usize>::new());
+    }
+
+    #[test]
     fn related_articles_rank_by_points_then_distance_then_site_order() {
         let i = 10;
         let better = |x: &(u16, usize), y: &(u16, usize)| (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1);
@@ -1622,6 +1824,41 @@ mod view_tests {
             .map(|l| l.name)
             .collect();
         assert_eq!(crumbs, ["浙江省", "宁波市"]);
+    }
+
+    #[test]
+    fn related_articles_made_for_all_at_once_are_those_made_one_by_one() {
+        // 330 articles: most in two cities (one with more than the 200 a region offers),
+        // some national or unplaced, keywords and themes from small pools so that points
+        // tie, several dates so that distances matter.
+        let pool = ["集体协商", "工会驿站", "职工书屋", "劳模", "技能竞赛", "送清凉", "帮扶"];
+        let themes = ["rights", "ideology", "model-workers", "competitions"];
+        let regions = [
+            ("浙江省", "杭州市", "330100"),
+            ("浙江省", "宁波市", "330200"),
+            ("浙江省", "杭州市", "330100"),
+            ("浙江省", "杭州市", "330100"),
+        ];
+        let articles: Vec<Article> = (0..330usize)
+            .map(|n| {
+                let keywords: Vec<&str> = (0..1 + n % 4).map(|k| pool[(n * 3 + k * 5) % pool.len()]).collect();
+                let theme_slugs: Vec<&str> = (0..n % 3).map(|k| themes[(n + k) % themes.len()]).collect();
+                let date = crate::model::PubDate::day(2024, 1 + (n % 12) as u32, 1 + (n % 27) as u32);
+                let region = if n % 10 == 9 { ("", "", "") } else { regions[n % 4] };
+                article(&format!("文章{n}"), date, region, &theme_slugs, &keywords)
+            })
+            .collect();
+        let site = site(articles);
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let biggest = views.region_of.iter().flatten().map(|n| n.all.len()).max();
+        assert!(biggest > Some(200), "{biggest:?}");
+        let alone: Vec<Vec<usize>> = (0..site.articles.len()).map(|i| views.related_alone(i)).collect();
+        assert!(alone.iter().filter(|r| r.len() == RELATED_SHOWN).count() > 250);
+        views.prepare_related();
+        for (i, one_by_one) in alone.iter().enumerate() {
+            assert_eq!(&views.related(i), one_by_one, "article {i}");
+        }
     }
 
     #[test]
