@@ -118,7 +118,8 @@ struct Renderer<'a> {
     /// keys of its page, the search index and the data export hold it.
     article_keys: Vec<blake3::Hash>,
     /// Each article's card rendered by `card.html`, rendered when a page first needs it.
-    card_html: Vec<std::sync::OnceLock<String>>,
+    /// With whether it was rendered by this build (not found in the memo).
+    card_html: Vec<std::sync::OnceLock<(String, bool)>>,
     /// Cards of earlier builds by [`Renderer::card_memo_key`]: a card found there is not
     /// rendered again.
     card_memo: memo::Memo,
@@ -245,9 +246,12 @@ impl<'a> Renderer<'a> {
     ) -> Result<blake3::Hash> {
         let mut hasher = blake3::Hasher::new();
         hasher.update(self.global.as_bytes());
-        hasher.update(template.as_bytes());
-        hasher.update(b"\0");
-        hash_json(&mut hasher, &self.meta(path, title))?;
+        // The page's meta ([`Renderer::meta`]): its canonical URL is the base URL (in
+        // `global`) and its path. Each text after its length: unambiguous.
+        for text in [template, path, title] {
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
         data(&mut hasher)?;
         Ok(hasher.finalize())
     }
@@ -315,16 +319,16 @@ impl<'a> Renderer<'a> {
 
     /// The HTML of article `i`'s card: from the memo, or rendered (once per build).
     fn card(&self, i: usize) -> Result<&str> {
-        if let Some(html) = self.card_html[i].get() {
+        if let Some((html, _)) = self.card_html[i].get() {
             return Ok(html);
         }
         if let Some(html) = self.card_memo.get(&self.card_memo_key(i)) {
-            return Ok(self.card_html[i].get_or_init(|| html.to_string()));
+            return Ok(&self.card_html[i].get_or_init(|| (html.to_string(), false)).0);
         }
         let mut context = self.base.clone();
         context.insert("a", &self.views.card(i));
         let html = self.render_context("card.html", &context)?;
-        Ok(self.card_html[i].get_or_init(|| html))
+        Ok(&self.card_html[i].get_or_init(|| (html, true)).0)
     }
 
     fn cards(&self, items: &[usize]) -> Result<Vec<&str>> {
@@ -340,7 +344,7 @@ impl<'a> Renderer<'a> {
         let key = self.key("article.html", &path, title, |h| {
             // The article key covers its keywords; the base URL is in every key.
             h.update(self.article_keys[i].as_bytes());
-            hash_json(h, &self.views.breadcrumb_of_article(i))?;
+            self.views.hash_breadcrumb_of_article(i, h);
             self.views.hash_keyword_slugs(i, h);
             for j in neighbours
                 .related
@@ -368,11 +372,15 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|i| self.card_memo_key(i))
             .collect();
+        // Only the cards rendered by this build: the others are in the memo already.
         let made: Vec<(memo::Key, String)> = self
             .card_html
             .into_iter()
             .zip(&keys)
-            .filter_map(|(html, key)| Some((*key, html.into_inner()?)))
+            .filter_map(|(card, key)| match card.into_inner()? {
+                (html, true) => Some((*key, html)),
+                (_, false) => None,
+            })
             .collect();
         self.card_memo.save(keys.iter(), &made);
     }
@@ -584,39 +592,83 @@ impl<'a> Renderer<'a> {
     /// Every page of one index (region, theme, month, keyword) and its feed. Returns the
     /// page paths and whether a feed was written.
     fn list_pages(&self, list: &ListSpec) -> Result<(Vec<String>, bool)> {
-        let mut paths = Vec::new();
-        for page in self.views.paginate(&list.items, &list.path) {
-            let title = match page.number {
-                None => list.title.clone(),
-                Some(n) => format!("{} · {}", list.title, self.theme.text("page", &[("n", n.to_string())])),
-            };
-            let head = page.number.map(|number| ListHead {
-                title: &list.title,
-                path: &list.path,
-                breadcrumb: &list.breadcrumb,
-                feed_url: &list.feed_url,
-                number,
-            });
-            let key = self.key("list.html", &page.path, &title, |h| {
-                match &head {
-                    Some(head) => hash_json(h, head)?,
-                    None => hash_json(h, list)?,
+        let cuts = self.views.page_cuts(&list.items, &list.path);
+        // What every numbered page shows of the list (its head, see [`ListHead`] with the
+        // number left out), hashed once for all of them.
+        let head_key = {
+            let mut hasher = blake3::Hasher::new();
+            hash_json(
+                &mut hasher,
+                &ListHead {
+                    title: &list.title,
+                    path: &list.path,
+                    breadcrumb: &list.breadcrumb,
+                    feed_url: &list.feed_url,
+                    number: 0,
+                },
+            )?;
+            hasher.finalize()
+        };
+        // What the list's first page shows of it: all of it.
+        let list_key = {
+            let mut hasher = blake3::Hasher::new();
+            hash_json(&mut hasher, list)?;
+            hasher.finalize()
+        };
+        let mut paths = Vec::with_capacity(cuts.len());
+        for page in cuts {
+            // The page's key: what [`Renderer::key`] hashes, with its title and pager given
+            // by what makes them (the list's title or head, the page's number and place).
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(self.global.as_bytes());
+            for text in ["list.html", page.path.as_str()] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
+            }
+            match page.number {
+                Some(number) => {
+                    hasher.update(b"numbered");
+                    hasher.update(head_key.as_bytes());
+                    hasher.update(&(number as u64).to_le_bytes());
                 }
-                hash_json(h, &page.pager)?;
-                for &i in page.items {
-                    h.update(self.card_keys[i].as_bytes());
+                None => {
+                    hasher.update(b"first");
+                    hasher.update(list_key.as_bytes());
                 }
-                Ok(())
-            })?;
-            self.keyed_page("list.html", &page.path, &title, key, |c| {
-                match &head {
-                    Some(head) => c.insert("list", head),
-                    None => c.insert("list", &*self.views.with_chart(list)),
-                }
-                c.insert("pager", &page.pager);
-                c.insert("cards", &self.cards(page.items)?);
-                Ok(())
-            })?;
+            }
+            for n in [page.position, page.top, page.items.len()] {
+                hasher.update(&(n as u64).to_le_bytes());
+            }
+            for &i in page.items {
+                hasher.update(self.card_keys[i].as_bytes());
+            }
+            let key = hasher.finalize();
+            let file = page_file(&page.path);
+            if !self.out.reuse(&file, &key)? {
+                let title = match page.number {
+                    None => list.title.clone(),
+                    Some(n) => format!("{} · {}", list.title, self.theme.text("page", &[("n", n.to_string())])),
+                };
+                let html = self.render("list.html", &page.path, &title, |c| {
+                    match page.number {
+                        Some(number) => c.insert(
+                            "list",
+                            &ListHead {
+                                title: &list.title,
+                                path: &list.path,
+                                breadcrumb: &list.breadcrumb,
+                                feed_url: &list.feed_url,
+                                number,
+                            },
+                        ),
+                        None => c.insert("list", &*self.views.with_chart(list)),
+                    }
+                    c.insert("pager", &self.views.pager(&list.path, page.position, page.top));
+                    c.insert("cards", &self.cards(page.items)?);
+                    Ok(())
+                })?;
+                self.out.write(&file, html.as_bytes(), Some(key))?;
+            }
             paths.push(page.path);
         }
         let feed = match &list.feed_path {
@@ -745,6 +797,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
             tally.page("");
 
             // Articles and index pages are independent of each other: render them on all cores.
+            views.prepare_related();
             let article_paths: Vec<String> = (0..site.articles.len())
                 .into_par_iter()
                 .map(|i| r.article_page(i))

@@ -70,7 +70,7 @@ fn is_place(node: &RegionNode) -> bool {
         || node.code.is_none() && tilemap::find(&node.name, None).is_some()
 }
 
-impl Views<'_> {
+impl<'a> Views<'a> {
     fn t(&self, key: &str) -> String {
         self.theme.text(key, &[])
     }
@@ -225,7 +225,7 @@ impl Views<'_> {
         sections.push(self.heatmap_section(&unit));
 
         // Keywords, sources, authors.
-        let mut rows = self.count_by(|a| a.keywords.clone(), 30);
+        let mut rows = self.count_by(|a| a.keywords.iter().map(String::as_str), 30);
         for row in &mut rows {
             row.url = self
                 .s
@@ -237,7 +237,7 @@ impl Views<'_> {
         sections.push(self.bar_section("keywords", "stats_top_keywords", rows, 20));
         let rows = self.count_by(
             |a| {
-                let mut names: Vec<String> = a.sources.iter().filter_map(|s| s.source.clone()).collect();
+                let mut names: Vec<&str> = a.sources.iter().filter_map(|s| s.source.as_deref()).collect();
                 names.sort();
                 names.dedup();
                 names
@@ -245,7 +245,7 @@ impl Views<'_> {
             30,
         );
         sections.push(self.bar_section("sources", "stats_top_sources", rows, 15));
-        let rows = self.count_by(|a| a.clean.authors.clone(), 50);
+        let rows = self.count_by(|a| a.clean.authors.iter().map(String::as_str), 50);
         sections.push(StatSection {
             id: "authors".into(),
             title: self.t("stats_authors"),
@@ -442,26 +442,29 @@ impl Views<'_> {
     }
 
     /// Count articles by the keys `f` gives each, most frequent first (ties by name).
-    fn count_by(&self, f: impl Fn(&Article) -> Vec<String>, limit: usize) -> Vec<StatRow> {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    /// Counted under borrowed keys in a hash map (only the rows kept are sorted and copied):
+    /// the keywords of every article make hundreds of thousands of keys.
+    fn count_by<K: IntoIterator<Item = &'a str>>(&self, f: impl Fn(&'a Article) -> K, limit: usize) -> Vec<StatRow> {
+        let mut counts: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
         for a in &self.s.articles {
             for key in f(a) {
                 *counts.entry(key).or_default() += 1;
             }
         }
-        let mut rows: Vec<StatRow> = counts
+        let mut counted: Vec<(&str, usize)> = counts.into_iter().collect();
+        // A total order (names are distinct), so the hash map's order never shows.
+        counted.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        counted.truncate(limit);
+        counted
             .into_iter()
             .map(|(name, count)| StatRow {
-                name,
+                name: name.to_string(),
                 url: None,
                 count,
                 articles: Vec::new(),
                 more: 0,
             })
-            .collect();
-        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        rows.truncate(limit);
-        rows
+            .collect()
     }
 }
 

@@ -132,6 +132,20 @@ pub struct ListPage<'b> {
     pub pager: Pager,
 }
 
+/// One page of a list as [`Views::page_cuts`] cuts it: [`ListPage`] without its pager.
+#[derive(Debug, Clone)]
+pub struct PageCut<'b> {
+    /// Output path, e.g. `themes/rights/` or `themes/rights/page/3/`.
+    pub path: String,
+    /// None for the first page, else the page's number (1 = the oldest articles).
+    pub number: Option<usize>,
+    pub items: &'b [usize],
+    /// The page's place among the list's pages, from 1 (the oldest) to `top` (the first page).
+    pub position: usize,
+    /// How many pages the list has.
+    pub top: usize,
+}
+
 /// The other articles an article page shows as cards (indexes into the site's articles).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Neighbours {
@@ -144,7 +158,7 @@ pub struct Neighbours {
 
 /// An index page (region, theme, month, keyword) before pagination.
 #[derive(Debug, Clone, Serialize)]
-pub struct ListSpec {
+pub struct ListSpec<'a> {
     pub title: String,
     pub description: String,
     /// Output path of the first page, e.g. `themes/rights/`.
@@ -163,28 +177,175 @@ pub struct ListSpec {
     pub feed_url: Option<String>,
     #[serde(skip)]
     pub feed_path: Option<String>,
+    /// The list's articles, newest first (borrowed from the site's indexes when it has them).
     #[serde(skip)]
-    pub items: Vec<usize>,
+    pub items: std::borrow::Cow<'a, [usize]>,
 }
 
 /// How many articles of one shared keyword's list are considered for "related articles".
 const RELATED_KEYWORD_SPAN: usize = 60;
 
-/// For each article, the keyword pages (indexes into `site.keywords`) that list it.
-fn keywords_of(site: &Site) -> Vec<Vec<usize>> {
+/// A keyword page listing an article, and where in that page's list the article stands.
+#[derive(Debug, Clone, Copy)]
+struct KeywordSpot {
+    /// Index into `Site::keywords`.
+    keyword: u32,
+    /// Where [`slice::binary_search`] finds the article in the keyword's list (its position;
+    /// the one binary search gives when an article is listed twice).
+    position: u32,
+}
+
+/// For each article, the keyword pages that list it, with its place in each (found while
+/// walking the lists, so ranking related articles needs no search).
+fn keywords_of(site: &Site) -> Vec<Vec<KeywordSpot>> {
     let mut of = vec![Vec::new(); site.articles.len()];
     for (k, keyword) in site.keywords.iter().enumerate() {
-        for &i in &keyword.articles {
-            if let Some(list) = of.get_mut(i) {
-                list.push(k);
+        let list = &keyword.articles;
+        for (position, &i) in list.iter().enumerate() {
+            let listed_twice = (position > 0 && list[position - 1] == i) || list.get(position + 1) == Some(&i);
+            let position = if listed_twice {
+                list.binary_search(&i).unwrap_or(position)
+            } else {
+                position
+            };
+            if let Some(spots) = of.get_mut(i) {
+                spots.push(KeywordSpot {
+                    keyword: k as u32,
+                    position: position as u32,
+                });
             }
         }
     }
     of
 }
 
+/// What every article placed at one region node shares, made once per node rather than once
+/// per article.
+#[derive(Debug, Clone)]
+struct NodeView {
+    /// The names of the node's breadcrumb (its parents and itself), see [`Views::breadcrumb_of`].
+    crumb_names: Vec<String>,
+    /// [`Views::region_label`] of the node.
+    label: String,
+    /// Hash of the node's breadcrumb as an article page shows it (names and links).
+    crumb_key: blake3::Hash,
+}
+
 /// How many related articles an article page shows.
 const RELATED_SHOWN: usize = 5;
+
+thread_local! {
+    /// Each thread's [`SharedPoints`] (see [`Views::prepare_related`]).
+    static SHARED_POINTS: std::cell::RefCell<SharedPoints> = std::cell::RefCell::new(SharedPoints::default());
+}
+
+/// Points per article where the articles of one region node share their region's points
+/// (set once for the node) and each adds its own evidence on top, undone after it.
+#[derive(Debug, Default)]
+struct SharedPoints {
+    points: Vec<u16>,
+    /// The article whose evidence last touched each entry (its number in `generation`).
+    stamp: Vec<u32>,
+    generation: u32,
+    /// The entries the current article touched, with their points before it.
+    touched: Vec<(usize, u16)>,
+}
+
+impl SharedPoints {
+    fn ready(&mut self, articles: usize) {
+        if self.points.len() < articles {
+            self.points.resize(articles, 0);
+            self.stamp.resize(articles, 0);
+        }
+    }
+
+    /// Set the shared points of `articles` (distinct indexes).
+    fn set(&mut self, articles: &[usize], points: u16) {
+        for &j in articles {
+            self.points[j] = points;
+        }
+    }
+
+    /// Begin the next article's evidence.
+    fn start(&mut self) {
+        self.touched.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+    }
+
+    fn add(&mut self, articles: &[usize], points: u16) {
+        for &j in articles {
+            if self.stamp[j] != self.generation {
+                self.stamp[j] = self.generation;
+                self.touched.push((j, self.points[j]));
+            }
+            self.points[j] = self.points[j].saturating_add(points);
+        }
+    }
+
+    /// The `count` best articles related to `i` by [`related_rank`]: those its evidence
+    /// touched, with their points, and those only `region` gives points to (two each), nearest
+    /// to `i` first; then the points are the region's again.
+    fn best(&mut self, i: usize, count: usize, region: &[usize]) -> Vec<usize> {
+        let mut top: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
+        let offer = |top: &mut Vec<(u128, usize)>, candidate: (u128, usize)| -> bool {
+            if count == 0 || (top.len() == count && candidate.0 <= top[count - 1].0) {
+                return false;
+            }
+            let at = top.iter().position(|t| candidate.0 > t.0).unwrap_or(top.len());
+            top.insert(at, candidate);
+            top.truncate(count);
+            true
+        };
+        let mut floor = 0u16;
+        for &(j, _) in &self.touched {
+            let points = self.points[j];
+            if points < floor || j == i {
+                continue;
+            }
+            if offer(&mut top, (related_rank(i, j, points), j)) && top.len() == count {
+                floor = related_points(top[count - 1].0);
+            }
+        }
+        // The region's articles no evidence touched, nearest to `i` first (the earlier of
+        // two as near): their ranks fall as they go, so the first refused ends the walk.
+        let mut right = region.partition_point(|&j| j < i);
+        let mut left = right;
+        loop {
+            if region.get(right) == Some(&i) {
+                right += 1;
+            }
+            let from_left = left.checked_sub(1).map(|l| (i - region[l], l));
+            let from_right = region.get(right).map(|&j| (j - i, right));
+            let take_left = match (from_left, from_right) {
+                (Some(l), Some(r)) => l.0 <= r.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let j = if take_left {
+                left -= 1;
+                region[left]
+            } else {
+                right += 1;
+                region[right - 1]
+            };
+            if self.stamp[j] == self.generation {
+                continue;
+            }
+            if !offer(&mut top, (related_rank(i, j, 2), j)) {
+                break;
+            }
+        }
+        for &(j, old) in &self.touched {
+            self.points[j] = old;
+        }
+        top.into_iter().map(|(_, j)| j).collect()
+    }
+}
 
 thread_local! {
     /// Each thread's [`Points`] (every article page ranks its related articles).
@@ -219,23 +380,49 @@ impl Points {
         }
     }
 
-    /// The `count` best articles other than `i`, best first, by `better`; then all
-    /// points are zero again.
-    fn best(&mut self, i: usize, count: usize, better: impl Fn(&(u16, usize), &(u16, usize)) -> bool) -> Vec<usize> {
-        let mut top: Vec<(u16, usize)> = Vec::with_capacity(count + 1);
+    /// The `count` best articles related to `i` (other than `i`), best first, by
+    /// [`related_rank`]; then all points are zero again.
+    fn best(&mut self, i: usize, count: usize) -> Vec<usize> {
+        let mut top: Vec<(u128, usize)> = Vec::with_capacity(count + 1);
+        // Once `top` is full, the fewest points an article needs to enter it (most articles
+        // have fewer: they are passed over without being ranked).
+        let mut floor = 0u16;
         for &j in &self.seen {
-            let candidate = (self.points[j], j);
-            self.points[j] = 0;
-            if j == i || (top.len() == count && !better(&candidate, &top[count - 1])) {
+            let points = std::mem::take(&mut self.points[j]);
+            if points < floor || j == i || count == 0 {
                 continue;
             }
-            let at = top.iter().position(|t| better(&candidate, t)).unwrap_or(top.len());
+            let candidate = (related_rank(i, j, points), j);
+            if top.len() == count && candidate.0 <= top[count - 1].0 {
+                continue;
+            }
+            let at = top.iter().position(|t| candidate.0 > t.0).unwrap_or(top.len());
             top.insert(at, candidate);
             top.truncate(count);
+            if top.len() == count {
+                floor = related_points(top[count - 1].0);
+            }
         }
         self.seen.clear();
         top.into_iter().map(|(_, j)| j).collect()
     }
+}
+
+/// The rank of article `j` among the articles related to article `i`, given its points:
+/// most points first, then nearest in time (site order), then first in site order. One
+/// number compared at once (the points above the distance above the index, each field
+/// inverted where smaller is better), in the order of the tuple
+/// `(points, Reverse(distance), Reverse(j))`. Indexes fit in 56 bits on any machine (an
+/// article takes far more than 256 bytes of memory).
+fn related_rank(i: usize, j: usize, points: u16) -> u128 {
+    const FIELD: u128 = (1 << 56) - 1;
+    let field = |n: usize| FIELD - (n as u128).min(FIELD);
+    (u128::from(points) << 112) | (field(i.abs_diff(j)) << 56) | field(j)
+}
+
+/// The points a [`related_rank`] was made with.
+fn related_points(rank: u128) -> u16 {
+    (rank >> 112) as u16
 }
 
 /// Reading speed used for reading-time estimates (Chinese characters per minute).
@@ -247,12 +434,18 @@ pub struct Views<'a> {
     pub(crate) theme: &'a Theme,
     /// Each article's deepest region node.
     pub(crate) region_of: Vec<Option<&'a RegionNode>>,
+    /// Each article's deepest region node, as an index into `nodes`.
+    node_of: Vec<Option<u32>>,
+    /// What the articles of each region node (but the root) share.
+    nodes: Vec<NodeView>,
     /// Keyword word → slug of its page (built once: looked up for every article).
     keyword_slugs: BTreeMap<&'a str, &'a str>,
-    /// For each article, the indexes (into `Site::keywords`) of the keyword pages listing it.
-    keywords_of: Vec<Vec<usize>>,
+    /// For each article, the keyword pages listing it.
+    keywords_of: Vec<Vec<KeywordSpot>>,
     /// For each article, [`page_end_hash`] of its id (see [`Views::paginate`]).
     page_end_hash: Vec<u64>,
+    /// Each article's related articles, when [`Views::prepare_related`] made them.
+    related: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl<'a> Views<'a> {
@@ -260,12 +453,15 @@ impl<'a> Views<'a> {
         let base_url = site.config.base_url_slash();
         let base_path = base_path_of(&base_url);
         let mut region_of: Vec<Option<&RegionNode>> = vec![None; site.articles.len()];
-        for node in site.regions.walk().into_iter().skip(1) {
+        let mut node_of: Vec<Option<u32>> = vec![None; site.articles.len()];
+        let walked: Vec<&RegionNode> = site.regions.walk().into_iter().skip(1).collect();
+        for (n, node) in walked.iter().enumerate() {
             for &i in &node.own {
                 region_of[i] = Some(node);
+                node_of[i] = Some(n as u32);
             }
         }
-        Views {
+        let mut views = Views {
             site: SiteView {
                 title: site.config.title.clone(),
                 description: site.config.description.clone(),
@@ -277,6 +473,8 @@ impl<'a> Views<'a> {
             s: site,
             theme,
             region_of,
+            node_of,
+            nodes: Vec::new(),
             keyword_slugs: site
                 .keywords
                 .iter()
@@ -284,7 +482,30 @@ impl<'a> Views<'a> {
                 .collect(),
             keywords_of: keywords_of(site),
             page_end_hash: site.articles.iter().map(|a| page_end_hash(&a.id)).collect(),
+            related: std::sync::OnceLock::new(),
+        };
+        views.nodes = walked.iter().map(|node| views.node_view(node)).collect();
+        views
+    }
+
+    fn node_view(&self, node: &RegionNode) -> NodeView {
+        let crumbs = self.breadcrumb_of(node);
+        let crumb_key = blake3::hash(&serde_json::to_vec(&crumbs).unwrap_or_default());
+        let crumb_names: Vec<String> = crumbs.into_iter().map(|l| l.name).collect();
+        NodeView {
+            label: if crumb_names.is_empty() {
+                node.name.clone()
+            } else {
+                crumb_names.join(" › ")
+            },
+            crumb_names,
+            crumb_key,
         }
+    }
+
+    /// What article `i`'s region node shares with its other articles.
+    fn node_view_of(&self, i: usize) -> Option<&NodeView> {
+        self.node_of[i].and_then(|n| self.nodes.get(n as usize))
     }
 
     /// Link to a site-relative path (no leading slash), honouring the base path.
@@ -331,10 +552,10 @@ impl<'a> Views<'a> {
                 hasher.update(origin);
                 hasher.update(self.s.slugs[i].as_bytes());
                 hasher.update(b"\0");
-                if let Some(node) = self.region_of[i] {
+                if let (Some(node), Some(view)) = (self.region_of[i], self.node_view_of(i)) {
                     hasher.update(node.path.as_bytes());
                     hasher.update(b"\0");
-                    hasher.update(self.region_label(node).as_bytes());
+                    hasher.update(view.label.as_bytes());
                 }
             }
             None => {
@@ -355,7 +576,9 @@ impl<'a> Views<'a> {
             date_display: self.date_display(a),
             date_iso: a.clean.date.map(|d| d.iso()),
             region: self.region_of[i].map(|n| Link {
-                name: self.region_label(n),
+                name: self
+                    .node_view_of(i)
+                    .map_or_else(|| self.region_label(n), |v| v.label.clone()),
                 url: self.region_href(n),
             }),
             source: a.clean.source.clone(),
@@ -424,20 +647,26 @@ impl<'a> Views<'a> {
     }
 
     /// Feed into `hasher` what [`Views::keyword_links`] of article `i` is made of besides
-    /// the article's keywords and the site's base URL: the slug of each keyword's page, if
-    /// it has one. Allocates nothing (a build keys every article page).
+    /// the article's keywords and the site's base URL: the word and slug of each keyword
+    /// page listing the article (the pages of its keywords that have one). Allocates and
+    /// looks up nothing (a build keys every article page).
     pub fn hash_keyword_slugs(&self, i: usize, hasher: &mut blake3::Hasher) {
-        for k in &self.s.articles[i].keywords {
-            match self.keyword_slugs.get(k.as_str()) {
-                Some(slug) => {
-                    hasher.update(&(slug.len() as u64).to_le_bytes());
-                    hasher.update(slug.as_bytes());
-                }
-                None => {
-                    hasher.update(&u64::MAX.to_le_bytes());
-                }
+        hasher.update(&(self.keywords_of[i].len() as u64).to_le_bytes());
+        for spot in &self.keywords_of[i] {
+            let page = &self.s.keywords[spot.keyword as usize];
+            for text in [&page.word, &page.slug] {
+                hasher.update(&(text.len() as u64).to_le_bytes());
+                hasher.update(text.as_bytes());
             }
         }
+    }
+
+    /// Feed into `hasher` the breadcrumb of article `i` ([`Views::breadcrumb_of_article`]).
+    pub fn hash_breadcrumb_of_article(&self, i: usize, hasher: &mut blake3::Hasher) {
+        match self.node_view_of(i) {
+            Some(view) => hasher.update(view.crumb_key.as_bytes()),
+            None => hasher.update(b"no region"),
+        };
     }
 
     /// The articles whose cards an article page shows.
@@ -566,45 +795,107 @@ impl<'a> Views<'a> {
     }
 
     /// Up to five related articles: shared keywords and themes, same region, nearest in time.
+    /// Made for every article at once by [`Views::prepare_related`] when a build calls it.
     fn related(&self, i: usize) -> Vec<usize> {
-        let a = &self.s.articles[i];
+        if let Some(lists) = self.related.get() {
+            return lists.get(i).cloned().unwrap_or_default();
+        }
+        self.related_alone(i)
+    }
+
+    /// The articles of the region node of article `i` that are evidence of relatedness (two
+    /// points each): the node's newest 200, if the node is a place with a code.
+    fn related_region(&self, i: usize) -> Option<&'a [usize]> {
+        let node = self.region_of[i]?;
+        node.code.is_some().then(|| &node.all[..node.all.len().min(200)])
+    }
+
+    /// Give points to the articles that share a keyword or a theme with article `i`.
+    fn related_evidence(&self, i: usize, mut add: impl FnMut(&[usize], u16)) {
+        for spot in &self.keywords_of[i] {
+            let list = &self.s.keywords[spot.keyword as usize].articles;
+            // A rare shared keyword is strong evidence; a keyword shared by hundreds of
+            // articles says little, so only its nearest articles in time count.
+            let pos = spot.position as usize;
+            let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
+                (0, list.len())
+            } else {
+                (
+                    pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
+                    (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
+                )
+            };
+            add(&list[lo..hi], 2);
+        }
+        for t in self.s.articles[i].themes.iter().take(2) {
+            if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
+                // Nearest articles of the same theme in site (date) order.
+                let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
+                let lo = pos.saturating_sub(5);
+                let hi = (pos + 6).min(index.articles.len());
+                add(&index.articles[lo..hi], 1);
+            }
+        }
+    }
+
+    /// [`Views::related`] of one article, all its evidence summed on its own.
+    fn related_alone(&self, i: usize) -> Vec<usize> {
         POINTS.with_borrow_mut(|points| {
             points.ready(self.s.articles.len());
-            for &k in &self.keywords_of[i] {
-                let list = &self.s.keywords[k].articles;
-                // A rare shared keyword is strong evidence; a keyword shared by hundreds of
-                // articles says little, so only its nearest articles in time count.
-                let pos = list.binary_search(&i).unwrap_or_else(|p| p);
-                let (lo, hi) = if list.len() <= RELATED_KEYWORD_SPAN {
-                    (0, list.len())
-                } else {
-                    (
-                        pos.saturating_sub(RELATED_KEYWORD_SPAN / 2),
-                        (pos + RELATED_KEYWORD_SPAN / 2).min(list.len()),
-                    )
-                };
-                points.add(&list[lo..hi], 2);
-            }
-            if let Some(node) = self.region_of[i] {
-                if node.code.is_some() {
-                    points.add(&node.all[..node.all.len().min(200)], 2);
-                }
-            }
-            for t in a.themes.iter().take(2) {
-                if let Some(index) = self.s.themes.iter().find(|x| x.slug == t.slug) {
-                    // Nearest articles of the same theme in site (date) order.
-                    let pos = index.articles.binary_search(&i).unwrap_or_else(|p| p);
-                    let lo = pos.saturating_sub(5);
-                    let hi = (pos + 6).min(index.articles.len());
-                    points.add(&index.articles[lo..hi], 1);
-                }
+            self.related_evidence(i, |list, p| points.add(list, p));
+            if let Some(region) = self.related_region(i) {
+                points.add(region, 2);
             }
             // Most points first, then nearest in time, then site order: a total order, so
             // the five best are the same whichever way they are found.
-            points.best(i, RELATED_SHOWN, |x, y| {
-                (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1)
-            })
+            points.best(i, RELATED_SHOWN)
         })
+    }
+
+    /// Make [`Views::related`] of every article, on all cores. The articles of one region
+    /// node share its region evidence (up to 200 articles, two points each): it is given
+    /// once per node, not once per article, and the articles it alone points to are taken
+    /// nearest first rather than all ranked. The same lists as [`Views::related_alone`].
+    pub fn prepare_related(&self) {
+        use rayon::prelude::*;
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut alone = Vec::new();
+        for i in 0..self.s.articles.len() {
+            match (self.related_region(i), self.node_of[i]) {
+                (Some(_), Some(n)) => groups.entry(n as usize).or_default().push(i),
+                _ => alone.push(i),
+            }
+        }
+        let groups: Vec<Vec<usize>> = groups.into_values().collect();
+        let grouped: Vec<(usize, Vec<usize>)> = groups
+            .par_iter()
+            .flat_map_iter(|group| {
+                SHARED_POINTS.with_borrow_mut(|shared| {
+                    let region = group.first().and_then(|&i| self.related_region(i)).unwrap_or(&[]);
+                    shared.ready(self.s.articles.len());
+                    shared.set(region, 2);
+                    let lists: Vec<(usize, Vec<usize>)> = group
+                        .iter()
+                        .map(|&i| {
+                            shared.start();
+                            self.related_evidence(i, |list, p| shared.add(list, p));
+                            (i, shared.best(i, RELATED_SHOWN, region))
+                        })
+                        .collect();
+                    shared.set(region, 0);
+                    lists
+                })
+            })
+            .collect();
+        let mut lists = vec![Vec::new(); self.s.articles.len()];
+        for (i, list) in grouped {
+            lists[i] = list;
+        }
+        let alone: Vec<(usize, Vec<usize>)> = alone.into_par_iter().map(|i| (i, self.related_alone(i))).collect();
+        for (i, list) in alone {
+            lists[i] = list;
+        }
+        let _ = self.related.set(lists);
     }
 
     pub fn theme_tiles(&self) -> Vec<Tile> {
@@ -650,21 +941,57 @@ impl<'a> Views<'a> {
     }
 
     /// Every index page of the site: regions, themes, months, undated, keywords.
-    pub fn lists(&self) -> Vec<ListSpec> {
+    pub fn lists(&self) -> Vec<ListSpec<'a>> {
         use rayon::prelude::*;
+        let site: &'a Site = self.s;
+        // Which themes each article has, as bits (when the themes fit in them): counting a
+        // region's articles per theme then reads each article once, not once per theme.
+        let theme_bits: Option<Vec<u64>> = (site.themes.len() <= 64).then(|| {
+            let mut bits = vec![0u64; site.articles.len()];
+            for (t, theme) in site.themes.iter().enumerate() {
+                for &i in &theme.articles {
+                    if let Some(b) = bits.get_mut(i) {
+                        *b |= 1 << t;
+                    }
+                }
+            }
+            bits
+        });
+        let theme_counts = |articles: &[usize]| -> Vec<usize> {
+            match &theme_bits {
+                Some(bits) => {
+                    let mut counts = vec![0; site.themes.len()];
+                    for &i in articles {
+                        let mut b = bits.get(i).copied().unwrap_or(0);
+                        while b != 0 {
+                            counts[b.trailing_zeros() as usize] += 1;
+                            b &= b - 1;
+                        }
+                    }
+                    counts
+                }
+                None => site
+                    .themes
+                    .iter()
+                    .map(|t| articles.iter().filter(|i| t.articles.binary_search(i).is_ok()).count())
+                    .collect(),
+            }
+        };
         // Region lists on all cores: the theme breakdown of each region counts its articles.
-        let nodes: Vec<&RegionNode> = self.s.regions.walk().into_iter().skip(1).collect();
-        let mut lists: Vec<ListSpec> = nodes
+        let nodes: Vec<&'a RegionNode> = site.regions.walk().into_iter().skip(1).collect();
+        let mut lists: Vec<ListSpec<'a>> = nodes
             .into_par_iter()
             .map(|node| {
+                let counts = theme_counts(&node.all);
                 let mut breakdown: Vec<Tile> = self
                     .s
                     .themes
                     .iter()
-                    .map(|t| Tile {
+                    .zip(counts)
+                    .map(|(t, count)| Tile {
                         name: t.name.clone(),
                         url: self.href(&format!("themes/{}/", t.slug)),
-                        count: node.all.iter().filter(|i| t.articles.binary_search(i).is_ok()).count(),
+                        count,
                         description: String::new(),
                     })
                     .filter(|t| t.count > 0)
@@ -694,12 +1021,12 @@ impl<'a> Views<'a> {
                     breakdown,
                     feed_url: is_province.then(|| self.href(&format!("{path}feed.xml"))),
                     feed_path: is_province.then(|| format!("{path}feed.xml")),
-                    items: node.all.clone(),
+                    items: std::borrow::Cow::Borrowed(&node.all[..]),
                     path,
                 }
             })
             .collect();
-        for t in &self.s.themes {
+        for t in &site.themes {
             let mut by_province: Vec<Tile> = self
                 .s
                 .regions
@@ -730,25 +1057,25 @@ impl<'a> Views<'a> {
                 breakdown: by_province,
                 feed_url: Some(self.href(&format!("{path}feed.xml"))),
                 feed_path: Some(format!("{path}feed.xml")),
-                items: t.articles.clone(),
+                items: std::borrow::Cow::Borrowed(&t.articles[..]),
                 path,
             });
         }
-        for y in &self.s.years {
+        for y in &site.years {
             let mut list = self.simple_list(
                 self.year_name(y.year),
                 format!("archive/{:04}/", y.year),
-                y.articles.clone(),
+                std::borrow::Cow::Borrowed(&y.articles[..]),
                 "archive",
             );
             list.children = self.month_tiles(y.year);
             lists.push(list);
         }
-        for m in &self.s.months {
+        for m in &site.months {
             let mut list = self.simple_list(
                 self.month_name_of(m.year, m.month),
                 format!("archive/{:04}/{:02}/", m.year, m.month),
-                m.articles.clone(),
+                std::borrow::Cow::Borrowed(&m.articles[..]),
                 "archive",
             );
             list.breadcrumb.push(Link {
@@ -762,15 +1089,15 @@ impl<'a> Views<'a> {
             lists.push(self.simple_list(
                 self.theme.text("undated", &[]),
                 "archive/undated/".into(),
-                undated,
+                std::borrow::Cow::Owned(undated),
                 "archive",
             ));
         }
-        for k in &self.s.keywords {
+        for k in &site.keywords {
             lists.push(self.simple_list(
                 k.word.clone(),
                 format!("keywords/{}/", k.slug),
-                k.articles.clone(),
+                std::borrow::Cow::Borrowed(&k.articles[..]),
                 "themes",
             ));
         }
@@ -778,7 +1105,7 @@ impl<'a> Views<'a> {
     }
 
     /// `list` with its breakdown chart drawn, for rendering its first page.
-    pub fn with_chart<'l>(&self, list: &'l ListSpec) -> std::borrow::Cow<'l, ListSpec> {
+    pub fn with_chart<'l>(&self, list: &'l ListSpec<'a>) -> std::borrow::Cow<'l, ListSpec<'a>> {
         match list.chart {
             Some((id, title_key)) if list.breakdown_chart.is_none() => {
                 let mut drawn = list.clone();
@@ -813,7 +1140,13 @@ impl<'a> Views<'a> {
         ))
     }
 
-    fn simple_list(&self, title: String, path: String, items: Vec<usize>, parent: &str) -> ListSpec {
+    fn simple_list(
+        &self,
+        title: String,
+        path: String,
+        items: std::borrow::Cow<'a, [usize]>,
+        parent: &str,
+    ) -> ListSpec<'a> {
         ListSpec {
             title,
             description: String::new(),
@@ -848,57 +1181,78 @@ impl<'a> Views<'a> {
     /// (with the newest numbered page when fewer than `paginate / 2` are left). A list of
     /// fewer than `2 × paginate` articles has one page.
     pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<ListPage<'b>> {
+        self.page_cuts(items, path)
+            .into_iter()
+            .map(|cut| ListPage {
+                pager: self.pager(path, cut.position, cut.top),
+                path: cut.path,
+                number: cut.number,
+                items: cut.items,
+            })
+            .collect()
+    }
+
+    /// The pages of a list as [`Views::paginate`] cuts them, without their pagers (which a
+    /// page's position and the list's number of pages determine): a build keys every page
+    /// of every list but renders few.
+    pub fn page_cuts<'b>(&self, items: &'b [usize], path: &str) -> Vec<PageCut<'b>> {
         let size = self.s.config.paginate.max(1);
         let oldest_first: Vec<u64> = items.iter().rev().map(|&i| self.page_end_hash[i]).collect();
         let ends = page_ends(&oldest_first, size);
         let numbered = ends.len();
+        let top = numbered + 1;
+        // `ends` counts articles from the oldest; `items` runs from the newest.
+        let newest_index = |oldest_count: usize| items.len() - oldest_count;
+        let mut pages = Vec::with_capacity(top);
+        pages.push(PageCut {
+            path: path.to_string(),
+            number: None,
+            items: &items[..newest_index(ends.last().copied().unwrap_or(0))],
+            position: top,
+            top,
+        });
+        for n in (1..=numbered).rev() {
+            let start = if n == 1 { 0 } else { ends[n - 2] };
+            pages.push(PageCut {
+                path: format!("{path}page/{n}/"),
+                number: Some(n),
+                items: &items[newest_index(ends[n - 1])..newest_index(start)],
+                position: n,
+                top,
+            });
+        }
+        pages
+    }
+
+    /// The pager of the page at `position` (1 = the oldest) of the list at `path` that has
+    /// `top` pages (the list's own path is page `top`).
+    pub fn pager(&self, path: &str, position: usize, top: usize) -> Pager {
         let url_of = |position: usize| {
-            if position > numbered {
+            if position >= top {
                 self.href(path)
             } else {
                 self.href(&format!("{path}page/{position}/"))
             }
         };
         let newest = self.theme.text("newest", &[]);
-        let pager_at = |position: usize| {
-            let top = numbered + 1;
-            Pager {
-                current: if position == top { 0 } else { position },
-                prev_url: (position < top).then(|| url_of(position + 1)),
-                next_url: (position > 1).then(|| url_of(position - 1)),
-                pages: if top == 1 {
-                    Vec::new()
-                } else {
-                    pager_window(position, top)
-                        .into_iter()
-                        .map(|(p, gap)| PageLink {
-                            label: if p == top { newest.clone() } else { p.to_string() },
-                            url: url_of(p),
-                            current: p == position,
-                            gap,
-                        })
-                        .collect()
-                },
-            }
-        };
-        // `ends` counts articles from the oldest; `items` runs from the newest.
-        let newest_index = |oldest_count: usize| items.len() - oldest_count;
-        let mut pages = vec![ListPage {
-            path: path.to_string(),
-            number: None,
-            items: &items[..newest_index(ends.last().copied().unwrap_or(0))],
-            pager: pager_at(numbered + 1),
-        }];
-        for n in (1..=numbered).rev() {
-            let start = if n == 1 { 0 } else { ends[n - 2] };
-            pages.push(ListPage {
-                path: format!("{path}page/{n}/"),
-                number: Some(n),
-                items: &items[newest_index(ends[n - 1])..newest_index(start)],
-                pager: pager_at(n),
-            });
+        Pager {
+            current: if position == top { 0 } else { position },
+            prev_url: (position < top).then(|| url_of(position + 1)),
+            next_url: (position > 1).then(|| url_of(position - 1)),
+            pages: if top == 1 {
+                Vec::new()
+            } else {
+                pager_window(position, top)
+                    .into_iter()
+                    .map(|(p, gap)| PageLink {
+                        label: if p == top { newest.clone() } else { p.to_string() },
+                        url: url_of(p),
+                        current: p == position,
+                        gap,
+                    })
+                    .collect()
+            },
         }
-        pages
     }
 
     fn year_name(&self, year: i32) -> String {
@@ -959,12 +1313,7 @@ impl<'a> Views<'a> {
                 let site: &'a Site = self.s;
                 let a = &site.articles[i];
                 let c = &a.clean;
-                let crumbs: Vec<String> = self.region_of[i]
-                    .map(|n| self.breadcrumb_of(n))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|l| l.name)
-                    .collect();
+                let crumbs: Vec<String> = self.node_view_of(i).map(|v| v.crumb_names.clone()).unwrap_or_default();
                 let mut sources: Vec<&str> = Vec::new();
                 for s in a.sources.iter().filter_map(|s| s.source.as_deref()) {
                     if !sources.contains(&s) {
@@ -1121,16 +1470,71 @@ mod tests {
             points: Vec::new(),
             seen: Vec::new(),
         };
-        let more_points_then_lower_index = |x: &(u16, usize), y: &(u16, usize)| (y.0, x.1) < (x.0, y.1);
-        points.ready(6);
+        points.ready(8);
         points.add(&[3, 1, 3, 0, 5], 2);
         points.add(&[0, 4], 1);
         // 3: 4 points; 0: 3; 1, 5: 2; 4: 1. Article 5 itself is left out.
-        assert_eq!(points.best(5, 3, more_points_then_lower_index), [3, 0, 1]);
+        assert_eq!(points.best(5, 3), [3, 0, 1]);
         assert!(points.points.iter().all(|&p| p == 0) && points.seen.is_empty());
         points.add(&[2], 1);
-        assert_eq!(points.best(0, 3, more_points_then_lower_index), [2]);
-        assert_eq!(points.best(0, 3, more_points_then_lower_index), Vec::<usize>::new());
+        assert_eq!(points.best(0, 3), [2]);
+        assert_eq!(points.best(0, 3), Vec::<usize>::new());
+        // Equal points: the nearer to article 4 first, then the earlier; once three are
+        // found, fewer points are passed over, and all points are reset.
+        points.add(&[1, 7, 3, 5], 2);
+        points.add(&[0, 2], 1);
+        points.add(&[6], 3);
+        assert_eq!(points.best(4, 3), [6, 3, 5]);
+        assert!(points.points.iter().all(|&p| p == 0) && points.seen.is_empty());
+    }
+
+    #[test]
+    fn shared_region_points_rank_as_if_summed_per_article() {
+        let mut shared = SharedPoints::default();
+        shared.ready(12);
+        let region = [1, 3, 5, 7, 9];
+        shared.set(&region, 2);
+        shared.start();
+        shared.add(&[9, 10], 2);
+        // 9: 4 points; then two points each: 3 and 7 (as near; the earlier first), 1, 10.
+        assert_eq!(shared.best(5, 5, &region), [9, 3, 7, 1, 10]);
+        assert_eq!(
+            (shared.points[9], shared.points[10]),
+            (2, 0),
+            "the region's points again"
+        );
+        shared.start();
+        shared.add(&[3], 1);
+        // The article itself is never related, evidence or not.
+        assert_eq!(shared.best(3, 2, &region), [1, 5]);
+        assert_eq!(shared.best(3, 0, &region), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn related_articles_rank_by_points_then_distance_then_site_order() {
+        let i = 10;
+        let better = |x: &(u16, usize), y: &(u16, usize)| (y.0, x.1.abs_diff(i), x.1) < (x.0, y.1.abs_diff(i), y.1);
+        let candidates = [
+            (3, 9),
+            (3, 11),
+            (3, 8),
+            (3, 12),
+            (4, 100),
+            (0, 0),
+            (1, 10_000_000),
+            (2, 7),
+        ];
+        for x in candidates {
+            for y in candidates.iter().filter(|y| y.1 != x.1) {
+                assert_eq!(
+                    better(&x, y),
+                    related_rank(i, x.1, x.0) > related_rank(i, y.1, y.0),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+        // 9 and 11 are as near as each other: the earlier in site order first.
+        assert!(related_rank(i, 9, 3) > related_rank(i, 11, 3));
     }
 
     #[test]
@@ -1375,6 +1779,86 @@ mod view_tests {
         // Without an origin the card itself is hashed.
         assert_eq!(key_of(hangzhou, 0, &["集体协商"]), key_of(hangzhou, 0, &["工会驿站"]));
         assert_ne!(key_of(hangzhou, 0, &[]), key_of(("浙江省", "宁波市", "330200"), 0, &[]));
+    }
+
+    #[test]
+    fn an_article_page_key_follows_its_keywords_pages_and_its_region_breadcrumb() {
+        let key_of = |site: &Site, i: usize| {
+            let theme = theme();
+            let views = Views::new(site, &theme);
+            let mut hasher = blake3::Hasher::new();
+            views.hash_keyword_slugs(i, &mut hasher);
+            views.hash_breadcrumb_of_article(i, &mut hasher);
+            hasher.finalize()
+        };
+        let hangzhou = ("浙江省", "杭州市", "330100");
+        let titled = |title: &str, keywords: &[&str]| article(title, None, hangzhou, &[], keywords);
+        // Two articles share 集体协商: no page (three are needed); a third gives it one.
+        let two = site(vec![titled("一", &["集体协商"]), titled("二", &["集体协商"])]);
+        let three = site(vec![
+            titled("一", &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("三", &["集体协商"]),
+        ]);
+        let first = |site: &Site| site.articles.iter().position(|a| a.clean.title == "一").unwrap();
+        assert_eq!(three.keywords.len(), 1);
+        assert_ne!(key_of(&two, first(&two)), key_of(&three, first(&three)));
+        // Same keyword pages, same region: same key; another city: another breadcrumb.
+        let again = site(vec![
+            titled("一", &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("四", &["集体协商"]),
+        ]);
+        assert_eq!(key_of(&again, first(&again)), key_of(&three, first(&three)));
+        let moved = site(vec![
+            article("一", None, ("浙江省", "宁波市", "330200"), &[], &["集体协商"]),
+            titled("二", &["集体协商"]),
+            titled("三", &["集体协商"]),
+        ]);
+        assert_ne!(key_of(&moved, first(&moved)), key_of(&three, first(&three)));
+        let views_theme = theme();
+        let views = Views::new(&moved, &views_theme);
+        let crumbs: Vec<String> = views
+            .breadcrumb_of_article(first(&moved))
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        assert_eq!(crumbs, ["浙江省", "宁波市"]);
+    }
+
+    #[test]
+    fn related_articles_made_for_all_at_once_are_those_made_one_by_one() {
+        // 330 articles: most in two cities (one with more than the 200 a region offers),
+        // some national or unplaced, keywords and themes from small pools so that points
+        // tie, several dates so that distances matter.
+        let pool = ["集体协商", "工会驿站", "职工书屋", "劳模", "技能竞赛", "送清凉", "帮扶"];
+        let themes = ["rights", "ideology", "model-workers", "competitions"];
+        let regions = [
+            ("浙江省", "杭州市", "330100"),
+            ("浙江省", "宁波市", "330200"),
+            ("浙江省", "杭州市", "330100"),
+            ("浙江省", "杭州市", "330100"),
+        ];
+        let articles: Vec<Article> = (0..330usize)
+            .map(|n| {
+                let keywords: Vec<&str> = (0..1 + n % 4).map(|k| pool[(n * 3 + k * 5) % pool.len()]).collect();
+                let theme_slugs: Vec<&str> = (0..n % 3).map(|k| themes[(n + k) % themes.len()]).collect();
+                let date = crate::model::PubDate::day(2024, 1 + (n % 12) as u32, 1 + (n % 27) as u32);
+                let region = if n % 10 == 9 { ("", "", "") } else { regions[n % 4] };
+                article(&format!("文章{n}"), date, region, &theme_slugs, &keywords)
+            })
+            .collect();
+        let site = site(articles);
+        let theme = theme();
+        let views = Views::new(&site, &theme);
+        let biggest = views.region_of.iter().flatten().map(|n| n.all.len()).max();
+        assert!(biggest > Some(200), "{biggest:?}");
+        let alone: Vec<Vec<usize>> = (0..site.articles.len()).map(|i| views.related_alone(i)).collect();
+        assert!(alone.iter().filter(|r| r.len() == RELATED_SHOWN).count() > 250);
+        views.prepare_related();
+        for (i, one_by_one) in alone.iter().enumerate() {
+            assert_eq!(&views.related(i), one_by_one, "article {i}");
+        }
     }
 
     #[test]

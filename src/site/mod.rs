@@ -193,19 +193,35 @@ fn dedupe_slugs(slugged: &[(String, Article)]) -> Vec<String> {
     out
 }
 
+/// Each theme of the taxonomy with the articles that have it, in site order. One pass over
+/// the articles (their themes are found by slug), not one per theme.
 fn theme_indexes(taxonomy: &Taxonomy, articles: &[Article]) -> Vec<ThemeIndex> {
-    taxonomy
+    let mut indexes: Vec<ThemeIndex> = taxonomy
         .themes
         .iter()
         .map(|t| ThemeIndex {
             slug: t.slug.clone(),
             name: t.name.clone(),
             description: t.description.clone(),
-            articles: (0..articles.len())
-                .filter(|&i| articles[i].themes.iter().any(|s| s.slug == t.slug))
-                .collect(),
+            articles: Vec::new(),
         })
-        .collect()
+        .collect();
+    // A slug the taxonomy lists twice: every entry lists the article, as a scan per entry did.
+    let mut by_slug: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
+    for (t, theme) in taxonomy.themes.iter().enumerate() {
+        by_slug.entry(theme.slug.as_str()).or_default().push(t);
+    }
+    for (i, article) in articles.iter().enumerate() {
+        for score in &article.themes {
+            for &t in by_slug.get(score.slug.as_str()).into_iter().flatten() {
+                // An article naming a theme twice is listed once.
+                if indexes[t].articles.last() != Some(&i) {
+                    indexes[t].articles.push(i);
+                }
+            }
+        }
+    }
+    indexes
 }
 
 fn month_indexes(articles: &[Article]) -> Vec<MonthIndex> {
@@ -241,16 +257,21 @@ fn year_indexes(articles: &[Article]) -> Vec<YearIndex> {
 }
 
 fn keyword_indexes(articles: &[Article], min_articles: usize) -> Vec<KeywordIndex> {
-    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Gathered in a hash map (the keywords of every article), then put in word order.
+    let mut by_word: rustc_hash::FxHashMap<&str, Vec<usize>> = rustc_hash::FxHashMap::default();
     for (i, a) in articles.iter().enumerate() {
         for k in &a.keywords {
             by_word.entry(k.as_str()).or_default().push(i);
         }
     }
+    let mut by_word: Vec<(&str, Vec<usize>)> = by_word
+        .into_iter()
+        .filter(|(_, list)| list.len() >= min_articles)
+        .collect();
+    by_word.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut used_slugs: BTreeMap<String, usize> = BTreeMap::new();
     by_word
         .into_iter()
-        .filter(|(_, list)| list.len() >= min_articles)
         .map(|(word, articles)| {
             let base = slug::sanitize(word);
             let base = if base.is_empty() { "keyword".to_string() } else { base };
