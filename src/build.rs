@@ -379,7 +379,9 @@ impl Pipeline {
             self.save_dictionary_additions(cache);
         }
         let save_secs = started.elapsed().as_secs_f64();
-        let mut analyzed = Vec::new();
+        // Sized once: 11,000 articles of 900 bytes grown by doubling touched twice the fresh
+        // memory (the kernel zeroes every new page: a noticeable part of a quick rebuild).
+        let mut analyzed = Vec::with_capacity(outcomes.iter().map(|o| o.articles.len()).sum());
         let mut errors = Vec::new();
         for outcome in outcomes {
             analyzed.extend(outcome.articles.into_iter().zip(outcome.inputs));

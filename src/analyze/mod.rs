@@ -176,14 +176,15 @@ pub fn analyze_corpus_remembering(
     keywords_per_article: usize,
     memo: Option<&Path>,
 ) -> Vec<Article> {
-    let analyzed = if merge { merge_reposts(analyzed, memo) } else { analyzed };
-    let (mut articles, inputs): (Vec<Article>, Vec<CorpusInputs>) = analyzed.into_iter().unzip();
-    let term_refs: Vec<&PackedTerms> = inputs.iter().map(|i| &i.terms).collect();
+    let mut analyzed = if merge { merge_reposts(analyzed, memo) } else { analyzed };
+    let term_refs: Vec<&PackedTerms> = analyzed.iter().map(|(_, i)| &i.terms).collect();
     let picked = keywords::pick(&term_refs, keywords_per_article);
-    for (article, keywords) in articles.iter_mut().zip(picked) {
+    for ((article, _), keywords) in analyzed.iter_mut().zip(picked) {
         article.keywords = keywords;
     }
-    articles
+    // Collected in place (the articles move down within the same allocation), not into a
+    // fresh vector the kernel would have to zero.
+    analyzed.into_iter().map(|(article, _)| article).collect()
 }
 
 /// Merge reposts: each group of copies of one story becomes the copy with the most complete

@@ -100,18 +100,23 @@ impl Site {
     pub fn build(config: Config, taxonomy: Taxonomy, mut articles: Vec<Article>, include_drafts: bool) -> Site {
         articles.retain(|a| include_drafts || !a.clean.draft);
         // Slugs (pinyin of every title) and the sort on all cores: a rebuild makes the site
-        // model of the whole corpus again.
-        let mut slugged: Vec<(String, Article)> = articles.into_par_iter().map(|a| (article_slug(&a), a)).collect();
-        slugged.par_sort_by(|(sa, a), (sb, b)| {
+        // model of the whole corpus again. The order is sorted, then the articles permuted in
+        // place: moving 11,000 articles of 800 bytes into fresh vectors (and a merge sort's
+        // buffer) made the kernel zero tens of megabytes.
+        let slugs: Vec<String> = articles.par_iter().map(article_slug).collect();
+        let mut order: Vec<usize> = (0..articles.len()).collect();
+        order.par_sort_by(|&i, &j| {
+            let (a, b) = (&articles[i], &articles[j]);
             let da = a.clean.date.map(|d| d.date);
             let db = b.clean.date.map(|d| d.date);
             db.cmp(&da)
-                .then_with(|| sa.cmp(sb))
+                .then_with(|| slugs[i].cmp(&slugs[j]))
                 .then_with(|| a.clean.file.cmp(&b.clean.file))
                 .then_with(|| a.clean.part.cmp(&b.clean.part))
         });
-        let slugs = dedupe_slugs(&slugged);
-        let articles: Vec<Article> = slugged.into_iter().map(|(_, a)| a).collect();
+        permute(&mut articles, &order);
+        let slugs: Vec<&str> = order.iter().map(|&i| slugs[i].as_str()).collect();
+        let slugs = dedupe_slugs(&articles, &slugs);
         let themes = theme_indexes(&taxonomy, &articles);
         let regions = region_tree(&articles);
         let months = month_indexes(&articles);
@@ -169,14 +174,36 @@ pub fn article_slug(article: &Article) -> String {
     }
 }
 
+/// Reorder `items` in place so that `items[k]` becomes the old `items[order[k]]` (`order` a
+/// permutation): each cycle of the permutation is walked with swaps, no second vector.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // Walk the cycle: position k takes the item at order[k].
+        let mut k = start;
+        loop {
+            placed[k] = true;
+            let from = order[k];
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
 /// Two articles may ask for the same slug (identical text, or equal front-matter slugs):
 /// later ones (in site order) get a suffix from a hash of their file and part, so the
 /// result depends only on the colliding articles themselves.
-fn dedupe_slugs(slugged: &[(String, Article)]) -> Vec<String> {
+fn dedupe_slugs(articles: &[Article], slugs: &[&str]) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    let mut out = Vec::with_capacity(slugged.len());
-    for (slug, article) in slugged {
-        let mut candidate = slug.clone();
+    let mut out = Vec::with_capacity(articles.len());
+    for (&slug, article) in slugs.iter().zip(articles) {
+        let mut candidate = slug.to_string();
         if seen.contains_key(&candidate) {
             let key = format!("{}#{}", article.clean.file, article.clean.part);
             let hash = blake3::hash(key.as_bytes()).to_hex();
@@ -389,6 +416,18 @@ fn sort_regions(node: &mut RegionNode) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        // Two cycles (0 2 4 and 1 5) and a fixed point (3).
+        let order = [2, 5, 4, 3, 0, 1];
+        permute(&mut items, &order);
+        assert_eq!(items, ['c', 'f', 'e', 'd', 'a', 'b']);
+        let mut same = vec![1, 2, 3];
+        permute(&mut same, &[0, 1, 2]);
+        assert_eq!(same, [1, 2, 3]);
+    }
+
     use super::*;
 
     #[test]
