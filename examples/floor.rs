@@ -94,7 +94,7 @@ fn main() -> anyhow::Result<()> {
     total += read;
 
     let t = Instant::now();
-    let jieba = union_digest::analyze::segment::stock_dictionary().clone();
+    let jieba = union_digest::analyze::dictionary::stock().clone();
     let dict = t.elapsed().as_secs_f64();
     println!("floor_jieba_dict  {dict:8.3} s");
     total += dict;

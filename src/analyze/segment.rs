@@ -32,12 +32,6 @@ pub struct Word<'a> {
     pub end: usize,
 }
 
-/// Jieba's stock dictionary, loaded once per process (a tenth of a second). The segmenter adds
-/// the union vocabulary to a copy of it (copying is a small part of loading).
-pub fn stock_dictionary() -> &'static Jieba {
-    dictionary::stock()
-}
-
 pub struct Segmenter {
     /// Theme phrases, the site's dictionary and region aliases.
     extra: Vec<String>,

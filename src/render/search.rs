@@ -139,7 +139,7 @@ impl Segmenter {
 
     fn jieba(&self) -> &jieba_rs::Jieba {
         self.jieba.get_or_init(|| {
-            let mut jieba = crate::analyze::segment::stock_dictionary().clone();
+            let mut jieba = crate::analyze::dictionary::stock().clone();
             for word in &self.extra_words {
                 let word = word.trim();
                 if !word.is_empty() {
