@@ -794,6 +794,66 @@ mod tests {
     }
 }
 
+/// Serde for [`SharedBytes`] as one byte string: decoded from the mapped pack, the bytes are
+/// pointed to where they lie (no copy). For `#[serde(with = "crate::cache::shared_bytes")]`.
+pub mod shared_bytes {
+    use super::SharedBytes;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &SharedBytes, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SharedBytes, D::Error> {
+        deserializer.deserialize_bytes(Visitor { unit: 1 })
+    }
+
+    /// Takes a byte string whose length is a multiple of `unit`.
+    pub(super) struct Visitor {
+        pub(super) unit: usize,
+    }
+
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = SharedBytes;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a byte string of {}-byte units", self.unit)
+        }
+        fn visit_borrowed_bytes<E: serde::de::Error>(self, bytes: &'de [u8]) -> Result<SharedBytes, E> {
+            self.check(bytes)?;
+            Ok(SharedBytes::borrowed(bytes))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<SharedBytes, E> {
+            self.check(bytes)?;
+            Ok(SharedBytes::owned(bytes.to_vec()))
+        }
+    }
+
+    impl Visitor {
+        fn check<E: serde::de::Error>(&self, bytes: &[u8]) -> Result<(), E> {
+            if bytes.len() % self.unit == 0 {
+                Ok(())
+            } else {
+                Err(E::invalid_length(bytes.len(), self))
+            }
+        }
+    }
+}
+
+/// Serde for [`SharedBytes`] holding 8-byte numbers (as [`le_bytes`] writes them), pointed to
+/// in the mapped pack. For `#[serde(with = "crate::cache::shared_numbers")]`.
+pub mod shared_numbers {
+    use super::SharedBytes;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &SharedBytes, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SharedBytes, D::Error> {
+        deserializer.deserialize_bytes(super::shared_bytes::Visitor { unit: 8 })
+    }
+}
+
 /// Serde for vectors of 8-byte numbers as one byte string (their little-endian bytes): what
 /// the build cache holds of every article's corpus inputs is decoded by one copy instead of
 /// one call per number. For `#[serde(with = "crate::cache::le_bytes")]` on `Vec<f64>` and

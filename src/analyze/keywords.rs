@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::doc::{Doc, Zone};
 use super::gazetteer::{data_lines, Gazetteer};
 use super::segment::{Segmenter, Word};
+use crate::cache::SharedBytes;
 
 const STOP_WORDS: &str = include_str!("../../data/stopwords.txt");
 
@@ -62,57 +63,93 @@ fn is_term_tag(tag: &str) -> bool {
 }
 
 /// An article's candidate terms as corpus analysis keeps them (in the build cache, for every
-/// article): three allocations instead of one per term.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// article): three byte strings, which a rebuild reads where they lie in the mapped cache
+/// pack, neither copied nor checked as UTF-8 (corpus analysis counts every article's terms
+/// but turns only the few it picks into strings).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PackedTerms {
-    /// The terms, in order, each followed by a line break (a term never holds one).
-    texts: String,
-    #[serde(with = "crate::cache::le_bytes")]
-    counts: Vec<f64>,
-    #[serde(with = "crate::cache::le_bytes")]
-    specificities: Vec<f64>,
+    /// The terms' UTF-8, in order, each followed by a line break (a term never holds one).
+    /// Encoded as a string is (postcard writes both as a length and the bytes).
+    #[serde(with = "crate::cache::shared_bytes")]
+    texts: SharedBytes,
+    /// Counts and specificities: 8-byte little-endian floats, one per term.
+    #[serde(with = "crate::cache::shared_numbers")]
+    counts: SharedBytes,
+    #[serde(with = "crate::cache::shared_numbers")]
+    specificities: SharedBytes,
 }
 
 impl PackedTerms {
     pub fn new(terms: &[Term]) -> PackedTerms {
-        let mut packed = PackedTerms {
-            texts: String::with_capacity(terms.iter().map(|t| t.text.len() + 1).sum()),
-            counts: Vec::with_capacity(terms.len()),
-            specificities: Vec::with_capacity(terms.len()),
-        };
+        let (mut texts, mut counts, mut specificities) = (Vec::new(), Vec::new(), Vec::new());
         for term in terms.iter().filter(|t| !t.text.contains('\n')) {
-            packed.texts.push_str(&term.text);
-            packed.texts.push('\n');
-            packed.counts.push(term.count);
-            packed.specificities.push(term.specificity);
+            texts.extend_from_slice(term.text.as_bytes());
+            texts.push(b'\n');
+            counts.extend_from_slice(&term.count.to_le_bytes());
+            specificities.extend_from_slice(&term.specificity.to_le_bytes());
         }
-        packed
+        PackedTerms {
+            texts: SharedBytes::owned(texts),
+            counts: SharedBytes::owned(counts),
+            specificities: SharedBytes::owned(specificities),
+        }
     }
 
-    /// (text, count, specificity) of each term, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, f64, f64)> {
+    /// (text's UTF-8, count, specificity) of each term, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], f64, f64)> {
         Lines(&self.texts)
-            .zip(&self.counts)
-            .zip(&self.specificities)
-            .map(|((text, &count), &specificity)| (text, count, specificity))
+            .zip(self.counts())
+            .zip(self.specificities())
+            .map(|((text, count), specificity)| (text, count, specificity))
     }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.counts.len() / 8
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    fn counts(&self) -> impl Iterator<Item = f64> + '_ {
+        floats(&self.counts)
+    }
+
+    fn specificities(&self) -> impl Iterator<Item = f64> + '_ {
+        floats(&self.specificities)
+    }
+}
+
+impl PartialEq for PackedTerms {
+    fn eq(&self, other: &PackedTerms) -> bool {
+        *self.texts == *other.texts && *self.counts == *other.counts && *self.specificities == *other.specificities
+    }
+}
+
+/// The 8-byte little-endian floats of `bytes`.
+fn floats(bytes: &[u8]) -> impl Iterator<Item = f64> + '_ {
+    bytes.chunks_exact(8).map(|chunk| {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(chunk);
+        f64::from_le_bytes(le)
+    })
 }
 
 /// The lines of a text without their line breaks, as `split_terminator('\n')` gives them,
 /// found by a plain byte loop: a term is a few bytes, too short for `memchr` to pay.
-struct Lines<'a>(&'a str);
+struct Lines<'a>(&'a [u8]);
 
 impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
+    type Item = &'a [u8];
 
-    fn next(&mut self) -> Option<&'a str> {
+    fn next(&mut self) -> Option<&'a [u8]> {
         if self.0.is_empty() {
             return None;
         }
-        let (line, rest) = match find_line_break(self.0.as_bytes()) {
-            // A line break is one byte, and a character boundary on both sides.
+        let (line, rest) = match find_line_break(self.0) {
             Some(end) => (&self.0[..end], &self.0[end + 1..]),
-            None => (self.0, ""),
+            None => (self.0, &[][..]),
         };
         self.0 = rest;
         Some(line)
@@ -186,7 +223,7 @@ pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
     // the output deterministic.
     let chunk = articles.len().div_ceil(2 * rayon::current_num_threads()).max(1);
     let counted: Vec<ChunkTerms> = articles.par_chunks(chunk).map(ChunkTerms::count).collect();
-    let mut document_frequency: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut document_frequency: FxHashMap<&[u8], usize> = FxHashMap::default();
     for counted in &counted {
         for (&text, &df) in counted.texts.iter().zip(&counted.document_frequency) {
             *document_frequency.entry(text).or_default() += df;
@@ -216,8 +253,8 @@ pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
                     ids = rest;
                     // The terms `PackedTerms::iter` gave when they were counted, in order.
                     scored.clear();
-                    let terms = terms.counts.iter().zip(&terms.specificities).zip(article_ids);
-                    for ((&count, &specificity), &id) in terms {
+                    let terms = terms.counts().zip(terms.specificities()).zip(article_ids);
+                    for ((count, specificity), &id) in terms {
                         let weight = term_frequency.of(count) * specificity;
                         scored.push((weight * idf[id as usize], weight, id));
                     }
@@ -235,7 +272,7 @@ pub fn pick(articles: &[&PackedTerms], per_article: usize) -> Vec<Vec<String>> {
 /// alone (by score, near-equal terms swapped places on about 190 pages of a 10,000-article
 /// site at each new article, and rsync or a CDN upload shipped them all). The choice is a
 /// total order too (ties broken by the term), so selecting first gives what a full sort would.
-fn best(scored: &mut Vec<(f64, f64, u32)>, texts: &[&str], per_article: usize) -> Vec<String> {
+fn best(scored: &mut Vec<(f64, f64, u32)>, texts: &[&[u8]], per_article: usize) -> Vec<String> {
     let best_first = |a: &(f64, f64, u32), b: &(f64, f64, u32)| {
         b.0.total_cmp(&a.0)
             .then_with(|| texts[a.2 as usize].cmp(texts[b.2 as usize]))
@@ -248,16 +285,17 @@ fn best(scored: &mut Vec<(f64, f64, u32)>, texts: &[&str], per_article: usize) -
         b.1.total_cmp(&a.1)
             .then_with(|| texts[a.2 as usize].cmp(texts[b.2 as usize]))
     });
+    // Bytes the analyze stage wrote from strings (a damaged record fails its checksum).
     scored
         .iter()
-        .map(|&(_, _, id)| texts[id as usize].to_string())
+        .map(|&(_, _, id)| String::from_utf8_lossy(texts[id as usize]).into_owned())
         .collect()
 }
 
 /// The distinct terms of a chunk of articles.
 struct ChunkTerms<'a> {
-    /// Each distinct term, by id.
-    texts: Vec<&'a str>,
+    /// Each distinct term's UTF-8, by id.
+    texts: Vec<&'a [u8]>,
     /// How many of the chunk's articles have it, by id.
     document_frequency: Vec<usize>,
     /// The id of every term of every article, in order.
@@ -268,11 +306,11 @@ struct ChunkTerms<'a> {
 
 impl<'a> ChunkTerms<'a> {
     fn count(articles: &[&'a PackedTerms]) -> ChunkTerms<'a> {
-        let mut id_of: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut id_of: FxHashMap<&[u8], u32> = FxHashMap::default();
         let mut chunk = ChunkTerms {
             texts: Vec::new(),
             document_frequency: Vec::new(),
-            ids: Vec::with_capacity(articles.iter().map(|terms| terms.counts.len()).sum()),
+            ids: Vec::with_capacity(articles.iter().map(|terms| terms.len()).sum()),
             terms_per_article: Vec::with_capacity(articles.len()),
         };
         for terms in articles {
@@ -331,8 +369,39 @@ mod tests {
     #[test]
     fn packed_terms_keep_every_term_in_order() {
         let packed = terms(&[("集体协商", 2.0), ("职代会", 1.5)]);
-        let unpacked: Vec<(&str, f64, f64)> = packed.iter().collect();
-        assert_eq!(unpacked, [("集体协商", 2.0, 1.0), ("职代会", 1.5, 1.0)]);
+        let unpacked: Vec<(&[u8], f64, f64)> = packed.iter().collect();
+        assert_eq!(
+            unpacked,
+            [("集体协商".as_bytes(), 2.0, 1.0), ("职代会".as_bytes(), 1.5, 1.0)]
+        );
+        assert_eq!(packed.len(), 2);
+        // Encoded as the string and 8-byte floats it was before it was kept as bytes.
+        #[derive(Serialize)]
+        struct AsString<'a> {
+            texts: &'a str,
+            #[serde(serialize_with = "as_bytes")]
+            counts: Vec<u8>,
+            #[serde(serialize_with = "as_bytes")]
+            specificities: Vec<u8>,
+        }
+        fn as_bytes<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_bytes(bytes)
+        }
+        let floats = |values: [f64; 2]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        let before = AsString {
+            texts: "集体协商\n职代会\n",
+            counts: floats([2.0, 1.5]),
+            specificities: floats([1.0, 1.0]),
+        };
+        let encoded = postcard::to_stdvec(&packed).unwrap();
+        assert_eq!(encoded, postcard::to_stdvec(&before).unwrap());
+        assert_eq!(postcard::from_bytes::<PackedTerms>(&encoded).unwrap(), packed);
+        // Numbers that are not whole floats do not decode.
+        let mut torn = encoded.clone();
+        let counts_at = 1 + "集体协商\n职代会\n".len();
+        assert_eq!(torn[counts_at], 16);
+        torn[counts_at] = 15;
+        assert!(postcard::from_bytes::<PackedTerms>(&torn).is_err());
         assert_eq!(PackedTerms::new(&[]).iter().count(), 0);
     }
 
@@ -347,8 +416,9 @@ mod tests {
             "a\n\nb\n",
             "\u{20000}\né",
         ] {
-            let lines: Vec<&str> = Lines(text).collect();
-            assert_eq!(lines, text.split_terminator('\n').collect::<Vec<_>>(), "{text:?}");
+            let lines: Vec<&[u8]> = Lines(text.as_bytes()).collect();
+            let expected: Vec<&[u8]> = text.split_terminator('\n').map(str::as_bytes).collect();
+            assert_eq!(lines, expected, "{text:?}");
         }
         // A line break in every position of a word and its tail, after any byte.
         for len in 0..20 {
