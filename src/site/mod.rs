@@ -117,11 +117,17 @@ impl Site {
         permute(&mut articles, &order);
         let slugs: Vec<&str> = order.iter().map(|&i| slugs[i].as_str()).collect();
         let slugs = dedupe_slugs(&articles, &slugs);
-        let themes = theme_indexes(&taxonomy, &articles);
-        let regions = region_tree(&articles);
-        let months = month_indexes(&articles);
-        let years = year_indexes(&articles);
-        let keywords = keyword_indexes(&articles, config.analyze.keyword_page_min_articles);
+        // The indexes are independent of each other: made side by side.
+        let min_articles = config.analyze.keyword_page_min_articles;
+        let ((themes, regions), ((months, years), keywords)) = rayon::join(
+            || rayon::join(|| theme_indexes(&taxonomy, &articles), || region_tree(&articles)),
+            || {
+                rayon::join(
+                    || (month_indexes(&articles), year_indexes(&articles)),
+                    || keyword_indexes(&articles, min_articles),
+                )
+            },
+        );
         Site {
             config,
             taxonomy,
