@@ -721,6 +721,23 @@ fn a_patched_search_index_is_exactly_the_index_a_full_build_writes() {
     std::fs::rename(raw("new.txt"), raw("renamed.txt")).unwrap();
     update_is_full_build("renamed");
     update_is_full_build("unchanged");
+    // The theme's date format: every document shows its date anew, while no article's record
+    // changes (the records the patch compares must cover what the site adds to an article).
+    let strings = std::fs::read_to_string(repo().join("themes/default/strings.toml"))
+        .unwrap()
+        .replace("day = \"{y}年{m}月{d}日\"", "day = \"{y}.{m}.{d}\"");
+    assert!(strings.contains("{y}.{m}.{d}"));
+    std::fs::create_dir_all(dir.path().join("themes/default")).unwrap();
+    std::fs::write(dir.path().join("themes/default/strings.toml"), strings).unwrap();
+    update_is_full_build("date format");
+    let shows_new_format = std::fs::read_dir(dir.path().join("public/search/docs"))
+        .unwrap()
+        .any(|d| {
+            std::fs::read_to_string(d.unwrap().path())
+                .unwrap()
+                .contains(r#""date":"2019.11.25""#)
+        });
+    assert!(shows_new_format, "the search documents show the theme's date format");
 
     // A damaged state, then a missing one.
     let mut bytes = std::fs::read(&state).unwrap();

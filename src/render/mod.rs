@@ -204,6 +204,8 @@ impl<'a> Renderer<'a> {
         hasher.update(env!("UNION_DIGEST_FINGERPRINT").as_bytes());
         hash_json(&mut hasher, &theme.templates)?;
         hash_json(&mut hasher, &theme.strings)?;
+        // Date formats are shown on nearly every page (and card).
+        hash_json(&mut hasher, &theme.dates)?;
         hash_json(&mut hasher, &views.site)?;
         hash_json(&mut hasher, &site.config)?;
         let global = hasher.finalize();
@@ -400,31 +402,32 @@ impl<'a> Renderer<'a> {
     /// documents changed (see `search::patch`), else built in full. Returns its number of
     /// shards and documents (for the search page).
     fn search_index(&self) -> Result<SearchOutput> {
-        let docs = self.views.search_docs();
         // Each document's record: its article's whole record and what the site adds to it,
-        // hashed (cheaper than its fingerprint, which is computed when this changes).
-        let records: Vec<search::Fingerprint> = docs
+        // hashed (cheaper than its fingerprint, which is computed when this changes), without
+        // making the document: a patch makes only the documents whose record changed.
+        let urls: Vec<String> = (0..self.site.articles.len())
+            .into_par_iter()
+            .map(|i| self.views.search_url(i))
+            .collect();
+        let records: Vec<search::Fingerprint> = urls
             .par_iter()
             .zip(&self.article_keys)
-            .map(|(d, key)| {
+            .enumerate()
+            .map(|(i, (url, key))| {
                 let mut hasher = blake3::Hasher::new();
                 hasher.update(key.as_bytes());
-                // Each text after its length, the lists after their counts: unambiguous.
-                for count in [d.sources.len(), d.tags.len()] {
-                    hasher.update(&(count as u64).to_le_bytes());
-                }
-                let fields = [&d.url, &d.date, &d.region].into_iter().map(String::as_str);
-                let lists = d.sources.iter().copied().chain(d.tags.iter().map(String::as_str));
-                for text in fields.chain(lists) {
-                    hasher.update(&(text.len() as u64).to_le_bytes());
-                    hasher.update(text.as_bytes());
-                }
+                self.views.hash_search_extras(i, url, &mut hasher);
                 let mut record = search::Fingerprint::default();
                 let len = record.len();
                 record.copy_from_slice(&hasher.finalize().as_bytes()[..len]);
                 record
             })
             .collect();
+        let make_doc = |i: usize| self.views.search_doc(i);
+        let docs = search::Docs {
+            urls: &urls,
+            make: &make_doc,
+        };
         // What every document's terms depend on besides the document.
         let dictionary = &self.site.config.analyze.dictionary;
         let mut hasher = blake3::Hasher::new();
@@ -437,7 +440,7 @@ impl<'a> Renderer<'a> {
         let files_key = blake3::hash(&[&global[..], b"search index files"].concat());
         let segmenter = search::Segmenter::new(dictionary);
         let patch = self.out.previous_state("search").and_then(|previous| {
-            search::patch(&docs, &records, &segmenter, &global, &previous, |n| {
+            search::patch(docs, &records, &segmenter, &global, &previous, |n| {
                 self.out.read_previous(&search::shard_path(n))
             })
         });
@@ -494,7 +497,7 @@ impl<'a> Renderer<'a> {
             patch.changed_docs.par_iter().chain(&rewrite).try_for_each(|&n| {
                 let rel = search::doc_path(patch.keys[n]);
                 self.out
-                    .write(&rel, &search::doc_file(&docs[n]), Some(files_key))
+                    .write(&rel, &search::doc_file(&make_doc(n)), Some(files_key))
                     .map(|_| ())
             })?;
             self.out.write(search::META_PATH, &patch.meta, Some(files_key))?;
@@ -505,6 +508,7 @@ impl<'a> Renderer<'a> {
                 files: patch.shard_count + docs.len() + 1,
             });
         }
+        let docs = self.views.search_docs();
         let index = search::build(&docs, &segmenter);
         index
             .files

@@ -38,7 +38,7 @@ use crate::clean::lines::is_han;
 use crate::model::CleanArticle;
 
 mod incremental;
-pub use incremental::{full_state, patch, Fingerprint, Patch};
+pub use incremental::{full_state, patch, Docs, Fingerprint, Patch};
 
 /// Bump when the file format changes (the page passes it to the script).
 pub const FORMAT_VERSION: u32 = 2;

@@ -1309,34 +1309,71 @@ impl<'a> Views<'a> {
         use rayon::prelude::*;
         (0..self.s.articles.len())
             .into_par_iter()
-            .map(|i| {
-                let site: &'a Site = self.s;
-                let a = &site.articles[i];
-                let c = &a.clean;
-                let crumbs: Vec<String> = self.node_view_of(i).map(|v| v.crumb_names.clone()).unwrap_or_default();
-                let mut sources: Vec<&str> = Vec::new();
-                for s in a.sources.iter().filter_map(|s| s.source.as_deref()) {
-                    if !sources.contains(&s) {
-                        sources.push(s);
-                    }
-                }
-                let mut tags = crumbs.clone();
-                tags.extend(self.theme_links(a).into_iter().map(|l| l.name));
-                super::search::SearchDoc {
-                    url: self.href(&self.article_path(i)),
-                    title: &c.title,
-                    date: self.date_display(a),
-                    region: crumbs.join(" › "),
-                    kicker: c.kicker.as_deref(),
-                    subtitle: c.subtitle.as_deref(),
-                    authors: &c.authors,
-                    sources,
-                    tags,
-                    body: &c.body,
-                    words: Some(&a.search_words),
-                }
-            })
+            .map(|i| self.search_doc(i))
             .collect()
+    }
+
+    /// The URL of article `i`'s page, as its search document gives it.
+    pub fn search_url(&self, i: usize) -> String {
+        self.href(&self.article_path(i))
+    }
+
+    /// The distinct outlets of an article's merged copies, in order.
+    fn distinct_sources(a: &'a Article) -> Vec<&'a str> {
+        let mut sources: Vec<&str> = Vec::new();
+        for s in a.sources.iter().filter_map(|s| s.source.as_deref()) {
+            if !sources.contains(&s) {
+                sources.push(s);
+            }
+        }
+        sources
+    }
+
+    /// The search document of article `i`.
+    pub fn search_doc(&self, i: usize) -> super::search::SearchDoc<'a> {
+        let site: &'a Site = self.s;
+        let a = &site.articles[i];
+        let c = &a.clean;
+        let crumbs: &[String] = self.node_view_of(i).map_or(&[], |v| &v.crumb_names);
+        let mut tags = crumbs.to_vec();
+        tags.extend(self.theme_links(a).into_iter().map(|l| l.name));
+        super::search::SearchDoc {
+            url: self.search_url(i),
+            title: &c.title,
+            date: self.date_display(a),
+            region: crumbs.join(" › "),
+            kicker: c.kicker.as_deref(),
+            subtitle: c.subtitle.as_deref(),
+            authors: &c.authors,
+            sources: Views::distinct_sources(a),
+            tags,
+            body: &c.body,
+            words: Some(&a.search_words),
+        }
+    }
+
+    /// Feed what article `i`'s search document takes from the site, beyond the article's own
+    /// record, to `hasher`: its URL `url`, displayed date, region path and theme names, and
+    /// its outlets, each text after its length and each list after its count (unambiguous).
+    /// What [`Views::search_doc`] would hold, without building it.
+    pub fn hash_search_extras(&self, i: usize, url: &str, hasher: &mut blake3::Hasher) {
+        let a = &self.s.articles[i];
+        let crumbs: &[String] = self.node_view_of(i).map_or(&[], |v| &v.crumb_names);
+        let themes = self.theme_links(a);
+        let sources = Views::distinct_sources(a);
+        let date = self.date_display(a);
+        let mut text = |t: &str| {
+            hasher.update(&(t.len() as u64).to_le_bytes());
+            hasher.update(t.as_bytes());
+        };
+        text(url);
+        text(&date);
+        for list_len in [crumbs.len(), themes.len(), sources.len()] {
+            text(&list_len.to_string());
+        }
+        crumbs.iter().for_each(|c| text(c));
+        themes.iter().for_each(|l| text(&l.name));
+        sources.iter().for_each(|s| text(s));
     }
 
     /// An Atom feed of the newest `feed_size` articles of a list.
