@@ -843,11 +843,9 @@ pub mod shared_bytes {
 /// in the mapped pack. For `#[serde(with = "crate::cache::shared_numbers")]`.
 pub mod shared_numbers {
     use super::SharedBytes;
-    use serde::{Deserializer, Serializer};
+    use serde::Deserializer;
 
-    pub fn serialize<S: Serializer>(bytes: &SharedBytes, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(bytes)
-    }
+    pub use super::shared_bytes::serialize;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SharedBytes, D::Error> {
         deserializer.deserialize_bytes(super::shared_bytes::Visitor { unit: 8 })

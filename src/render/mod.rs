@@ -193,8 +193,8 @@ fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) -> R
 
 impl<'a> Renderer<'a> {
     fn new(site: &'a Site, theme: &'a Theme, out: &'a Output) -> Result<Renderer<'a>> {
-        // What does not depend on the other is made side by side: a rebuild of one article
-        // spends most of this stage here, where one core would otherwise wait.
+        // Compiling the templates and making the views are each one thread's work, and
+        // neither needs the other: side by side, neither core waits.
         let (tera, views) = rayon::join(|| compile_templates(theme), || Views::new(site, theme));
         let tera = tera?;
         let mut base = tera::Context::new();

@@ -1362,15 +1362,15 @@ impl<'a> Views<'a> {
         let themes = self.theme_links(a);
         let sources = Views::distinct_sources(a);
         let date = self.date_display(a);
+        for count in [crumbs.len(), themes.len(), sources.len()] {
+            hasher.update(&(count as u64).to_le_bytes());
+        }
         let mut text = |t: &str| {
             hasher.update(&(t.len() as u64).to_le_bytes());
             hasher.update(t.as_bytes());
         };
         text(url);
         text(&date);
-        for list_len in [crumbs.len(), themes.len(), sources.len()] {
-            text(&list_len.to_string());
-        }
         crumbs.iter().for_each(|c| text(c));
         themes.iter().for_each(|l| text(&l.name));
         sources.iter().for_each(|s| text(s));
