@@ -118,6 +118,13 @@ pub enum Scanned {
     Unreadable(String),
 }
 
+impl Scanned {
+    /// Whether the file's result must be computed (the cache lacks it, or there is none).
+    fn to_compute(&self) -> bool {
+        matches!(self, Scanned::Uncached(_) | Scanned::Missing)
+    }
+}
+
 impl Pipeline {
     pub fn new(config: Config) -> Pipeline {
         Pipeline {
@@ -214,10 +221,8 @@ impl Pipeline {
     /// With `few_new` files to compute, they are cut with parts of the segmenter's dictionary
     /// if the cache allows; else its whole dictionary loads beside their cleaning.
     fn outcomes(&self, files: &[SourceFile], scanned: Vec<Scanned>, few_new: bool) -> Vec<FileOutcome> {
-        let (to_compute, to_look_up): (Vec<_>, Vec<_>) = scanned
-            .into_iter()
-            .enumerate()
-            .partition(|(_, s)| matches!(s, Scanned::Uncached(_) | Scanned::Missing));
+        let (to_compute, to_look_up): (Vec<_>, Vec<_>) =
+            scanned.into_iter().enumerate().partition(|(_, s)| s.to_compute());
         let each = |jobs: Vec<(usize, Scanned)>| -> Vec<(usize, FileOutcome)> {
             jobs.into_par_iter()
                 .map(|(k, scanned)| {
@@ -337,7 +342,7 @@ impl Pipeline {
                 .into_par_iter()
                 .map(|k| {
                     let scanned = self.scan(&files[k], stats[k].as_ref());
-                    if matches!(scanned, Scanned::Uncached(_) | Scanned::Missing) {
+                    if scanned.to_compute() {
                         let miss = misses.fetch_add(1, Ordering::Relaxed) + 1;
                         if miss == 1 {
                             scope.spawn(|| {

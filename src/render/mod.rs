@@ -180,6 +180,13 @@ fn article_key(article: &crate::model::Article) -> Result<blake3::Hash> {
 }
 
 /// A serialisable value fed into a hash (JSON is the form templates see).
+/// Feed `text` to `hasher` after its length, so that texts hashed one after another are
+/// unambiguous.
+pub(crate) fn hash_text(hasher: &mut blake3::Hasher, text: &str) {
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+}
+
 fn hash_json<T: Serialize + ?Sized>(hasher: &mut blake3::Hasher, value: &T) -> Result<()> {
     // Serialised whole first: the hasher is much faster fed large slices than JSON's tokens.
     KEY_BUFFER.with_borrow_mut(|buffer| {
@@ -257,16 +264,21 @@ impl<'a> Renderer<'a> {
         title: &str,
         data: impl FnOnce(&mut blake3::Hasher) -> Result<()>,
     ) -> Result<blake3::Hash> {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(self.global.as_bytes());
         // The page's meta ([`Renderer::meta`]): its canonical URL is the base URL (in
-        // `global`) and its path. Each text after its length: unambiguous.
-        for text in [template, path, title] {
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
+        // `global`) and its path.
+        let mut hasher = self.key_hasher(&[template, path, title]);
         data(&mut hasher)?;
         Ok(hasher.finalize())
+    }
+
+    /// A hasher fed the build's global inputs and `texts`: where every page key starts.
+    fn key_hasher(&self, texts: &[&str]) -> blake3::Hasher {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(self.global.as_bytes());
+        for text in texts {
+            hash_text(&mut hasher, text);
+        }
+        hasher
     }
 
     /// Render `template` for the page at `path`; `fill` adds the page's data to the context.
@@ -634,12 +646,7 @@ impl<'a> Renderer<'a> {
         for page in cuts {
             // The page's key: what [`Renderer::key`] hashes, with its title and pager given
             // by what makes them (the list's title or head, the page's number and place).
-            let mut hasher = blake3::Hasher::new();
-            hasher.update(self.global.as_bytes());
-            for text in ["list.html", page.path.as_str()] {
-                hasher.update(&(text.len() as u64).to_le_bytes());
-                hasher.update(text.as_bytes());
-            }
+            let mut hasher = self.key_hasher(&["list.html", &page.path]);
             match page.number {
                 Some(number) => {
                     hasher.update(b"numbered");

@@ -655,8 +655,7 @@ impl<'a> Views<'a> {
         for spot in &self.keywords_of[i] {
             let page = &self.s.keywords[spot.keyword as usize];
             for text in [&page.word, &page.slug] {
-                hasher.update(&(text.len() as u64).to_le_bytes());
-                hasher.update(text.as_bytes());
+                super::hash_text(hasher, text);
             }
         }
     }
@@ -1365,15 +1364,13 @@ impl<'a> Views<'a> {
         for count in [crumbs.len(), themes.len(), sources.len()] {
             hasher.update(&(count as u64).to_le_bytes());
         }
-        let mut text = |t: &str| {
-            hasher.update(&(t.len() as u64).to_le_bytes());
-            hasher.update(t.as_bytes());
-        };
-        text(url);
-        text(&date);
-        crumbs.iter().for_each(|c| text(c));
-        themes.iter().for_each(|l| text(&l.name));
-        sources.iter().for_each(|s| text(s));
+        let names = crumbs
+            .iter()
+            .map(String::as_str)
+            .chain(themes.iter().map(|l| l.name.as_str()));
+        for text in [url, date.as_str()].into_iter().chain(names).chain(sources) {
+            super::hash_text(hasher, text);
+        }
     }
 
     /// An Atom feed of the newest `feed_size` articles of a list.

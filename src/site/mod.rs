@@ -422,6 +422,8 @@ fn sort_regions(node: &mut RegionNode) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn permute_puts_each_item_where_the_order_says() {
         let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
@@ -433,8 +435,6 @@ mod tests {
         permute(&mut same, &[0, 1, 2]);
         assert_eq!(same, [1, 2, 3]);
     }
-
-    use super::*;
 
     #[test]
     fn region_segments_drop_suffixes() {
