@@ -97,7 +97,7 @@ pub struct RemovedGroup<'a> {
 
 /// Links between the pages of one list. Pages are numbered from the oldest articles up and end
 /// where the articles say, so a numbered page keeps its articles (and its bytes) while new
-/// articles arrive (see [`Views::paginate`]).
+/// articles arrive (see [`Views::page_cuts`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Pager {
     /// This page's number; 0 for the list's first page (the newest articles).
@@ -121,18 +121,8 @@ pub struct PageLink {
     pub gap: bool,
 }
 
-/// One page of a list, as [`Views::paginate`] cuts it.
-#[derive(Debug, Clone)]
-pub struct ListPage<'b> {
-    /// Output path, e.g. `themes/rights/` or `themes/rights/page/3/`.
-    pub path: String,
-    /// None for the first page, else the page's number (1 = the oldest articles).
-    pub number: Option<usize>,
-    pub items: &'b [usize],
-    pub pager: Pager,
-}
-
-/// One page of a list as [`Views::page_cuts`] cuts it: [`ListPage`] without its pager.
+/// One page of a list as [`Views::page_cuts`] cuts it (its pager, made by [`Views::pager`] from
+/// its place, only for pages that render).
 #[derive(Debug, Clone)]
 pub struct PageCut<'b> {
     /// Output path, e.g. `themes/rights/` or `themes/rights/page/3/`.
@@ -442,7 +432,7 @@ pub struct Views<'a> {
     keyword_slugs: BTreeMap<&'a str, &'a str>,
     /// For each article, the keyword pages listing it.
     keywords_of: Vec<Vec<KeywordSpot>>,
-    /// For each article, [`page_end_hash`] of its id (see [`Views::paginate`]).
+    /// For each article, [`page_end_hash`] of its id (see [`Views::page_cuts`]).
     page_end_hash: Vec<u64>,
     /// Each article's related articles, when [`Views::prepare_related`] made them.
     related: std::sync::OnceLock<Vec<Vec<usize>>>,
@@ -1166,7 +1156,9 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Split a list (newest first) into pages of about `paginate` items with their pagers.
+    /// Split a list (newest first) into pages of about `paginate` items, without their pagers
+    /// (which a page's position and the list's number of pages determine: a build keys every
+    /// page of every list but renders few).
     ///
     /// Numbered pages are counted from the oldest article: page 1 holds the oldest. Where a
     /// page ends is decided by the articles themselves, not by counting (content-defined
@@ -1175,25 +1167,11 @@ impl<'a> Views<'a> {
     /// / 2` articles, and at `2 × paginate` articles at the latest, so pages hold
     /// `paginate` articles on average. An article added anywhere, even one dated long ago,
     /// therefore changes the page it joins (and about one time in twenty splits it in two,
-    /// so that later pages move up a number), never every page after it: links to old pages stay right, rebuilds and uploads
-    /// stay small. The list's own path shows the newest articles not yet on a numbered page
+    /// so that later pages move up a number), never every page after it: links to old pages
+    /// stay right, rebuilds and uploads stay small. The list's own path shows the newest
+    /// articles not yet on a numbered page
     /// (with the newest numbered page when fewer than `paginate / 2` are left). A list of
     /// fewer than `2 × paginate` articles has one page.
-    pub fn paginate<'b>(&self, items: &'b [usize], path: &str) -> Vec<ListPage<'b>> {
-        self.page_cuts(items, path)
-            .into_iter()
-            .map(|cut| ListPage {
-                pager: self.pager(path, cut.position, cut.top),
-                path: cut.path,
-                number: cut.number,
-                items: cut.items,
-            })
-            .collect()
-    }
-
-    /// The pages of a list as [`Views::paginate`] cuts them, without their pagers (which a
-    /// page's position and the list's number of pages determine): a build keys every page
-    /// of every list but renders few.
     pub fn page_cuts<'b>(&self, items: &'b [usize], path: &str) -> Vec<PageCut<'b>> {
         let size = self.s.config.paginate.max(1);
         let oldest_first: Vec<u64> = items.iter().rev().map(|&i| self.page_end_hash[i]).collect();
@@ -1398,7 +1376,7 @@ impl<'a> Views<'a> {
 }
 
 /// Where the numbered pages of a list end, as counts of articles from the oldest (see
-/// [`Views::paginate`]): `hashes` are the articles' [`page_end_hash`]es, oldest first. The
+/// [`Views::page_cuts`]): `hashes` are the articles' [`page_end_hash`]es, oldest first. The
 /// articles after the last end make the list's first page.
 fn page_ends(hashes: &[u64], size: usize) -> Vec<usize> {
     let min = (size / 2).max(1);
@@ -1581,6 +1559,31 @@ mod tests {
 #[cfg(test)]
 mod view_tests {
     use super::*;
+
+    /// A page of a list with its pager, as the renderer makes it.
+    struct Paged<'b> {
+        cut: PageCut<'b>,
+        pager: Pager,
+    }
+
+    impl<'b> std::ops::Deref for Paged<'b> {
+        type Target = PageCut<'b>;
+        fn deref(&self) -> &PageCut<'b> {
+            &self.cut
+        }
+    }
+
+    /// Every page of a list with its pager.
+    fn paginate<'b>(views: &Views, items: &'b [usize], path: &str) -> Vec<Paged<'b>> {
+        views
+            .page_cuts(items, path)
+            .into_iter()
+            .map(|cut| Paged {
+                pager: views.pager(path, cut.position, cut.top),
+                cut,
+            })
+            .collect()
+    }
     use crate::model::{PubDate, Removal, Replacement};
     use crate::render::testing::{article, site, theme};
 
@@ -1744,7 +1747,7 @@ mod view_tests {
         let theme = theme();
         let views = Views::new(&site, &theme);
         let items: Vec<usize> = (0..100).rev().collect();
-        let pages = views.paginate(&items, "themes/rights/");
+        let pages = paginate(&views, &items, "themes/rights/");
         assert_eq!(pages[0].path, "themes/rights/");
         assert_eq!(pages[0].items[0], 99, "the first page starts with the newest");
         let last = &pages[pages.len() - 1];
@@ -1753,7 +1756,7 @@ mod view_tests {
         let shown: Vec<usize> = pages.iter().flat_map(|p| p.items.iter().copied()).collect();
         assert_eq!(shown, items);
         // Short lists have one page and no pager.
-        let short = views.paginate(&[3, 2, 1], "themes/rights/");
+        let short = paginate(&views, &[3, 2, 1], "themes/rights/");
         assert_eq!(short.len(), 1);
         assert!(short[0].pager.pages.is_empty());
     }
@@ -1764,7 +1767,7 @@ mod view_tests {
         let theme = theme();
         let views = Views::new(&site, &theme);
         let items: Vec<usize> = (0..400).rev().collect();
-        let pages = views.paginate(&items, "themes/rights/");
+        let pages = paginate(&views, &items, "themes/rights/");
         let numbered = pages.len() - 1;
         assert!(numbered >= 9, "400 articles in pages of at most 40");
         let links = |p: &Pager| -> Vec<String> {
