@@ -276,10 +276,10 @@ impl Manifest {
         for (path, record) in &self.files {
             text.push_str(path);
             text.push('\t');
-            push_hex(&mut text, &record.content);
+            text.push_str(&record.content.to_hex());
             text.push('\t');
             match &record.key {
-                Some(key) => push_hex(&mut text, key),
+                Some(key) => text.push_str(&key.to_hex()),
                 None => text.push('-'),
             }
             text.push('\n');
@@ -318,10 +318,10 @@ impl Manifest {
             if fields.next().is_some() || path.is_empty() {
                 return None;
             }
-            let content = parse_hex(content)?;
+            let content = blake3::Hash::from_hex(content).ok()?;
             let key = match key {
                 "-" => None,
-                hex => Some(parse_hex(hex)?),
+                hex => Some(blake3::Hash::from_hex(hex).ok()?),
             };
             files.push((path.to_string(), Record { content, key }));
         }
@@ -333,38 +333,6 @@ impl Manifest {
             files: files.into_iter().collect(),
         })
     }
-}
-
-/// Lowercase hex digits.
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Append the 64 lowercase hex digits of `hash` (as `blake3::Hash::to_hex` writes them).
-fn push_hex(text: &mut String, hash: &blake3::Hash) {
-    let mut digits = [0u8; 64];
-    for (pair, byte) in digits.chunks_exact_mut(2).zip(hash.as_bytes()) {
-        pair[0] = HEX[usize::from(byte >> 4)];
-        pair[1] = HEX[usize::from(byte & 15)];
-    }
-    // Hex digits are ASCII.
-    text.push_str(std::str::from_utf8(&digits).unwrap_or_default());
-}
-
-/// A hash from exactly 64 hex digits (either case, as `blake3::Hash::from_hex` takes them).
-fn parse_hex(hex: &str) -> Option<blake3::Hash> {
-    fn digit(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let hex: &[u8; 64] = hex.as_bytes().try_into().ok()?;
-    let mut bytes = [0u8; 32];
-    for (byte, pair) in bytes.iter_mut().zip(hex.chunks_exact(2)) {
-        *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
-    }
-    Some(blake3::Hash::from_bytes(bytes))
 }
 
 /// First line of a state file, before the build id it belongs to.
