@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod init;
 pub mod model;
 pub mod persist;
+pub mod phrases;
 pub mod record;
 pub mod render;
 pub mod serve;

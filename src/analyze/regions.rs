@@ -13,7 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::MatchKind;
+
+use crate::phrases::Phrases;
 
 use super::doc::Doc;
 use super::gazetteer::{DivId, Gazetteer, Level, NameKind, Referent};
@@ -126,7 +128,8 @@ pub struct Placement {
 /// The place-name matcher of a build (gazetteer plus the site's aliases).
 pub struct RegionFinder {
     gazetteer: &'static Gazetteer,
-    automaton: AhoCorasick,
+    /// Every name, in the order of `patterns`.
+    names: Phrases,
     patterns: Vec<Pattern>,
 }
 
@@ -170,13 +173,9 @@ impl RegionFinder {
                 }
             })
             .collect();
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-            .expect("place names build an automaton (checked by unit tests)");
         RegionFinder {
             gazetteer,
-            automaton,
+            names: Phrases::new(names, MatchKind::LeftmostLongest),
             patterns,
         }
     }
@@ -210,7 +209,8 @@ impl RegionFinder {
             return self.gazetteer.by_code(hint).map(|id| self.gazetteer.region_ref(id));
         }
         let hits: Vec<Vec<DivId>> = self
-            .automaton
+            .names
+            .searcher([hint])
             .find_iter(hint)
             .map(|m| &self.patterns[m.pattern().as_usize()])
             .filter(|p| !p.is_block())
@@ -233,7 +233,7 @@ impl RegionFinder {
         let text = doc.text.as_str();
         let g = self.gazetteer;
         let mut mentions: Vec<Mention> = Vec::new();
-        let hits: Vec<aho_corasick::Match> = self.automaton.find_iter(text).collect();
+        let hits: Vec<aho_corasick::Match> = self.names.searcher([text]).find_iter(text).collect();
         for (index, hit) in hits.iter().enumerate() {
             let pattern = &self.patterns[hit.pattern().as_usize()];
             let next_is_place = hits.get(index + 1).is_some_and(|next| next.start() == hit.end());

@@ -13,12 +13,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::lines::is_han;
 use super::Page;
 use crate::config::Config;
 use crate::model::Replacement;
+use crate::phrases::{Phrases, Searcher};
 
 const TABLE: &str = include_str!("../../data/despin.tsv");
 
@@ -75,9 +76,9 @@ struct Inner {
     /// Row indices per pattern (the distinct spun forms), in table order.
     rows_of: Vec<Vec<usize>>,
     /// Every pattern, for overlapping search.
-    all: AhoCorasick,
+    all: Phrases,
     /// Strong and keep patterns only, for the cheap detection pass (leftmost-longest).
-    evidence: AhoCorasick,
+    evidence: Phrases,
     evidence_rows: Vec<Vec<usize>>,
 }
 
@@ -123,14 +124,15 @@ impl Table {
 
     /// Detect spin and, only in a spun document, undo it.
     pub fn apply(&self, page: &mut Page) {
-        let evidence = self.inner.evidence(page.lines.iter().map(|l| l.text.as_str()));
-        if !evidence.is_spun() {
+        let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();
+        if !self.inner.evidence(&texts).is_spun() {
             return;
         }
+        let all = self.inner.all.searcher(texts);
         page.report.spun = true;
         let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
         for line in &mut page.lines {
-            if let Some(text) = self.inner.despin(&line.text, &mut counts) {
+            if let Some(text) = self.inner.despin(&all, &line.text, &mut counts) {
                 line.text = text;
             }
         }
@@ -142,13 +144,16 @@ impl Table {
 
     /// Spin evidence in a text.
     pub fn evidence(&self, text: &str) -> SpinEvidence {
-        self.inner.evidence([text])
+        self.inner.evidence(&[text])
     }
 
     /// Undo spin in a text unconditionally (the caller has judged it spun).
     pub fn despin_text(&self, text: &str) -> String {
         let mut counts = BTreeMap::new();
-        self.inner.despin(text, &mut counts).unwrap_or_else(|| text.to_string())
+        let all = self.inner.all.searcher([text]);
+        self.inner
+            .despin(&all, text, &mut counts)
+            .unwrap_or_else(|| text.to_string())
     }
 
     /// Apply the spinner's habits forwards (original → spun), for unconditional rows. Used to
@@ -290,37 +295,31 @@ impl Inner {
         let evidence_patterns: Vec<usize> = (0..patterns.len())
             .filter(|&p| rows_of[p].iter().any(|&r| rows[r].class != Class::Normal))
             .collect();
-        // The patterns are plain strings from compiled-in data and config; building an
-        // automaton over them cannot fail short of exhausting memory.
-        let all = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .expect("despin automaton");
-        let evidence = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(evidence_patterns.iter().map(|&p| &patterns[p]))
-            .expect("despin evidence automaton");
+        let evidence = Phrases::new(
+            evidence_patterns.iter().map(|&p| patterns[p].clone()).collect(),
+            MatchKind::LeftmostLongest,
+        )
+        .with_kind(AhoCorasickKind::DFA);
         let evidence_rows = evidence_patterns.iter().map(|&p| rows_of[p].clone()).collect();
         Inner {
             rows,
             rows_of,
-            all,
+            all: Phrases::new(patterns, MatchKind::Standard).with_kind(AhoCorasickKind::DFA),
             evidence,
             evidence_rows,
         }
     }
 
     /// Strong artefacts over some texts; kinds are distinct strong rows.
-    fn evidence<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> SpinEvidence {
+    fn evidence(&self, texts: &[&str]) -> SpinEvidence {
         let mut evidence = SpinEvidence::default();
         let mut kinds: Vec<usize> = Vec::new();
         let mut han = 0;
+        let searcher = self.evidence.searcher(texts.iter().copied());
         for text in texts {
             // Length only matters for a short document with few artefacts; count it cheaply.
             han += text.len() / 3;
-            for m in self.evidence.find_iter(text) {
+            for m in searcher.find_iter(text) {
                 let rows = &self.evidence_rows[m.pattern().as_usize()];
                 let (before, after) = (&text[..m.start()], &text[m.end()..]);
                 let Some(&row) = rows.iter().find(|&&r| self.rows[r].applies(before, after)) else {
@@ -340,10 +339,10 @@ impl Inner {
     }
 
     /// The despun text, or `None` when nothing changed. Counts each replacement.
-    fn despin(&self, text: &str, counts: &mut BTreeMap<(String, String), usize>) -> Option<String> {
+    /// `all`: a searcher of `self.all` for the text.
+    fn despin(&self, all: &Searcher, text: &str, counts: &mut BTreeMap<(String, String), usize>) -> Option<String> {
         // Candidate patterns by start offset, longest first.
-        let mut starts: Vec<(usize, usize, usize)> = self
-            .all
+        let mut starts: Vec<(usize, usize, usize)> = all
             .find_overlapping_iter(text)
             .map(|m| (m.start(), usize::MAX - m.len(), m.pattern().as_usize()))
             .collect();

@@ -14,7 +14,7 @@
 //! the same longest-match rule. A unit test checks the result equals ferrous-opencc's; the
 //! tables are several times faster, because ferrous-opencc allocates for every character.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
@@ -35,15 +35,25 @@ pub struct Converter {
     engine: Option<Arc<Engine>>,
 }
 
-/// What a conversion needs: the OpenCC chain and the evidence table of its source script.
+/// What a conversion needs: the evidence table of its source script, and the conversion,
+/// made at the first line that has evidence.
 struct Engine {
-    opencc: OpenCC,
-    /// Tables equivalent to `opencc`, when available (Traditional → Simplified).
-    tables: Option<Tables>,
+    config: BuiltinConfig,
+    /// None if the built-in OpenCC configuration fails to load (the text is then kept).
+    conversion: OnceLock<Option<Conversion>>,
     /// Characters of the source script that the target script never uses.
     evidence: CharSet,
     /// Words in which a converted 著 stays 著 (Simplified target only).
     zhe_keep: Vec<String>,
+}
+
+/// The OpenCC chain and its tables. Made on first need: building them asks OpenCC for every
+/// Han character (about 10 ms), and most pages, the one new article of a quick rebuild
+/// among them, are in the target script already.
+struct Conversion {
+    opencc: OpenCC,
+    /// Tables equivalent to `opencc`, when available (Traditional → Simplified).
+    tables: Option<Tables>,
 }
 
 impl std::fmt::Debug for Converter {
@@ -59,8 +69,8 @@ impl Converter {
     pub fn new(config: &Config) -> Converter {
         let engine = match config.script {
             TargetScript::Keep => None,
-            TargetScript::Hans => Engine::build(BuiltinConfig::T2s, HANT_ONLY, true),
-            TargetScript::Hant => Engine::build(BuiltinConfig::S2t, HANS_ONLY, false),
+            TargetScript::Hans => Some(Engine::new(BuiltinConfig::T2s, HANT_ONLY, true)),
+            TargetScript::Hant => Some(Engine::new(BuiltinConfig::S2t, HANS_ONLY, false)),
         };
         Converter {
             target: config.script,
@@ -91,19 +101,27 @@ impl Converter {
 }
 
 impl Engine {
-    fn build(config: BuiltinConfig, evidence: &str, zhe: bool) -> Option<Engine> {
-        // The built-in configurations are compiled into the crate; failure here would be a
-        // packaging bug, which the unit tests catch. Without an engine the text is kept.
-        let opencc = OpenCC::from_config(config).ok()?;
-        let zhe_keep = if zhe { data_words(ZHE_KEEP) } else { Vec::new() };
-        let evidence = CharSet::from_data(evidence);
-        let tables = (config == BuiltinConfig::T2s).then(|| Tables::new(&opencc, &evidence, T2S_PHRASES));
-        Some(Engine {
-            opencc,
-            tables,
-            evidence,
-            zhe_keep,
-        })
+    fn new(config: BuiltinConfig, evidence: &str, zhe: bool) -> Engine {
+        Engine {
+            config,
+            conversion: OnceLock::new(),
+            evidence: CharSet::from_data(evidence),
+            zhe_keep: if zhe { data_words(ZHE_KEEP) } else { Vec::new() },
+        }
+    }
+
+    /// The conversion, made on first call. The built-in configurations are compiled into the
+    /// crate; failure here would be a packaging bug, which the unit tests catch. Without a
+    /// conversion the text is kept.
+    fn conversion(&self) -> Option<&Conversion> {
+        self.conversion
+            .get_or_init(|| {
+                let opencc = OpenCC::from_config(self.config).ok()?;
+                let tables =
+                    (self.config == BuiltinConfig::T2s).then(|| Tables::new(&opencc, &self.evidence, T2S_PHRASES));
+                Some(Conversion { opencc, tables })
+            })
+            .as_ref()
     }
 
     /// The converted line, or `None` when the line has no evidence of the source script.
@@ -111,9 +129,10 @@ impl Engine {
         if !text.chars().any(|c| self.evidence.contains(c)) {
             return None;
         }
-        let converted = match &self.tables {
+        let conversion = self.conversion()?;
+        let converted = match &conversion.tables {
             Some(tables) => tables.convert(text),
-            None => self.opencc.convert(text),
+            None => conversion.opencc.convert(text),
         };
         if self.zhe_keep.is_empty() {
             Some(converted)
@@ -282,8 +301,11 @@ mod tests {
 
     #[test]
     fn builtin_engines_load() {
-        assert!(converter(TargetScript::Hans).engine.is_some());
-        assert!(converter(TargetScript::Hant).engine.is_some());
+        for script in [TargetScript::Hans, TargetScript::Hant] {
+            let engine = converter(script).engine.expect("an engine for a conversion");
+            assert!(engine.conversion.get().is_none(), "made on first need");
+            assert!(engine.conversion().is_some(), "the built-in OpenCC configuration loads");
+        }
         assert!(converter(TargetScript::Keep).engine.is_none());
     }
 
@@ -308,6 +330,11 @@ mod tests {
         c.apply(&mut p);
         assert_eq!(p.lines[0].text, text);
         assert!(!p.report.script_converted);
+        let engine = c.engine.as_ref().unwrap();
+        assert!(
+            engine.conversion.get().is_none(),
+            "no conversion made for text without evidence"
+        );
     }
 
     #[test]
@@ -338,8 +365,8 @@ mod tests {
     #[test]
     fn tables_agree_with_ferrous_opencc() {
         let c = converter(TargetScript::Hans);
-        let engine = c.engine.as_ref().unwrap();
-        let tables = engine.tables.as_ref().unwrap();
+        let conversion = c.engine.as_ref().and_then(|e| e.conversion()).unwrap();
+        let tables = conversion.tables.as_ref().unwrap();
         let mut samples: Vec<String> = T2S_PHRASES
             .lines()
             .filter(|l| !l.starts_with('#'))
@@ -349,7 +376,7 @@ mod tests {
         samples.push("湖南省總工會推動“縣級工會加強年”專項工作走深走實，乾隆年間於是瞭解後來的發展。".into());
         samples.push(HANT_ONLY.lines().filter(|l| !l.starts_with('#')).collect());
         for sample in samples {
-            assert_eq!(tables.convert(&sample), engine.opencc.convert(&sample), "{sample}");
+            assert_eq!(tables.convert(&sample), conversion.opencc.convert(&sample), "{sample}");
         }
     }
 
