@@ -63,7 +63,7 @@ pub fn output_manifest_path(root: &Path, output_dir: &Path) -> PathBuf {
     let id = blake3::hash(output_dir.as_os_str().as_encoded_bytes()).to_hex();
     root.join(CACHE_DIR)
         .join(OUTPUT_MANIFESTS)
-        .join(format!("{}.tsv", &id[..16]))
+        .join(format!("{}.manifest", &id[..16]))
 }
 
 /// What the per-file stages produced for one file (errors are never cached).

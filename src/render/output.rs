@@ -264,27 +264,43 @@ pub struct Manifest {
     pub files: BTreeMap<String, Record>,
 }
 
-const MANIFEST_HEADER: &str = "union-digest output manifest v1";
+/// The first bytes of a manifest file.
+const MANIFEST_MAGIC: &[u8] = b"union-digest output manifest v2\n";
+/// Bytes of a content hash or a key.
+const HASH_LEN: usize = blake3::OUT_LEN;
 
 impl Manifest {
-    /// One line per file: `path<TAB>content hash<TAB>key or -`, after a header line naming
-    /// the build.
-    pub fn to_text(&self) -> String {
-        let mut text = format!("{MANIFEST_HEADER}\t{}\n", self.build_id);
-        // Pushed piece by piece: one `format!` per line cost more than the rest of a publish.
-        text.reserve(self.files.keys().map(|path| path.len() + 2 * 64 + 3).sum());
+    /// The manifest as bytes: the magic line, the build id, the number of files, then per
+    /// file its path, content hash and key (if any), and last a CRC-32 of all before it.
+    /// Lengths and counts are little-endian u32, hashes their 32 bytes: binary, because
+    /// parsing 36,000 lines of hex cost a 10k site's quick rebuild 30 ms of CPU.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(
+            MANIFEST_MAGIC.len()
+                + 64
+                + self
+                    .files
+                    .keys()
+                    .map(|path| path.len() + 4 + 1 + 2 * HASH_LEN)
+                    .sum::<usize>(),
+        );
+        bytes.extend_from_slice(MANIFEST_MAGIC);
+        push_text(&mut bytes, &self.build_id);
+        bytes.extend_from_slice(&(self.files.len() as u32).to_le_bytes());
         for (path, record) in &self.files {
-            text.push_str(path);
-            text.push('\t');
-            text.push_str(&record.content.to_hex());
-            text.push('\t');
+            push_text(&mut bytes, path);
+            bytes.extend_from_slice(record.content.as_bytes());
             match &record.key {
-                Some(key) => text.push_str(&key.to_hex()),
-                None => text.push('-'),
+                Some(key) => {
+                    bytes.push(1);
+                    bytes.extend_from_slice(key.as_bytes());
+                }
+                None => bytes.push(0),
             }
-            text.push('\n');
         }
-        text
+        let checksum = crc32fast::hash(&bytes);
+        bytes.extend_from_slice(&checksum.to_le_bytes());
+        bytes
     }
 
     /// An id of the files' paths and content hashes only (not the keys pages were rendered
@@ -301,37 +317,78 @@ impl Manifest {
 
     /// Read and parse the manifest at `path`; None if it is missing or anything in it is off.
     pub fn read(path: &Path) -> Option<Manifest> {
-        Manifest::parse(&std::fs::read_to_string(path).ok()?)
+        Manifest::parse(&std::fs::read(path).ok()?)
     }
 
     /// Parse a manifest; None if anything in it is off (it is then simply not used).
-    pub fn parse(text: &str) -> Option<Manifest> {
-        let mut lines = text.lines();
-        let build_id = lines.next()?.strip_prefix(MANIFEST_HEADER)?.strip_prefix('\t')?;
+    pub fn parse(bytes: &[u8]) -> Option<Manifest> {
+        let (body, checksum) = bytes.split_last_chunk::<4>()?;
+        if crc32fast::hash(body) != u32::from_le_bytes(*checksum) {
+            return None;
+        }
+        let mut reader = Reader(body.strip_prefix(MANIFEST_MAGIC)?);
+        let build_id = reader.text()?;
         if build_id.is_empty() {
             return None;
         }
-        let mut files = Vec::new();
-        for line in lines {
-            let mut fields = line.split('\t');
-            let (path, content, key) = (fields.next()?, fields.next()?, fields.next()?);
-            if fields.next().is_some() || path.is_empty() {
+        let count = reader.count()?;
+        // Never more files than the bytes could describe (a damaged count allocates nothing).
+        let mut files = Vec::with_capacity(count.min(reader.0.len() / (4 + 1 + HASH_LEN)));
+        for _ in 0..count {
+            let path = reader.text()?;
+            let content = reader.hash()?;
+            let key = match reader.take(1)? {
+                [0] => None,
+                [1] => Some(reader.hash()?),
+                _ => return None,
+            };
+            if path.is_empty() {
                 return None;
             }
-            let content = blake3::Hash::from_hex(content).ok()?;
-            let key = match key {
-                "-" => None,
-                hex => Some(blake3::Hash::from_hex(hex).ok()?),
-            };
-            files.push((path.to_string(), Record { content, key }));
+            files.push((path, Record { content, key }));
+        }
+        if !reader.0.is_empty() {
+            return None;
         }
         // Collected at once (a manifest lists its paths in order: tens of thousands of
         // inserts one by one cost several times more); a path listed twice keeps its last
-        // line, as inserting would.
+        // entry, as inserting would.
         Some(Manifest {
-            build_id: build_id.to_string(),
+            build_id,
             files: files.into_iter().collect(),
         })
+    }
+}
+
+/// A text as its length (u32, little-endian) and its UTF-8 bytes.
+fn push_text(bytes: &mut Vec<u8>, text: &str) {
+    bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+/// What is left of a manifest being parsed.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(taken)
+    }
+
+    fn count(&mut self) -> Option<usize> {
+        let bytes = self.take(4)?;
+        usize::try_from(u32::from_le_bytes(bytes.try_into().ok()?)).ok()
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let len = self.count()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+
+    fn hash(&mut self) -> Option<blake3::Hash> {
+        let bytes: [u8; HASH_LEN] = self.take(HASH_LEN)?.try_into().ok()?;
+        Some(blake3::Hash::from_bytes(bytes))
     }
 }
 
@@ -744,7 +801,9 @@ impl Output {
                 let header = format!("{STATE_HEADER}\t{}\n", manifest.build_id);
                 save_atomically(&state_path(path, &name), &[header.as_bytes(), &bytes].concat())?;
             }
-            save_atomically(path, manifest.to_text().as_bytes())
+            // The text manifest of earlier versions, if any, is of no more use.
+            let _ = std::fs::remove_file(path.with_extension("tsv"));
+            save_atomically(path, &manifest.to_bytes())
         };
         match self.previous.take() {
             Some(previous) => {
@@ -1271,18 +1330,36 @@ mod tests {
             build_id: "abc".into(),
             files,
         };
-        assert_eq!(Manifest::parse(&manifest.to_text()), Some(manifest.clone()));
-        let text = manifest.to_text();
-        assert_eq!(Manifest::parse(&text.replace("\t-", "\tzz")), None);
-        assert_eq!(Manifest::parse(&text.replacen("v1", "v0", 1)), None);
-        assert_eq!(Manifest::parse("garbage"), None);
+        let bytes = manifest.to_bytes();
+        assert_eq!(Manifest::parse(&bytes), Some(manifest.clone()));
+        // Any byte changed, any cut, another version: not used.
+        for at in [0, MANIFEST_MAGIC.len() + 2, bytes.len() / 2, bytes.len() - 1] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert_eq!(Manifest::parse(&damaged), None, "byte {at} changed");
+        }
+        assert_eq!(Manifest::parse(&bytes[..bytes.len() - 5]), None);
+        let v1 = [
+            b"union-digest output manifest v1\n".as_slice(),
+            &bytes[MANIFEST_MAGIC.len()..],
+        ]
+        .concat();
+        assert_eq!(Manifest::parse(&v1), None);
+        assert_eq!(Manifest::parse(b"garbage"), None);
+        // A damaged entry under a checksum made for it is refused by the parser itself.
+        let mut bad_flag = bytes[..bytes.len() - 4].to_vec();
+        let flag_at = bad_flag.len() - 1;
+        bad_flag[flag_at] = 7;
+        let checksum = crc32fast::hash(&bad_flag);
+        bad_flag.extend_from_slice(&checksum.to_le_bytes());
+        assert_eq!(Manifest::parse(&bad_flag), None);
     }
 
     #[test]
     fn an_update_writes_changed_files_only_and_removes_stale_ones() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("cache/output.tsv");
+        let manifest = dir.path().join("cache/output.manifest");
         let key = blake3::hash(b"inputs of a");
         let first = open(&target, &manifest);
         assert!(!first.is_update());
@@ -1336,7 +1413,7 @@ mod tests {
     fn a_keyed_write_is_skipped_when_its_key_did_not_change() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("cache/output.tsv");
+        let manifest = dir.path().join("cache/output.manifest");
         let (k1, k2) = (blake3::hash(b"records 1"), blake3::hash(b"records 2"));
         let first = open(&target, &manifest);
         assert!(first
@@ -1357,7 +1434,7 @@ mod tests {
     fn state_reaches_the_next_update_only() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("cache/output.tsv");
+        let manifest = dir.path().join("cache/output.manifest");
         let first = open(&target, &manifest);
         assert_eq!(first.previous_state("search"), None);
         first.write("index.html", b"x", None).unwrap();
@@ -1385,7 +1462,7 @@ mod tests {
     fn an_output_the_manifest_does_not_describe_is_rebuilt_in_full() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("output.tsv");
+        let manifest = dir.path().join("output.manifest");
         let first = open(&target, &manifest);
         first.write("index.html", b"x", None).unwrap();
         first.commit().unwrap();
@@ -1400,7 +1477,7 @@ mod tests {
     fn an_update_never_writes_through_a_planted_symlink() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("output.tsv");
+        let manifest = dir.path().join("output.manifest");
         let outside = dir.path().join("outside");
         std::fs::create_dir_all(&outside).unwrap();
         let first = open(&target, &manifest);
@@ -1434,7 +1511,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("output.tsv");
+        let manifest = dir.path().join("output.manifest");
         // Long enough that kept pieces are moved in several chunks.
         let old: Vec<u8> = (0..3 * SPLICE_CHUNK + 17).map(|n| b'a' + (n % 23) as u8).collect();
         let n = old.len();
@@ -1525,7 +1602,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("output.tsv");
+        let manifest = dir.path().join("output.manifest");
         let first = open(&target, &manifest);
         first.write("a.html", b"old a, longer than the new", None).unwrap();
         first.write("b.html", b"old b", None).unwrap();
@@ -1566,7 +1643,7 @@ mod tests {
     fn an_update_too_large_to_hold_stages_files_on_disk() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
-        let manifest = dir.path().join("output.tsv");
+        let manifest = dir.path().join("output.manifest");
         let big = vec![b'x'; PENDING_FILE_MAX + 1];
         let first = open(&target, &manifest);
         first.write("big.json", b"[]", None).unwrap();
