@@ -883,10 +883,6 @@ mod tests {
         )
     }
 
-    fn snapshot_path(root: &Path) -> PathBuf {
-        root.join(cache::CACHE_DIR).join("v4/files.snapshot")
-    }
-
     /// Wait until the clock has moved past the status-change time of `path` (timestamps
     /// are taken from a coarse clock): a write now gives it another one.
     fn wait_for_a_new_ctime(path: &Path) {
@@ -918,7 +914,7 @@ mod tests {
         let dir = site();
         let titles = vec!["工会驿站建设".to_string(), "职工之家建设".to_string()];
         assert_eq!(load(dir.path(), true), (2, titles.clone(), true));
-        assert!(snapshot_path(dir.path()).is_file());
+        assert!(cache::snapshot_path(dir.path()).is_file());
         assert_eq!(load(dir.path(), true), (0, titles.clone(), false));
         // Without the cache, every file is read.
         let no_cache = Pipeline::new(Config::default());
@@ -946,7 +942,7 @@ mod tests {
         let dir = site();
         let a = dir.path().join("content/raw/a.txt");
         assert_eq!(load(dir.path(), false).0, 2);
-        assert!(!snapshot_path(dir.path()).exists());
+        assert!(!cache::snapshot_path(dir.path()).exists());
         edit_keeping_size_and_mtime(&a, FIRST_EDITED);
         let (read, titles, _) = load(dir.path(), false);
         assert_eq!(read, 2);
@@ -975,7 +971,7 @@ mod tests {
     fn a_damaged_or_foreign_snapshot_means_reading_every_file() {
         let dir = site();
         let (_, titles, _) = load(dir.path(), true);
-        let path = snapshot_path(dir.path());
+        let path = cache::snapshot_path(dir.path());
         let good = std::fs::read(&path).unwrap();
         let mut flipped = good.clone();
         flipped[good.len() / 2] ^= 0x01;
@@ -996,7 +992,7 @@ mod tests {
     fn the_snapshot_is_rewritten_only_when_it_changes() {
         let dir = site();
         load(dir.path(), true);
-        let path = snapshot_path(dir.path());
+        let path = cache::snapshot_path(dir.path());
         let stamp = || {
             let m = std::fs::metadata(&path).unwrap();
             FileStat::of(&m).map(|s| s.inode)

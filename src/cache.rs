@@ -45,17 +45,22 @@ pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
 const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
-const FORMAT: &str = "v4";
+const FORMAT: &str = "v5";
 /// The pack file in the format's directory.
 const PACK: &str = "entries.pack";
 /// The snapshot of the content files (see [`snapshot`]) in the format's directory.
 const SNAPSHOT: &str = "files.snapshot";
 /// First bytes of a pack file.
-const MAGIC: &[u8] = b"union-digest cache v4\n";
+const MAGIC: &[u8] = b"union-digest cache v5\n";
 /// Bytes of a key.
 const HASH_BYTES: usize = 32;
 /// Bytes of a payload's checksum.
 const CHECKSUM_BYTES: usize = 4;
+
+/// Where the snapshot of a site's content files is kept (tests look at it).
+pub fn snapshot_path(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join(FORMAT).join(SNAPSHOT)
+}
 
 /// Where the manifest of the output at `output_dir` (already normalised) is kept: one per
 /// output directory, so `--output` elsewhere does not disturb the default one's.

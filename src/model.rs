@@ -1,6 +1,7 @@
 //! The values passed between pipeline stages:
 //! `RawDoc` (ingest) → `CleanArticle` (clean) → `Article` (analyze).
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// How a source file is treated.
@@ -126,7 +127,7 @@ pub struct CleaningReport {
     pub script_converted: bool,
     pub spun: bool,
     pub despun: Vec<Replacement>,
-    pub removed: Vec<Removal>,
+    pub removed: Removals,
     pub joined_lines: usize,
     /// Number of articles the source file was split into (1 for an ordinary page).
     pub split_parts: usize,
@@ -147,9 +148,7 @@ impl CleaningReport {
 
     /// True when the cleaner removed injected spam of any kind.
     pub fn had_spam(&self) -> bool {
-        self.removed
-            .iter()
-            .any(|r| r.kind.starts_with("spam") || r.kind == "fiction")
+        self.removed.had_spam()
     }
 }
 
@@ -281,67 +280,71 @@ impl Article {
     }
 }
 
-/// An article's paragraphs. From the build cache they stay encoded until something reads them
-/// (a page rendered, a body compared): a rebuild decodes every cached article, and the bodies,
-/// the larger part of it, are read for few. Reads as the `Vec<String>` of paragraphs.
+/// A value the build cache keeps encoded (postcard) until something reads it: a rebuild
+/// decodes every cached article, and some of its fields, the larger part of it, are read only
+/// for the few pages the rebuild renders or records it exports. Reads as the `T` it holds.
 #[derive(Clone, Default)]
-pub struct Body {
-    paragraphs: Vec<String>,
-    /// The postcard encoding of the paragraphs, and them once decoded (then `paragraphs` is
+pub struct Encoded<T> {
+    value: T,
+    /// The postcard encoding of the value, and the value once decoded (then `value` is
     /// unused).
-    encoded: Option<(crate::cache::SharedBytes, std::sync::OnceLock<Vec<String>>)>,
+    encoded: Option<(crate::cache::SharedBytes, std::sync::OnceLock<T>)>,
 }
 
-impl Body {
-    /// The paragraphs of `bytes`; none if they do not decode (the cache notes the damage, and
-    /// the build is made again without it).
-    fn decode(bytes: &crate::cache::SharedBytes) -> Vec<String> {
+/// An article's paragraphs, the larger part of a cached article.
+pub type Body = Encoded<Vec<String>>;
+
+impl<T: DeserializeOwned + Default> Encoded<T> {
+    /// The value of `bytes`; the default if they do not decode (the cache notes the damage,
+    /// and the build is made again without it).
+    fn decode(bytes: &crate::cache::SharedBytes) -> T {
         postcard::from_bytes(bytes).unwrap_or_else(|_| {
             bytes.mark_damaged();
-            Vec::new()
+            T::default()
         })
     }
 
-    /// Whether the paragraphs are still encoded (not read since they came from the cache).
+    /// Whether the value is still encoded (not read since it came from the cache).
     pub fn is_encoded(&self) -> bool {
         self.encoded
             .as_ref()
             .is_some_and(|(_, decoded)| decoded.get().is_none())
     }
-}
 
-impl From<Vec<String>> for Body {
-    fn from(paragraphs: Vec<String>) -> Body {
-        Body {
-            paragraphs,
-            encoded: None,
-        }
+    pub fn into_inner(mut self) -> T {
+        std::mem::take(&mut *self)
     }
 }
 
-impl std::ops::Deref for Body {
-    type Target = Vec<String>;
+impl<T> From<T> for Encoded<T> {
+    fn from(value: T) -> Encoded<T> {
+        Encoded { value, encoded: None }
+    }
+}
 
-    fn deref(&self) -> &Vec<String> {
+impl<T: DeserializeOwned + Default> std::ops::Deref for Encoded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
         match &self.encoded {
-            None => &self.paragraphs,
-            Some((bytes, decoded)) => decoded.get_or_init(|| Body::decode(bytes)),
+            None => &self.value,
+            Some((bytes, decoded)) => decoded.get_or_init(|| Encoded::decode(bytes)),
         }
     }
 }
 
-impl std::ops::DerefMut for Body {
-    fn deref_mut(&mut self) -> &mut Vec<String> {
+impl<T: DeserializeOwned + Default> std::ops::DerefMut for Encoded<T> {
+    fn deref_mut(&mut self) -> &mut T {
         if let Some((bytes, decoded)) = self.encoded.take() {
-            self.paragraphs = decoded.into_inner().unwrap_or_else(|| Body::decode(&bytes));
+            self.value = decoded.into_inner().unwrap_or_else(|| Encoded::decode(&bytes));
         }
-        &mut self.paragraphs
+        &mut self.value
     }
 }
 
 /// A body without paragraphs, for the `Default` of views that borrow one.
-static NO_BODY: Body = Body {
-    paragraphs: Vec::new(),
+static NO_BODY: Body = Encoded {
+    value: Vec::new(),
     encoded: None,
 };
 
@@ -351,32 +354,41 @@ impl Default for &Body {
     }
 }
 
-impl FromIterator<String> for Body {
-    fn from_iter<I: IntoIterator<Item = String>>(paragraphs: I) -> Body {
-        Body::from(paragraphs.into_iter().collect::<Vec<String>>())
+impl<T> FromIterator<T> for Encoded<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Encoded<Vec<T>> {
+        Encoded::from(items.into_iter().collect::<Vec<T>>())
     }
 }
 
-impl<'a> IntoIterator for &'a Body {
-    type Item = &'a String;
-    type IntoIter = std::slice::Iter<'a, String>;
+impl<'a, T: DeserializeOwned> IntoIterator for &'a Encoded<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
 }
 
-impl<'a> IntoIterator for &'a mut Body {
-    type Item = &'a mut String;
-    type IntoIter = std::slice::IterMut<'a, String>;
+impl<'a, T: DeserializeOwned> IntoIterator for &'a mut Encoded<Vec<T>> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
     }
 }
 
-impl PartialEq for Body {
-    fn eq(&self, other: &Body) -> bool {
+impl<T: DeserializeOwned> IntoIterator for Encoded<Vec<T>> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_inner().into_iter()
+    }
+}
+
+impl<T: PartialEq + DeserializeOwned + Default> PartialEq for Encoded<T> {
+    fn eq(&self, other: &Encoded<T>) -> bool {
         **self == **other
     }
 }
@@ -400,15 +412,15 @@ impl PartialEq<Vec<String>> for Body {
     }
 }
 
-impl std::fmt::Debug for Body {
+impl<T: std::fmt::Debug + DeserializeOwned + Default> std::fmt::Debug for Encoded<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(&**self, f)
     }
 }
 
-/// Read by people (JSON): the list of paragraphs. In the build cache (postcard): their
-/// encoding as one byte string, copied through without decoding.
-impl Serialize for Body {
+/// Read by people (JSON): the value. In the build cache (postcard): its encoding as one byte
+/// string, copied through without decoding.
+impl<T: Serialize + DeserializeOwned + Default> Serialize for Encoded<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if serializer.is_human_readable() {
             return (**self).serialize(serializer);
@@ -416,42 +428,116 @@ impl Serialize for Body {
         match &self.encoded {
             Some((bytes, _)) => serializer.serialize_bytes(bytes),
             None => {
-                let bytes = postcard::to_stdvec(&self.paragraphs).map_err(serde::ser::Error::custom)?;
+                let bytes = postcard::to_stdvec(&self.value).map_err(serde::ser::Error::custom)?;
                 serializer.serialize_bytes(&bytes)
             }
         }
     }
 }
 
-/// Deserialises an encoded field (a body, search words) as bytes borrowed from the input when
-/// it allows (the mapped cache pack), else copied.
-struct SharedBytesVisitor;
-
-impl<'de> serde::de::Visitor<'de> for SharedBytesVisitor {
-    type Value = crate::cache::SharedBytes;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("encoded bytes")
-    }
-    fn visit_borrowed_bytes<E: serde::de::Error>(self, v: &'de [u8]) -> Result<Self::Value, E> {
-        Ok(crate::cache::SharedBytes::borrowed(v))
-    }
-    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        Ok(crate::cache::SharedBytes::owned(v.to_vec()))
-    }
-    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
-        Ok(crate::cache::SharedBytes::owned(v))
+/// From the build cache, the bytes are pointed to in the mapped pack (not copied).
+impl<'de, T: DeserializeOwned + Default> Deserialize<'de> for Encoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Encoded<T>, D::Error> {
+        if deserializer.is_human_readable() {
+            return T::deserialize(deserializer).map(Encoded::from);
+        }
+        let bytes = crate::cache::shared_bytes::deserialize(deserializer)?;
+        Ok(Encoded {
+            value: T::default(),
+            encoded: Some((bytes, std::sync::OnceLock::new())),
+        })
     }
 }
 
-impl<'de> Deserialize<'de> for Body {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Body, D::Error> {
-        if deserializer.is_human_readable() {
-            return Vec::<String>::deserialize(deserializer).map(Body::from);
+/// The spans the cleaner removed, kept encoded like a body (read for the pages a rebuild
+/// renders and the records it exports), with whether any was spam kept beside them: the
+/// statistics ask that of every article.
+#[derive(Clone, Default)]
+pub struct Removals {
+    list: Encoded<Vec<Removal>>,
+    /// Whether any is spam, as the build cache recorded it (None: ask the list).
+    recorded_spam: Option<bool>,
+}
+
+impl Removals {
+    /// True when the cleaner removed injected spam of any kind.
+    pub fn had_spam(&self) -> bool {
+        self.recorded_spam.unwrap_or_else(|| {
+            self.list
+                .iter()
+                .any(|r| r.kind.starts_with("spam") || r.kind == "fiction")
+        })
+    }
+}
+
+impl std::ops::Deref for Removals {
+    type Target = Vec<Removal>;
+
+    fn deref(&self) -> &Vec<Removal> {
+        &self.list
+    }
+}
+
+impl std::ops::DerefMut for Removals {
+    fn deref_mut(&mut self) -> &mut Vec<Removal> {
+        self.recorded_spam = None;
+        &mut self.list
+    }
+}
+
+impl IntoIterator for Removals {
+    type Item = Removal;
+    type IntoIter = std::vec::IntoIter<Removal>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Removals {
+    type Item = &'a Removal;
+    type IntoIter = std::slice::Iter<'a, Removal>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl PartialEq for Removals {
+    fn eq(&self, other: &Removals) -> bool {
+        self.list == other.list
+    }
+}
+
+impl std::fmt::Debug for Removals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.list, f)
+    }
+}
+
+/// Read by people (JSON): the list. In the build cache: whether any is spam, then the list
+/// encoded.
+impl Serialize for Removals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return self.list.serialize(serializer);
         }
-        let bytes = deserializer.deserialize_bytes(SharedBytesVisitor)?;
-        Ok(Body {
-            paragraphs: Vec::new(),
-            encoded: Some((bytes, std::sync::OnceLock::new())),
+        (self.had_spam(), &self.list).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Removals {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Removals, D::Error> {
+        if deserializer.is_human_readable() {
+            return Encoded::deserialize(deserializer).map(|list| Removals {
+                list,
+                recorded_spam: None,
+            });
+        }
+        let (spam, list) = <(bool, Encoded<Vec<Removal>>)>::deserialize(deserializer)?;
+        Ok(Removals {
+            list,
+            recorded_spam: Some(spam),
         })
     }
 }
@@ -515,7 +601,7 @@ impl Serialize for SearchWords {
 
 impl<'de> Deserialize<'de> for SearchWords {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SearchWords, D::Error> {
-        let encoded = deserializer.deserialize_bytes(SharedBytesVisitor)?;
+        let encoded = crate::cache::shared_bytes::deserialize(deserializer)?;
         Ok(SearchWords {
             encoded,
             decoded: std::sync::OnceLock::new(),
@@ -540,6 +626,53 @@ mod tests {
         let none: SearchWords = postcard::from_bytes(&postcard::to_stdvec(&SearchWords::default()).unwrap()).unwrap();
         assert!(none.is_none());
         assert_eq!(none.as_ref(), None);
+    }
+
+    fn removal(kind: &str, text: &str) -> Removal {
+        Removal {
+            kind: kind.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn removals_stay_encoded_from_the_cache_yet_tell_whether_any_was_spam() {
+        for (list, spam) in [
+            (
+                vec![removal("chrome", "首页 > 新闻"), removal("spam-line", "澳门博彩")],
+                true,
+            ),
+            (vec![removal("chrome", "首页 > 新闻")], false),
+        ] {
+            let mut removals = Removals::default();
+            removals.extend(list.clone());
+            let back: Removals = postcard::from_bytes(&postcard::to_stdvec(&removals).unwrap()).unwrap();
+            assert!(back.list.is_encoded());
+            assert_eq!(back.had_spam(), spam);
+            assert!(back.list.is_encoded(), "the flag is read without decoding the list");
+            assert_eq!(*back, list);
+        }
+    }
+
+    #[test]
+    fn a_changed_list_of_removals_is_asked_again_whether_any_was_spam() {
+        let clean = Removals::default();
+        let mut back: Removals = postcard::from_bytes(&postcard::to_stdvec(&clean).unwrap()).unwrap();
+        assert!(!back.had_spam());
+        back.push(removal("fiction", "她轻轻推开门"));
+        assert!(back.had_spam());
+    }
+
+    #[test]
+    fn removals_read_by_people_are_the_plain_list() {
+        let mut removals = Removals::default();
+        removals.push(removal("chrome", "浏览次数：12"));
+        assert_eq!(
+            serde_json::to_value(&removals).unwrap(),
+            serde_json::json!([{"kind": "chrome", "text": "浏览次数：12"}])
+        );
+        let back: Removals = serde_json::from_str(r#"[{"kind": "spam-line", "text": "x"}]"#).unwrap();
+        assert!(back.had_spam());
     }
 
     #[test]
