@@ -45,13 +45,13 @@ pub const CACHE_DIR: &str = ".union-digest-cache";
 /// Directory (under [`CACHE_DIR`]) of the output manifests, which pruning leaves alone.
 const OUTPUT_MANIFESTS: &str = "output";
 /// Bumped when the entry format changes.
-const FORMAT: &str = "v5";
+const FORMAT: &str = "v6";
 /// The pack file in the format's directory.
 const PACK: &str = "entries.pack";
 /// The snapshot of the content files (see [`snapshot`]) in the format's directory.
 const SNAPSHOT: &str = "files.snapshot";
 /// First bytes of a pack file.
-const MAGIC: &[u8] = b"union-digest cache v5\n";
+const MAGIC: &[u8] = b"union-digest cache v6\n";
 /// Bytes of a key.
 const HASH_BYTES: usize = 32;
 /// Bytes of a payload's checksum.

@@ -243,7 +243,8 @@ pub struct SourceRef {
 pub struct Article {
     pub clean: CleanArticle,
     pub region: RegionRef,
-    pub mentioned_regions: Vec<RegionMention>,
+    /// Kept encoded from the build cache: only the article's exported record reads them.
+    pub mentioned_regions: Encoded<Vec<RegionMention>>,
     pub themes: Vec<ThemeScore>,
     pub keywords: Vec<String>,
     /// Every copy of this story that was merged into it (the article itself first).

@@ -55,10 +55,6 @@ impl Phrases {
         self
     }
 
-    pub fn patterns(&self) -> &[String] {
-        &self.patterns
-    }
-
     /// A searcher for `texts` (and any text whose characters they all hold): fitted to them
     /// for the first few searches, the whole automaton after.
     pub fn searcher<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> Searcher<'_> {

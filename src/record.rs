@@ -55,7 +55,7 @@ impl<'a> ArticleRecord<'a> {
             sources,
             authors: &c.authors,
             region: &article.region,
-            mentioned_regions: &article.mentioned_regions,
+            mentioned_regions: article.mentioned_regions.as_slice(),
             themes: article.themes.iter().map(|t| t.slug.as_str()).collect(),
             theme_scores: article.themes.iter().map(|t| (t.slug.as_str(), t.score)).collect(),
             keywords: &article.keywords,

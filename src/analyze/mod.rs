@@ -119,7 +119,7 @@ impl Analyzer {
             char_count: count_chars(&clean.body),
             id,
             region,
-            mentioned_regions: placement.mentioned,
+            mentioned_regions: placement.mentioned.into(),
             themes,
             keywords: Vec::new(),
             sources,

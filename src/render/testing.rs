@@ -49,7 +49,7 @@ pub fn article(
             county: None,
             code: some(code),
         },
-        mentioned_regions: Vec::new(),
+        mentioned_regions: Default::default(),
         themes: themes
             .iter()
             .map(|s| ThemeScore {

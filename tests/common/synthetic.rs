@@ -253,7 +253,7 @@ fn article(k: usize, rng: &mut Rng, sentences: &[String]) -> Article {
         char_count: count_chars(&clean.body),
         id: article_id(&clean),
         region,
-        mentioned_regions: Vec::new(),
+        mentioned_regions: Default::default(),
         themes,
         keywords,
         sources,
