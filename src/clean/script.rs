@@ -11,8 +11,9 @@
 //! For the default target (Simplified) the conversion runs on tables built from OpenCC when
 //! the first line needs them: its character conversions (asked of ferrous-opencc character
 //! by character) and its phrase list (`data/script-t2s-phrases.tsv`, OpenCC's TSPhrases),
-//! applied with the same longest-match rule. A unit test checks the result equals ferrous-opencc's; the
-//! tables are several times faster, because ferrous-opencc allocates for every character.
+//! applied with the same longest-match rule. A unit test checks the result equals
+//! ferrous-opencc's; the tables are several times faster, because ferrous-opencc allocates
+//! for every character.
 
 use std::sync::{Arc, OnceLock};
 
