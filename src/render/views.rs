@@ -517,10 +517,13 @@ impl<'a> Views<'a> {
             .map_or_else(|| self.theme.text("undated", &[]), |d| self.theme.format_date(&d))
     }
 
+    /// The site's themes of an article, in its order (a theme the taxonomy lacks is left out).
+    fn themes_of<'t>(&'t self, a: &'t Article) -> impl Iterator<Item = &'t crate::analyze::themes::Theme> {
+        a.themes.iter().filter_map(|t| self.s.taxonomy.get(&t.slug))
+    }
+
     fn theme_links(&self, a: &Article) -> Vec<Link> {
-        a.themes
-            .iter()
-            .filter_map(|t| self.s.taxonomy.get(&t.slug))
+        self.themes_of(a)
             .map(|t| Link {
                 name: t.name.clone(),
                 url: self.href(&format!("themes/{}/", t.slug)),
@@ -1338,12 +1341,7 @@ impl<'a> Views<'a> {
         let crumbs: &[String] = self.node_view_of(i).map_or(&[], |v| &v.crumb_names);
         // The names of `theme_links`, without making the links (11,000 articles' worth of
         // formatted URLs took half of this hash's time).
-        let themes: Vec<&str> = a
-            .themes
-            .iter()
-            .filter_map(|t| self.s.taxonomy.get(&t.slug))
-            .map(|t| t.name.as_str())
-            .collect();
+        let themes: Vec<&str> = self.themes_of(a).map(|t| t.name.as_str()).collect();
         let sources = Views::distinct_sources(a);
         let date = self.date_display(a);
         for count in [crumbs.len(), themes.len(), sources.len()] {
