@@ -757,12 +757,116 @@ impl Tally {
     }
 }
 
+/// Every article's page, then every list's pages, on all cores.
+fn article_and_index_pages(r: &Renderer) -> Result<Tally> {
+    let mut tally = Tally::new();
+    r.views.prepare_related();
+    let article_paths: Vec<String> = (0..r.site.articles.len())
+        .into_par_iter()
+        .map(|i| r.article_page(i))
+        .collect::<Result<_>>()?;
+    for path in &article_paths {
+        tally.page(path);
+    }
+    tally.lap("render: article pages");
+    let lists = r.views.lists();
+    let list_outputs: Vec<(Vec<String>, bool)> =
+        lists.par_iter().map(|list| r.list_pages(list)).collect::<Result<_>>()?;
+    for (paths, feed) in &list_outputs {
+        for path in paths {
+            tally.page(path);
+        }
+        if *feed {
+            tally.file();
+        }
+    }
+    tally.lap("render: index pages");
+    Ok(tally)
+}
+
+/// The pages made from the whole site (region tree, themes, archive, statistics), on all
+/// cores.
+fn overview_pages(r: &Renderer, tally: &mut Tally) -> Result<()> {
+    let (views, theme, site) = (&r.views, r.theme, r.site);
+    let home = || {
+        let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
+        let latest: Vec<usize> = (0..latest_count).collect();
+        r.page("index.html", "", "", |c| {
+            c.insert("latest", &r.cards(&latest)?);
+            c.insert("themes", &views.theme_tiles());
+            c.insert("map", &views.province_map("home-map"));
+            c.insert(
+                "totals",
+                &theme.text(
+                    "home_totals",
+                    &[
+                        ("articles", site.articles.len().to_string()),
+                        (
+                            "themes",
+                            site.themes
+                                .iter()
+                                .filter(|t| !t.articles.is_empty())
+                                .count()
+                                .to_string(),
+                        ),
+                        ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
+                    ],
+                ),
+            );
+            Ok(())
+        })
+    };
+    let regions = || {
+        r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
+            c.insert("tree", &views.region_tree());
+            c.insert("map", &views.province_map("regions-map"));
+            Ok(())
+        })
+    };
+    let themes = || {
+        r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
+            c.insert("themes", &views.theme_tiles());
+            c.insert("keywords", &views.keyword_tiles());
+            Ok(())
+        })
+    };
+    let archive = || {
+        r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
+            let overview = views.archive_overview();
+            c.insert("years", &overview["years"]);
+            c.insert("undated", &overview["undated"]);
+            Ok(())
+        })
+    };
+    let stats = || {
+        r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
+            c.insert("articles", &site.articles.len());
+            c.insert("sections", &views.stats_sections());
+            Ok(())
+        })
+    };
+    // The statistics take longest: first, so the others fill the other core beside them.
+    let (stats, ((home, regions), (themes, archive))) = rayon::join(stats, || {
+        rayon::join(|| rayon::join(home, regions), || rayon::join(themes, archive))
+    });
+    for (done, path) in [
+        (home, ""),
+        (regions, "regions/"),
+        (themes, "themes/"),
+        (archive, "archive/"),
+        (stats, "stats/"),
+    ] {
+        done?;
+        tally.page(path);
+    }
+    Ok(())
+}
+
 /// Render the whole site into `out`. Pages whose inputs are unchanged since the build `out`
 /// updates are neither rendered nor written.
 pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
     let mut tally = Tally::new();
     let r = Renderer::new(site, theme, out)?;
-    let views = &r.views;
     tally.lap("render: templates, cards");
 
     // The page stages keep both cores busy most of the time; the data export and the search
@@ -788,103 +892,21 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
             ))
         },
         || -> Result<Tally> {
-            let mut tally = Tally::new();
-            // Home.
-            let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
-            let latest: Vec<usize> = (0..latest_count).collect();
-            r.page("index.html", "", "", |c| {
-                c.insert("latest", &r.cards(&latest)?);
-                c.insert("themes", &views.theme_tiles());
-                c.insert("map", &views.province_map("home-map"));
-                c.insert(
-                    "totals",
-                    &theme.text(
-                        "home_totals",
-                        &[
-                            ("articles", site.articles.len().to_string()),
-                            (
-                                "themes",
-                                site.themes
-                                    .iter()
-                                    .filter(|t| !t.articles.is_empty())
-                                    .count()
-                                    .to_string(),
-                            ),
-                            ("regions", site.regions.walk().len().saturating_sub(1).to_string()),
-                        ],
-                    ),
-                );
-                Ok(())
-            })?;
-            tally.page("");
-
-            // Articles and index pages are independent of each other: render them on all cores.
-            views.prepare_related();
-            let article_paths: Vec<String> = (0..site.articles.len())
-                .into_par_iter()
-                .map(|i| r.article_page(i))
-                .collect::<Result<_>>()?;
-            for path in &article_paths {
-                tally.page(path);
-            }
-            tally.lap("render: article pages");
-
-            let lists = views.lists();
-            let list_outputs: Vec<(Vec<String>, bool)> =
-                lists.par_iter().map(|list| r.list_pages(list)).collect::<Result<_>>()?;
-            for (paths, feed) in &list_outputs {
-                for path in paths {
-                    tally.page(path);
-                }
-                if *feed {
-                    tally.file();
-                }
-            }
-            tally.lap("render: index pages");
-
-            // The overview pages are made from the whole site (counts, charts): on all cores too.
-            let regions = || {
-                r.page("regions.html", "regions/", &theme.text("regions", &[]), |c| {
-                    c.insert("tree", &views.region_tree());
-                    c.insert("map", &views.province_map("regions-map"));
-                    Ok(())
-                })
-            };
-            let themes = || {
-                r.page("themes.html", "themes/", &theme.text("themes", &[]), |c| {
-                    c.insert("themes", &views.theme_tiles());
-                    c.insert("keywords", &views.keyword_tiles());
-                    Ok(())
-                })
-            };
-            let archive = || {
-                r.page("archive.html", "archive/", &theme.text("archive", &[]), |c| {
-                    let overview = views.archive_overview();
-                    c.insert("years", &overview["years"]);
-                    c.insert("undated", &overview["undated"]);
-                    Ok(())
-                })
-            };
-            let stats = || {
-                r.page("stats.html", "stats/", &theme.text("stats_title", &[]), |c| {
-                    c.insert("articles", &site.articles.len());
-                    c.insert("sections", &views.stats_sections());
-                    Ok(())
-                })
-            };
-            let ((regions, themes), (archive, stats)) =
-                rayon::join(|| rayon::join(regions, themes), || rayon::join(archive, stats));
-            for (done, path) in [
-                (regions, "regions/"),
-                (themes, "themes/"),
-                (archive, "archive/"),
-                (stats, "stats/"),
-            ] {
-                done?;
-                tally.page(path);
-            }
-            tally.lap("render: overview pages");
-
+            // Articles, index pages and overview pages are independent of each other: render
+            // them on all cores. The overview pages are few, but one of them, the statistics,
+            // is a long task of its own: begun beside the others, it does not run alone at
+            // the end.
+            let (listed, overview) = rayon::join(
+                || article_and_index_pages(&r),
+                || -> Result<Tally> {
+                    let mut tally = Tally::new();
+                    overview_pages(&r, &mut tally)?;
+                    tally.lap("render: overview pages (beside articles)");
+                    Ok(tally)
+                },
+            );
+            let mut tally = listed?;
+            tally.merge(overview?);
             Ok(tally)
         },
     );
