@@ -312,7 +312,8 @@ impl Pipeline {
     /// corpus-wide analysis.
     pub fn load_corpus(&self, root: &Path) -> Corpus {
         // Never unchanged: always the corpus.
-        self.load_corpus_unless(root, |_, _| None::<()>).unwrap_or_default()
+        self.load_corpus_unless(Walked::of(root), |_, _| None::<()>)
+            .unwrap_or_default()
     }
 
     /// [`Pipeline::load_corpus`], unless `unchanged` finds, once every file is read and its
@@ -320,12 +321,14 @@ impl Pipeline {
     /// previous build published: then what it found, as the error.
     pub fn load_corpus_unless<T>(
         &self,
-        root: &Path,
+        walked: Walked,
         unchanged: impl FnOnce(&[SourceFile], &[Scanned]) -> Option<T>,
     ) -> std::result::Result<Corpus, T> {
-        let started = Instant::now();
-        let (files, mut warnings) = content::walk(root);
-        let walk_secs = started.elapsed().as_secs_f64();
+        let Walked {
+            files,
+            mut warnings,
+            seconds: walk_secs,
+        } = walked;
         let started = Instant::now();
         self.progress.start(files.len() as u64);
         let outcomes: std::result::Result<Vec<FileOutcome>, T> = std::thread::scope(|scope| {
@@ -412,6 +415,40 @@ impl Pipeline {
             ],
         })
     }
+}
+
+/// The content files of a site, as [`content::walk`] found them.
+pub struct Walked {
+    files: Vec<SourceFile>,
+    warnings: Vec<Warning>,
+    /// How long the walk took.
+    seconds: f64,
+}
+
+impl Walked {
+    /// Walk the content directory of the site at `root`.
+    pub fn of(root: &Path) -> Walked {
+        let started = Instant::now();
+        let (files, warnings) = content::walk(root);
+        Walked {
+            files,
+            warnings,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+/// `pipeline` with the build cache of the site at `root`, opened while its content
+/// directory is walked: each takes about 15 ms for 10,000 articles (mapping and indexing the
+/// pack; listing the directories), on one core, and neither needs the other. The cache
+/// notes the time it opened before any file's metadata is read, as before.
+fn with_cache_beside_walk(pipeline: Pipeline, root: &Path) -> (Pipeline, Walked) {
+    std::thread::scope(|scope| {
+        let walking = scope.spawn(|| Walked::of(root));
+        let pipeline = pipeline.with_cache(root);
+        let walked = walking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (pipeline, walked)
+    })
 }
 
 /// The indexes of files with `stats`, the most recently changed first (modified, or moved,
@@ -609,16 +646,20 @@ fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
         .map(|path| std::thread::spawn(move || output::Manifest::read(&path)));
     let setup_secs = started.elapsed().as_secs_f64();
     let mut pipeline = Pipeline::new(config);
-    if !options.no_cache {
-        pipeline = pipeline.with_cache(root);
-    }
+    let walked = if options.no_cache {
+        Walked::of(root)
+    } else {
+        let (with_cache, walked) = with_cache_beside_walk(pipeline, root);
+        pipeline = with_cache;
+        walked
+    };
     if !options.quiet {
         pipeline.progress = Progress::on_terminal();
     }
     let mut opened = None;
     let mut inputs = None;
     let load_started = Instant::now();
-    let loaded = pipeline.load_corpus_unless(root, |files, scanned| {
+    let loaded = pipeline.load_corpus_unless(walked, |files, scanned| {
         let manifest = manifest.take().and_then(|reading| reading.join().ok().flatten());
         let output = output::Output::open_with(&output_dir, manifest_path.clone(), manifest);
         inputs = build_inputs(&pipeline.config, &theme, options.drafts, files, scanned);

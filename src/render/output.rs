@@ -778,9 +778,6 @@ impl Output {
             build_id: String::new(),
             files: records,
         };
-        // The id names the output's paths and content hashes (for a file written with
-        // `write_pieces_keyed`, a hash of its key), so equal builds write equal markers.
-        manifest.build_id = manifest.content_id();
         let manifest_path = self.manifest_path.clone();
         // An interrupted publish must leave no manifest that matches the output.
         if let Some(path) = &manifest_path {
@@ -793,26 +790,23 @@ impl Output {
         // The manifest and the states are saved while the files are published: the marker,
         // written last, is what ties them to the output, so an interruption anywhere still
         // leaves a marker no manifest matches.
-        let save_manifest = || -> Result<()> {
+        let save_manifest = |manifest: &Manifest| -> Result<()> {
             let Some(path) = &manifest_path else {
                 return Ok(());
             };
-            for (name, bytes) in states {
+            for (name, bytes) in &states {
                 let header = format!("{STATE_HEADER}\t{}\n", manifest.build_id);
-                save_atomically(&state_path(path, &name), &[header.as_bytes(), &bytes].concat())?;
+                save_atomically(&state_path(path, name), &[header.as_bytes(), bytes].concat())?;
             }
             // The text manifest of earlier versions, if any, is of no more use.
             let _ = std::fs::remove_file(path.with_extension("tsv"));
             save_atomically(path, &manifest.to_bytes())
         };
         match self.previous.take() {
-            Some(previous) => {
-                let (published, saved) = rayon::join(|| self.apply_update(&previous, &manifest), save_manifest);
-                saved?;
-                published
-            }
+            Some(previous) => self.apply_update(&previous, &mut manifest, save_manifest),
             None => {
-                save_manifest()?;
+                manifest.build_id = manifest.content_id();
+                save_manifest(&manifest)?;
                 self.swap_in(&manifest)
             }
         }
@@ -831,10 +825,47 @@ impl Output {
         })
     }
 
-    fn apply_update(&self, previous: &Manifest, manifest: &Manifest) -> Result<Published> {
+    /// Publish an update into the previous output: the marker says "updating" until the
+    /// files are in place and the manifest (`save_manifest`) is saved. The splices (one large
+    /// file rewritten on one thread, the longest task of a quick rebuild's publish) start
+    /// first; the manifest's id, the manifest and the other files are done beside them.
+    fn apply_update(
+        &self,
+        previous: &Manifest,
+        manifest: &mut Manifest,
+        save_manifest: impl FnOnce(&Manifest) -> Result<()> + Send,
+    ) -> Result<Published> {
         let target = &self.staging.target;
         let marker = target.join(MARKER);
         std::fs::write(&marker, marker_text("updating")).map_err(|e| Error::io(&marker, e))?;
+        let splices = std::mem::take(&mut *self.splices.lock().unwrap_or_else(|p| p.into_inner()));
+        let (spliced, published) = rayon::join(
+            || splices.iter().try_for_each(|splice| splice.apply(target)),
+            || -> Result<(usize, usize)> {
+                // The id names the output's paths and content hashes (for a file written with
+                // `write_pieces_keyed`, a hash of its key), so equal builds write equal markers.
+                manifest.build_id = manifest.content_id();
+                let manifest = &*manifest;
+                let (written, saved) =
+                    rayon::join(|| self.update_files(previous, manifest), || save_manifest(manifest));
+                saved?;
+                written
+            },
+        );
+        spliced?;
+        let (written, removed) = published?;
+        std::fs::write(&marker, marker_text(&manifest.build_id)).map_err(|e| Error::io(&marker, e))?;
+        Ok(Published {
+            changed: written + splices.len(),
+            removed,
+            updated: true,
+        })
+    }
+
+    /// Move the staged files and write the held ones over the previous output's, then remove
+    /// the files `manifest` no longer lists: how many files were written, and removed.
+    fn update_files(&self, previous: &Manifest, manifest: &Manifest) -> Result<(usize, usize)> {
+        let target = &self.staging.target;
         let mut changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
         changed.sort();
         let mut pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()));
@@ -857,17 +888,9 @@ impl Output {
             let to = target.join(rel);
             std::fs::rename(self.staging.dir.join(rel), &to).map_err(|e| Error::io(&to, e))
         })?;
-        let splices = std::mem::take(&mut *self.splices.lock().unwrap_or_else(|p| p.into_inner()));
-        let (written, spliced) = rayon::join(
-            || {
-                pending
-                    .par_iter()
-                    .try_for_each(|(rel, bytes)| overwrite(&target.join(rel), rel, bytes))
-            },
-            || splices.iter().try_for_each(|splice| splice.apply(target)),
-        );
-        written?;
-        spliced?;
+        pending
+            .par_iter()
+            .try_for_each(|(rel, bytes)| overwrite(&target.join(rel), rel, bytes))?;
         let mut removed = 0;
         for rel in previous.files.keys().filter(|rel| !manifest.files.contains_key(*rel)) {
             let path = target.join(rel);
@@ -878,12 +901,7 @@ impl Output {
             }
             remove_empty_parents(target, &path);
         }
-        std::fs::write(&marker, marker_text(&manifest.build_id)).map_err(|e| Error::io(&marker, e))?;
-        Ok(Published {
-            changed: changed.len() + pending.len() + splices.len(),
-            removed,
-            updated: true,
-        })
+        Ok((changed.len() + pending.len(), removed))
     }
 }
 
