@@ -19,7 +19,8 @@
 #    - Hugo building the same site from scratch, alternating with ours, so the ratio is taken
 #      on the same machine under the same load;
 #    - incremental rebuilds on the built site: nothing changed, one article added, one edited,
-#      and only a template (themes/default/templates/article.html) changed;
+#      and only a template (themes/default/templates/article.html) changed (after a `sync`,
+#      so that the writeback of the cold builds' and the floor's files is not timed with them);
 #    - the floor (examples/floor.rs: read + jieba + write the same output bytes) on 10k.
 # 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
 #
@@ -55,7 +56,7 @@ while [ $# -gt 0 ]; do
         --skip-build) SKIP_BUILD=1; shift ;;
         --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
         --report-only) REPORT_ONLY=1; shift ;;
-        -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -174,6 +175,10 @@ generate() {
 # incremental SITE NAME N: the rebuild cases, RUNS times each, on a site that was built.
 incremental() {
     local site=$1 name=$2 n=$3 r
+    # The cold builds and the floor leave hundreds of megabytes of dirty pages; their
+    # writeback is theirs, not the timed rebuilds' (the first 10k add of the session 8 run,
+    # right after the floor, took 1.00 s against 0.44-0.53 s for the next two).
+    sync
     ud_build "$site" "$name-warmup"
     for r in $(seq 1 "$RUNS"); do
         ud_build "$site" "$name-noop"

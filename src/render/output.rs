@@ -306,13 +306,17 @@ impl Manifest {
     /// An id of the files' paths and content hashes only (not the keys pages were rendered
     /// from, which differ with and without the build cache).
     fn content_id(&self) -> String {
-        let mut hasher = blake3::Hasher::new();
+        // The bytes are gathered before they are hashed (the same hash as feeding each field
+        // in turn): BLAKE3 hashes a long input several chunks at once, while fed a few dozen
+        // bytes at a time it compresses one block at a time (7 ms for 36,000 files).
+        let size = self.files.keys().map(|path| path.len() + 1 + HASH_LEN).sum();
+        let mut bytes = Vec::with_capacity(size);
         for (path, record) in &self.files {
-            hasher.update(path.as_bytes());
-            hasher.update(b"\0");
-            hasher.update(record.content.as_bytes());
+            bytes.extend_from_slice(path.as_bytes());
+            bytes.push(0);
+            bytes.extend_from_slice(record.content.as_bytes());
         }
-        hasher.finalize().to_hex()[..32].to_string()
+        blake3::hash(&bytes).to_hex()[..32].to_string()
     }
 
     /// Read and parse the manifest at `path`; None if it is missing or anything in it is off.
@@ -1325,6 +1329,36 @@ mod tests {
 
     fn open(target: &Path, manifest: &Path) -> Output {
         Output::open(target, Some(manifest.to_path_buf())).unwrap()
+    }
+
+    #[test]
+    fn the_output_id_is_the_hash_of_paths_and_contents_and_ignores_keys() {
+        let record = |content: &[u8], key: Option<&[u8]>| Record {
+            content: blake3::hash(content),
+            key: key.map(blake3::hash),
+        };
+        let manifest = |key: Option<&[u8]>| Manifest {
+            build_id: String::new(),
+            files: BTreeMap::from([
+                ("a/index.html".to_string(), record(b"a", key)),
+                ("feed.xml".to_string(), record(b"f", None)),
+            ]),
+        };
+        // The hash of each path, a NUL and its content hash in path order: the id the
+        // markers of earlier versions hold, so that their output is still recognised (and
+        // updated in place, not written anew).
+        let mut hasher = blake3::Hasher::new();
+        for (path, content) in [("a/index.html", b"a"), ("feed.xml", b"f")] {
+            hasher.update(path.as_bytes());
+            hasher.update(b"\0");
+            hasher.update(blake3::hash(content).as_bytes());
+        }
+        let expected = hasher.finalize().to_hex()[..32].to_string();
+        assert_eq!(manifest(Some(b"k")).content_id(), expected);
+        assert_eq!(manifest(None).content_id(), expected, "keys do not count");
+        let mut other = manifest(None);
+        other.files.insert("b.html".into(), record(b"b", None));
+        assert_ne!(other.content_id(), expected);
     }
 
     #[test]
