@@ -1344,9 +1344,9 @@ mod tests {
                 ("feed.xml".to_string(), record(b"f", None)),
             ]),
         };
-        // The hash of each path, a NUL and its content hash in path order: the id the
-        // markers of earlier versions hold, so that their output is still recognised (and
-        // updated in place, not written anew).
+        // The hash of each path, a NUL and its content hash, in path order: nothing else, so
+        // that an update and a `--no-cache` build of the same site (whose records differ in
+        // their keys) write the same marker, as they write the same files.
         let mut hasher = blake3::Hasher::new();
         for (path, content) in [("a/index.html", b"a"), ("feed.xml", b"f")] {
             hasher.update(path.as_bytes());
