@@ -784,9 +784,10 @@ fn article_and_index_pages(r: &Renderer) -> Result<Tally> {
     Ok(tally)
 }
 
-/// The pages made from the whole site (region tree, themes, archive, statistics), on all
-/// cores.
-fn overview_pages(r: &Renderer, tally: &mut Tally) -> Result<()> {
+/// The pages made from the whole site (home, region tree, themes, archive, statistics), on
+/// all cores.
+fn overview_pages(r: &Renderer) -> Result<Tally> {
+    let mut tally = Tally::new();
     let (views, theme, site) = (&r.views, r.theme, r.site);
     let home = || {
         let latest_count = site.articles.len().min(site.config.paginate).min(HOME_LATEST);
@@ -859,7 +860,8 @@ fn overview_pages(r: &Renderer, tally: &mut Tally) -> Result<()> {
         done?;
         tally.page(path);
     }
-    Ok(())
+    tally.lap("render: overview pages (beside articles)");
+    Ok(tally)
 }
 
 /// Render the whole site into `out`. Pages whose inputs are unchanged since the build `out`
@@ -896,15 +898,7 @@ pub fn render(site: &Site, theme: &Theme, out: &Output) -> Result<RenderStats> {
             // them on all cores. The overview pages are few, but one of them, the statistics,
             // is a long task of its own: begun beside the others, it does not run alone at
             // the end.
-            let (listed, overview) = rayon::join(
-                || article_and_index_pages(&r),
-                || -> Result<Tally> {
-                    let mut tally = Tally::new();
-                    overview_pages(&r, &mut tally)?;
-                    tally.lap("render: overview pages (beside articles)");
-                    Ok(tally)
-                },
-            );
+            let (listed, overview) = rayon::join(|| article_and_index_pages(&r), || overview_pages(&r));
             let mut tally = listed?;
             tally.merge(overview?);
             Ok(tally)
