@@ -645,13 +645,11 @@ fn stage_once(options: &BuildOptions) -> Result<Option<StagedBuild>> {
         .clone()
         .map(|path| std::thread::spawn(move || output::Manifest::read(&path)));
     let setup_secs = started.elapsed().as_secs_f64();
-    let mut pipeline = Pipeline::new(config);
-    let walked = if options.no_cache {
-        Walked::of(root)
+    let pipeline = Pipeline::new(config);
+    let (mut pipeline, walked) = if options.no_cache {
+        (pipeline, Walked::of(root))
     } else {
-        let (with_cache, walked) = with_cache_beside_walk(pipeline, root);
-        pipeline = with_cache;
-        walked
+        with_cache_beside_walk(pipeline, root)
     };
     if !options.quiet {
         pipeline.progress = Progress::on_terminal();
