@@ -21,6 +21,8 @@
 #    - incremental rebuilds on the built site: nothing changed, one article added, one edited,
 #      and only a template (themes/default/templates/article.html) changed (after a `sync`,
 #      so that the writeback of the cold builds' and the floor's files is not timed with them);
+#      and one article added after every content file was touched, as CI sees the site after
+#      a fresh checkout with the build cache and the output restored;
 #    - the floor (examples/floor.rs: read + jieba + write the same output bytes) on 10k.
 # 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
 #
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
         --skip-build) SKIP_BUILD=1; shift ;;
         --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
         --report-only) REPORT_ONLY=1; shift ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -190,6 +192,11 @@ incremental() {
         ud_build "$site" "$name-edit"
         printf '<!-- bench edit %d -->\n' "$r" >>"$site/themes/default/templates/article.html"
         ud_build "$site" "$name-template"
+        # CI after a fresh checkout, with the build cache and the output restored: every
+        # content file has new times, so every file is read and hashed again.
+        find "$site/content" -type f -exec touch {} +
+        "$GEN" --n 1 --first $((n + RUNS + r - 1)) --seed "$SEED" --out "$site" --raw-only >/dev/null
+        ud_build "$site" "$name-checkout-add"
     done
 }
 
@@ -312,6 +319,7 @@ report() {
             row "union-digest, rebuild, one article added, $name" "$name-add" "+1" ""
             row "union-digest, rebuild, one article edited, $name" "$name-edit" "" ""
             row "union-digest, rebuild, article.html template changed, $name" "$name-template" "" ""
+            row "union-digest, rebuild after a fresh checkout (every file's times new), one article added, $name" "$name-checkout-add" "+1" ""
             if [ -f "$LOGS/floor-$name.txt" ]; then
                 printf '| floor: read + jieba-cut + write the same output bytes, %s | %s | %s | | | |\n' "$name" "$a" \
                     "$(awk '$1 == "floor_total" { print $2 }' "$LOGS/floor-$name.txt")"
@@ -338,8 +346,8 @@ report() {
         local labels=() heads=()
         for i in "${!NAMES[@]}"; do
             local name=${NAMES[$i]}
-            labels+=("$name-ud-cold" "$name-add" "$name-edit" "$name-template")
-            heads+=("cold $name" "add $name" "edit $name" "template $name")
+            labels+=("$name-ud-cold" "$name-add" "$name-edit" "$name-template" "$name-checkout-add")
+            heads+=("cold $name" "add $name" "edit $name" "template $name" "checkout add $name")
         done
         printf '| stage |'; printf ' %s |' "${heads[@]}"; echo
         printf '| --- |'; printf ' ---: |%.0s' "${heads[@]}"; echo

@@ -673,6 +673,41 @@ fn a_build_with_nothing_changed_leaves_the_output_alone_and_reports_the_same() {
     assert_eq!(site_files(&public), expected);
 }
 
+/// Copy every file and directory under `from` into `to` (new files: new times and inodes).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().map(|e| e.unwrap()) {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// CI checks a site out into a fresh directory and restores the build cache and the output
+/// there: every file is new, the site is elsewhere, and nothing has to be rendered or written.
+#[test]
+fn a_site_checked_out_elsewhere_with_its_cache_and_output_is_not_rebuilt() {
+    let dir = sample_site();
+    let built = run(&["build", "--root", dir.path().to_str().unwrap()]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let moved = elsewhere.path().join("checkout");
+    copy_tree(dir.path(), &moved);
+    drop(dir);
+    let rebuilt = run(&["build", "--root", moved.to_str().unwrap()]);
+    assert!(rebuilt.status.success(), "{}", text(&rebuilt.stderr));
+    // files read, articles, pages, rendered, changed, warnings
+    assert_eq!(summary_numbers(&rebuilt)[3..5], [0, 0], "{}", text(&rebuilt.stderr));
+    let fresh = elsewhere.path().join("fresh");
+    let full = full_build_into(moved.to_str().unwrap(), &fresh);
+    assert!(
+        site_files(&moved.join("public")) == full,
+        "the reused output differs from a full build"
+    );
+}
+
 /// The state files the build cache keeps for the search index.
 fn search_states(root: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(root.join(".union-digest-cache"))
