@@ -26,9 +26,10 @@
 #    - the floor (examples/floor.rs: read + jieba + write the same output bytes) on 10k.
 # 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
 #
-# Each figure is the median of N runs (default 3); 100k runs once. Files are read from the
-# page cache (a warm-up pass reads them first): "cold" means no output and no build cache,
-# not an empty OS cache, which we cannot drop on a shared machine.
+# Each figure is the median of N runs (default 3); 100k: the mean of 2 cold builds, the other
+# cases once. Files are read from the page cache (a warm-up pass reads them first): "cold"
+# means no output and no build cache, not an empty OS cache, which we cannot drop on a shared
+# machine.
 #
 # Outputs are moved aside (DIR/trash), not deleted, while builds are timed; the trash is
 # emptied between corpus sizes, followed by a wait. This machine's ext4 has no journal, and
@@ -58,7 +59,7 @@ while [ $# -gt 0 ]; do
         --skip-build) SKIP_BUILD=1; shift ;;
         --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
         --report-only) REPORT_ONLY=1; shift ;;
-        -h|--help) sed -n '2,39p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -257,7 +258,12 @@ measure_all() {
             if [ "$with_hugo" -eq 1 ]; then hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"; fi
         done
         [ "$with_hugo" -eq 1 ] && hugo_pages=$(html_pages "$DIR/hugo-public")
-        ud_cold "$DIR/$name" "$name-ud-cold-last"
+        # The build the rebuilds start from. Without Hugo to alternate with (100k), it is
+        # a second sample of the cold build: one 100k build's system time alone varied by
+        # 21 s (27 and 48 s of 168 s of CPU) with the state of the file system.
+        local last_label="$name-ud-cold-last"
+        [ "$with_hugo" -eq 0 ] && last_label="$name-ud-cold"
+        ud_cold "$DIR/$name" "$last_label"
         printf '%s\t%s\t%s\n' "$name" "$(html_pages "$DIR/$name/public")" "$hugo_pages" >>"$PAGES"
         if [ "$name" = c10k ]; then
             say "floor on $name"
@@ -306,7 +312,7 @@ report() {
             local name=${NAMES[$i]}
             echo "- Corpus $name: \`gen_corpus --n ${SIZES[$i]} --seed $SEED\`: ${SIZES[$i]} raw files ($(raw_mb_of "$name") MB) holding $(articles_of "$name") articles; Hugo gets the same $(articles_of "$name") articles clean ($(hugo_mb_of "$name") MB of Markdown)"
         done
-        echo "- Median of $RUNS runs (100k: 1 run). Cold = no output, no cache; files in the OS page cache."
+        echo "- Median of $RUNS runs (100k: mean of 2 cold builds, other cases 1 run). Cold = no output, no cache; files in the OS page cache."
         echo
         echo "| case | articles | wall (s) | CPU user+sys (s) | peak RSS (MB) | HTML pages |"
         echo "| --- | ---: | ---: | ---: | ---: | ---: |"

@@ -847,7 +847,10 @@ impl Output {
             || splices.iter().try_for_each(|splice| splice.apply(target)),
             || -> Result<(usize, usize)> {
                 // The id names the output's paths and content hashes (for a file written with
-                // `write_pieces_keyed`, a hash of its key), so equal builds write equal markers.
+                // `write_pieces_keyed`, a hash of its key), so builds that write the same files
+                // from the same keys write equal markers. An update and a `--no-cache` build
+                // write the same bytes but key the data export differently (an article from
+                // the cache is keyed by its cached record), so their markers differ.
                 manifest.build_id = manifest.content_id();
                 let manifest = &*manifest;
                 let (written, saved) =
@@ -1345,8 +1348,8 @@ mod tests {
             ]),
         };
         // The hash of each path, a NUL and its content hash, in path order: nothing else, so
-        // that an update and a `--no-cache` build of the same site (whose records differ in
-        // their keys) write the same marker, as they write the same files.
+        // that the keys pages were rendered from (which differ with and without the build
+        // cache) do not make two outputs of the same pages look different.
         let mut hasher = blake3::Hasher::new();
         for (path, content) in [("a/index.html", b"a"), ("feed.xml", b"f")] {
             hasher.update(path.as_bytes());
