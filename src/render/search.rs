@@ -471,6 +471,8 @@ struct RangePostings {
 
 /// Documents per chunk: enough to make the work per chunk large, few enough for many chunks.
 const CHUNK_DOCS: usize = 128;
+/// Documents per batch of chunks (see [`build`]): many chunks for the cores to share.
+const BATCH_DOCS: usize = 64 * CHUNK_DOCS;
 
 /// The terms of the documents `members` (indexes into `docs`, in key order).
 fn chunk_terms<'d>(
@@ -713,46 +715,65 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-/// The terms of one range, in (hash, key) order, from every chunk's entries of that range.
-/// Chunks hold documents in key order, so each postings list comes out sorted.
-fn range_terms(range: usize, chunks: &[Chunk]) -> Vec<Term> {
-    type Map = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<KeyHasher>>;
-    // (key, first chunk, postings as document key << 7 | weight)
-    let mut found: Vec<(u64, usize, Vec<u32>)> = Vec::new();
-    let mut slot = Map::default();
-    for (c, chunk) in chunks.iter().enumerate() {
-        let postings = &chunk.ranges[range];
-        for (&key, &posting) in postings.keys.iter().zip(&postings.postings) {
-            let i = *slot.entry(key).or_insert_with(|| {
-                found.push((key, c, Vec::new()));
-                found.len() - 1
-            });
-            found[i].2.push(posting);
+/// Term key → index, for the per-range maps.
+type KeyMap = std::collections::HashMap<u64, usize, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The terms of one range (by the term's FNV-1a) as batches of chunks are merged into it.
+/// Chunks come in document key order, so each postings list stays sorted.
+#[derive(Default)]
+struct RangeTerms {
+    slot: KeyMap,
+    /// Each term's key, its text if it is a word (from the first chunk holding it, so two
+    /// words sharing a key, a one-in-10^7 event, still give the same output every time) and
+    /// its postings (document key << 7 | weight).
+    found: Vec<(u64, Option<String>, Vec<u32>)>,
+}
+
+impl RangeTerms {
+    /// Append the range's entries of `chunks` (the next documents in key order).
+    fn absorb(&mut self, range: usize, chunks: &[Chunk]) {
+        for chunk in chunks {
+            let postings = &chunk.ranges[range];
+            for (&key, &posting) in postings.keys.iter().zip(&postings.postings) {
+                let found = &mut self.found;
+                let i = *self.slot.entry(key).or_insert_with(|| {
+                    let text = bigram_chars(key)
+                        .is_none()
+                        .then(|| chunk.name_of(key).unwrap_or_default().to_string());
+                    found.push((key, text, Vec::new()));
+                    found.len() - 1
+                });
+                found[i].2.push(posting);
+            }
         }
     }
-    let mut terms: Vec<(u64, Term)> = found
-        .into_iter()
-        .map(|(key, first, list)| {
-            // A word's text from the first chunk holding it (so two words sharing a key, a
-            // one-in-10^7 event, still give the same output every time).
-            let (text, fnv) = match bigram_chars(key) {
-                Some((a, b)) => (format!("{a}{b}"), bigram_fnv(a, b)),
-                None => {
-                    let name = chunks[first].name_of(key).unwrap_or_default();
-                    (name.to_string(), if name.is_empty() { 0 } else { fnv1a(name) })
-                }
-            };
-            let term = Term {
-                fnv,
-                text,
-                postings: encode_packed(&list),
-                documents: list.len(),
-            };
-            (key, term)
-        })
-        .collect();
-    terms.sort_unstable_by_key(|(key, term)| (term.fnv, *key));
-    terms.into_iter().map(|(_, term)| term).collect()
+
+    /// The range's terms, in (hash, key) order.
+    fn into_terms(self) -> Vec<Term> {
+        let mut terms: Vec<(u64, Term)> = self
+            .found
+            .into_iter()
+            .map(|(key, word, list)| {
+                let (text, fnv) = match (bigram_chars(key), word) {
+                    (Some((a, b)), _) => (format!("{a}{b}"), bigram_fnv(a, b)),
+                    (None, word) => {
+                        let name = word.unwrap_or_default();
+                        let fnv = if name.is_empty() { 0 } else { fnv1a(&name) };
+                        (name, fnv)
+                    }
+                };
+                let term = Term {
+                    fnv,
+                    text,
+                    postings: encode_packed(&list),
+                    documents: list.len(),
+                };
+                (key, term)
+            })
+            .collect();
+        terms.sort_unstable_by_key(|(key, term)| (term.fnv, *key));
+        terms.into_iter().map(|(_, term)| term).collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -881,6 +902,11 @@ fn meta_file(docs: usize, shards: usize, keys: usize, terms: usize) -> Vec<u8> {
 
 /// Build the index of `docs`.
 pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
+    build_in_batches(docs, segmenter, BATCH_DOCS)
+}
+
+/// [`build`], reading `batch_docs` documents (a multiple of [`CHUNK_DOCS`]) at a time.
+fn build_in_batches(docs: &[SearchDoc], segmenter: &Segmenter, batch_docs: usize) -> SearchIndex {
     let docs = &docs[..docs.len().min(MAX_DOCS)];
     let urls: Vec<&str> = docs.iter().map(|d| d.url.as_str()).collect();
     let (key_space, keys) = doc_keys(&urls);
@@ -888,15 +914,25 @@ pub fn build(docs: &[SearchDoc], segmenter: &Segmenter) -> SearchIndex {
     // Each document's terms, on all cores, in chunks of documents in key order.
     let mut by_key: Vec<usize> = (0..docs.len()).collect();
     by_key.sort_unstable_by_key(|&n| keys[n]);
-    let chunks: Vec<Chunk> = by_key
-        .par_chunks(CHUNK_DOCS)
-        .map_init(Terms::default, |terms, members| {
-            chunk_terms(docs, members, &keys, segmenter, terms)
-        })
-        .collect();
+    // Batch by batch, so that the chunks' entries (12 bytes a posting) are held for one
+    // batch rather than for the whole corpus, merged into each range's postings (4 bytes a
+    // posting) before the next batch is read. The peak RSS of a cold build went from 4.57
+    // to 3.56 GB at 100,000 articles, from 595 to 550 MB at 10,000, in the same time.
+    let mut range_terms: Vec<RangeTerms> = (0..RANGES).map(|_| RangeTerms::default()).collect();
+    for batch in by_key.chunks(batch_docs.max(1)) {
+        let chunks: Vec<Chunk> = batch
+            .par_chunks(CHUNK_DOCS)
+            .map_init(Terms::default, |terms, members| {
+                chunk_terms(docs, members, &keys, segmenter, terms)
+            })
+            .collect();
+        range_terms
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(r, range)| range.absorb(r, &chunks));
+    }
     // Postings term by term, range by range on all cores.
-    let ranges: Vec<Vec<Term>> = (0..RANGES).into_par_iter().map(|r| range_terms(r, &chunks)).collect();
-    drop(chunks);
+    let ranges: Vec<Vec<Term>> = range_terms.into_par_iter().map(RangeTerms::into_terms).collect();
 
     let total: usize = ranges.iter().flatten().map(term_bytes).sum();
     let shard_count = shard_count_for(total);
@@ -1040,6 +1076,25 @@ mod tests {
         assert_eq!(seen.len(), variants.len());
         assert!(seen.insert(fingerprint(&base)));
         assert_eq!(fingerprint(&base), fingerprint(&base.clone()));
+    }
+
+    /// Reading the documents in batches gives the index that reading them at once gives:
+    /// each postings list stays in key order across batches, and a word's text comes from
+    /// the first chunk holding it.
+    #[test]
+    fn batches_give_the_same_index_as_one_pass() {
+        let titles: Vec<String> = (0..700).map(|n| format!("第{n}号工会驿站通知")).collect();
+        let bodies: Vec<crate::model::Body> = (0..700)
+            .map(|n| body(&format!("职工之家 {} 集体协商第{}次 APP{}", n % 7, n % 13, n % 5)))
+            .collect();
+        let docs: Vec<SearchDoc> = titles.iter().zip(&bodies).map(|(t, b)| doc(t, b)).collect();
+        let whole = build_in_batches(&docs, segmenter(), docs.len().next_multiple_of(CHUNK_DOCS));
+        for batch in [CHUNK_DOCS, 3 * CHUNK_DOCS] {
+            let batched = build_in_batches(&docs, segmenter(), batch);
+            assert!(batched.files == whole.files, "batches of {batch} documents differ");
+        }
+        assert!(!lookup(&whole, "驿站").is_empty());
+        assert_eq!(lookup(&whole, "驿站").len(), docs.len());
     }
 
     #[test]
