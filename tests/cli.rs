@@ -358,18 +358,7 @@ fn a_second_build_reuses_the_cache_and_gives_the_same_site() {
 fn sample_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "title = \"测试文摘\"\npaginate = 2\n").unwrap();
-    for entry in walkdir::WalkDir::new(repo().join("content"))
-        .into_iter()
-        .map(|e| e.unwrap())
-    {
-        let rel = entry.path().strip_prefix(repo()).unwrap();
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
     dir
 }
 
