@@ -106,12 +106,24 @@ pub struct Pipeline {
     hashed: AtomicUsize,
 }
 
+/// Where the scan finds a file's key (see [`Pipeline::key_source`]).
+enum KeySource {
+    /// No cache: no key.
+    NoCache,
+    /// Recorded by the last build for the file's metadata.
+    Recorded(String),
+    /// Made from the file's bytes: the file opened, its reading requested, or why not.
+    Bytes(std::result::Result<content::OpenFile, content::ReadError>),
+}
+
 /// A source file as the cache sees it before anything is decoded.
+#[derive(Debug)]
 pub enum Scanned {
     /// Its result's key, which the cache holds.
     Cached(String),
-    /// Its result's key, which the cache lacks: to be computed.
-    Uncached(String),
+    /// Its result's key, which the cache lacks: to be computed, from the bytes the key was
+    /// made from if the scan kept them (see [`KEPT_BYTES`]).
+    Uncached { key: String, bytes: Option<Vec<u8>> },
     /// No cache: to be computed.
     Missing,
     /// It could not be read: the warning it gets.
@@ -121,7 +133,7 @@ pub enum Scanned {
 impl Scanned {
     /// Whether the file's result must be computed (the cache lacks it, or there is none).
     fn to_compute(&self) -> bool {
-        matches!(self, Scanned::Uncached(_) | Scanned::Missing)
+        matches!(self, Scanned::Uncached { .. } | Scanned::Missing)
     }
 }
 
@@ -192,27 +204,48 @@ impl Pipeline {
         outcome
     }
 
-    /// Find a file's key (recorded by the last build for the file's metadata `stat`, or
-    /// else from the file's bytes) and look it up in the cache; nothing is decoded yet.
-    fn scan(&self, file: &SourceFile, stat: Option<&FileStat>) -> Scanned {
+    /// Where a file's key comes from: recorded by the last build for the file's metadata
+    /// `stat`, or else the file's bytes, the file opened and its reading requested (see
+    /// [`content::OpenFile::read_ahead`]).
+    fn key_source(&self, file: &SourceFile, stat: Option<&FileStat>) -> KeySource {
+        let Some(cache) = &self.cache else {
+            return KeySource::NoCache;
+        };
+        match stat.and_then(|stat| cache.recorded_key(&file.rel, stat)) {
+            Some(key) => KeySource::Recorded(key),
+            None => {
+                let opened = content::OpenFile::open(&file.path, self.config.max_file_bytes);
+                if let Ok(open) = &opened {
+                    open.read_ahead();
+                }
+                KeySource::Bytes(opened)
+            }
+        }
+    }
+
+    /// Find a file's key from `source` and look it up in the cache; nothing is decoded yet.
+    /// The bytes of a file the cache lacks are kept for computing it while `kept` (the bytes
+    /// kept so far) stays within [`KEPT_BYTES`].
+    fn scan(&self, file: &SourceFile, source: KeySource, kept: &AtomicUsize) -> Scanned {
         let Some(cache) = &self.cache else {
             return Scanned::Missing;
         };
-        let key = match stat.and_then(|stat| cache.recorded_key(&file.rel, stat)) {
-            Some(key) => key,
-            None => {
+        let (key, bytes) = match source {
+            KeySource::NoCache => return Scanned::Missing,
+            KeySource::Recorded(key) => (key, None),
+            KeySource::Bytes(opened) => {
                 self.hashed.fetch_add(1, Ordering::Relaxed);
-                match content::read_capped(&file.path, self.config.max_file_bytes) {
-                    Ok(bytes) => cache.key(&file.rel, file.kind, &bytes),
+                match opened.and_then(content::OpenFile::read) {
+                    Ok(bytes) => (cache.key(&file.rel, file.kind, &bytes), Some(bytes)),
                     Err(e) => return Scanned::Unreadable(e.to_string()),
                 }
             }
         };
         if cache.has(&key) {
-            Scanned::Cached(key)
-        } else {
-            Scanned::Uncached(key)
+            return Scanned::Cached(key);
         }
+        let bytes = bytes.filter(|b| kept.fetch_add(b.len(), Ordering::Relaxed) + b.len() <= KEPT_BYTES);
+        Scanned::Uncached { key, bytes }
     }
 
     /// The outcome of every file, in order. The files the cache lacks are computed beside the
@@ -250,7 +283,8 @@ impl Pipeline {
         let cached = match scanned {
             Scanned::Unreadable(why) => return FileOutcome::warn(&file.rel, why),
             Scanned::Cached(key) => self.cache.as_ref().and_then(|cache| cache.get(&key)),
-            Scanned::Uncached(_) | Scanned::Missing => None,
+            Scanned::Uncached { bytes, .. } => return self.process_file(file, bytes),
+            Scanned::Missing => None,
         };
         match cached {
             Some(entry) => FileOutcome {
@@ -260,7 +294,7 @@ impl Pipeline {
                 error: None,
             },
             // Missing, or an entry that turned out damaged.
-            None => self.process_file(file),
+            None => self.process_file(file, None),
         }
     }
 
@@ -285,10 +319,11 @@ impl Pipeline {
         }
     }
 
-    /// Compute a file's result (and cache it). The file is read again: its key is made from
-    /// the bytes the result is computed from, even if the file changed since the lookup.
-    fn process_file(&self, file: &SourceFile) -> FileOutcome {
-        let bytes = match content::read_capped(&file.path, self.config.max_file_bytes) {
+    /// Compute a file's result (and cache it) from `read`, the bytes the scan read, or else
+    /// from the file read again. Its key is made from the bytes the result is computed from,
+    /// even if the file changed since the scan.
+    fn process_file(&self, file: &SourceFile, read: Option<Vec<u8>>) -> FileOutcome {
+        let bytes = match read.map_or_else(|| content::read_capped(&file.path, self.config.max_file_bytes), Ok) {
             Ok(bytes) => bytes,
             Err(e) => return FileOutcome::warn(&file.rel, e.to_string()),
         };
@@ -341,23 +376,37 @@ impl Pipeline {
                 .par_iter()
                 .map(|f| std::fs::metadata(&f.path).ok().as_ref().and_then(FileStat::of))
                 .collect();
+            let kept = AtomicUsize::new(0);
             let mut scanned: Vec<(usize, Scanned)> = newest_first(&stats)
-                .into_par_iter()
-                .map(|k| {
-                    let scanned = self.scan(&files[k], stats[k].as_ref());
-                    if scanned.to_compute() {
-                        let miss = misses.fetch_add(1, Ordering::Relaxed) + 1;
-                        if miss == 1 {
-                            scope.spawn(|| {
-                                self.cleaner();
-                                self.analyzer();
-                            });
-                        }
-                        if miss == FEW_NEW_FILES + 1 {
-                            scope.spawn(|| self.analyzer().segmenter().load_whole());
-                        }
-                    }
-                    (k, scanned)
+                .par_chunks(READ_AHEAD_FILES)
+                .flat_map_iter(|chunk| {
+                    // Every file of the chunk that must be read is asked for before the first
+                    // is read.
+                    let sources: Vec<KeySource> = chunk
+                        .iter()
+                        .map(|&k| self.key_source(&files[k], stats[k].as_ref()))
+                        .collect();
+                    let scanned: Vec<(usize, Scanned)> = chunk
+                        .iter()
+                        .zip(sources)
+                        .map(|(&k, source)| {
+                            let scanned = self.scan(&files[k], source, &kept);
+                            if scanned.to_compute() {
+                                let miss = misses.fetch_add(1, Ordering::Relaxed) + 1;
+                                if miss == 1 {
+                                    scope.spawn(|| {
+                                        self.cleaner();
+                                        self.analyzer();
+                                    });
+                                }
+                                if miss == FEW_NEW_FILES + 1 {
+                                    scope.spawn(|| self.analyzer().segmenter().load_whole());
+                                }
+                            }
+                            (k, scanned)
+                        })
+                        .collect();
+                    scanned
                 })
                 .collect();
             scanned.sort_unstable_by_key(|(k, _)| *k);
@@ -365,7 +414,7 @@ impl Pipeline {
             if let Some(cache) = &self.cache {
                 cache.record_files(files.iter().zip(&stats).zip(&scanned).map(|((file, stat), scanned)| {
                     let key = match scanned {
-                        Scanned::Cached(key) | Scanned::Uncached(key) => Some(key.as_str()),
+                        Scanned::Cached(key) | Scanned::Uncached { key, .. } => Some(key.as_str()),
                         Scanned::Missing | Scanned::Unreadable(_) => None,
                     };
                     (file.rel.as_str(), stat.as_ref(), key)
@@ -559,6 +608,16 @@ const BUILD_STATE: &str = "build";
 /// fifth of the time, but parts grow with every article they must also serve.
 const FEW_NEW_FILES: usize = 3;
 
+/// Files whose reads the scan asks for together (see [`content::OpenFile::read_ahead`]): each
+/// of the pool's threads has at most this many open at once.
+const READ_AHEAD_FILES: usize = 64;
+
+/// The most bytes of files the cache lacks that the scan keeps in memory for computing them,
+/// so that they are not read again (on a cold build, every file; a file read once and again
+/// half a minute later may have to come from the disk twice). Past it, a file is read again
+/// when computed: a corpus of a million files does not sit in memory whole.
+const KEPT_BYTES: usize = 512 << 20;
+
 /// What a build was made from and what it reported, kept with its output: a build whose
 /// inputs hash the same finds the output already made and reports the same.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -604,7 +663,7 @@ fn build_inputs(
     for (file, scanned) in files.iter().zip(scanned) {
         field(file.rel.as_bytes());
         match scanned {
-            Scanned::Cached(key) | Scanned::Uncached(key) => field(key.as_bytes()),
+            Scanned::Cached(key) | Scanned::Uncached { key, .. } => field(key.as_bytes()),
             Scanned::Unreadable(why) => field(why.as_bytes()),
             Scanned::Missing => return None,
         }
@@ -1043,5 +1102,54 @@ mod tests {
         let (read, titles, _) = load(dir.path(), true);
         assert_eq!((read, titles), (0, vec!["工会驿站建设".to_string()]));
         assert_ne!(stamp(), before);
+    }
+
+    /// The scan of `a.txt` by a fresh pipeline of the site at `root`, with `kept` bytes kept
+    /// already; and the pipeline and the file.
+    fn scan_a(root: &Path, kept: usize) -> (Pipeline, SourceFile, Scanned, usize) {
+        let pipeline = pipeline(root, true);
+        let file = Walked::of(root)
+            .files
+            .into_iter()
+            .find(|f| f.rel.ends_with("a.txt"))
+            .unwrap();
+        let kept = AtomicUsize::new(kept);
+        let scanned = pipeline.scan(&file, pipeline.key_source(&file, None), &kept);
+        (pipeline, file, scanned, kept.into_inner())
+    }
+
+    #[test]
+    fn a_file_the_cache_lacks_is_computed_from_the_bytes_its_key_was_made_from() {
+        let dir = site();
+        let (pipeline, file, scanned, kept) = scan_a(dir.path(), 0);
+        match &scanned {
+            Scanned::Uncached { bytes, .. } => assert_eq!(bytes.as_deref(), Some(FIRST.as_bytes())),
+            other => panic!("a file of an empty cache scanned as {other:?}"),
+        }
+        assert_eq!(kept, FIRST.len());
+        // Changed after the scan: the article is still the one its key was made from, and
+        // the file is not read again.
+        std::fs::write(&file.path, SECOND).unwrap();
+        let outcome = pipeline.outcome(&file, scanned);
+        let titles: Vec<&str> = outcome.articles.iter().map(|a| a.clean.title.as_str()).collect();
+        assert_eq!(titles, ["工会驿站建设"]);
+    }
+
+    #[test]
+    fn past_its_budget_the_scan_keeps_no_bytes_and_the_file_is_read_again() {
+        let dir = site();
+        let (pipeline, file, scanned, _) = scan_a(dir.path(), KEPT_BYTES - FIRST.len() + 1);
+        assert!(matches!(scanned, Scanned::Uncached { bytes: None, .. }), "{scanned:?}");
+        std::fs::write(&file.path, SECOND).unwrap();
+        let outcome = pipeline.outcome(&file, scanned);
+        let titles: Vec<&str> = outcome.articles.iter().map(|a| a.clean.title.as_str()).collect();
+        assert_eq!(titles, ["职工之家建设"]);
+        // Exactly at the budget, the bytes are kept.
+        let (_, _, scanned, kept) = scan_a(dir.path(), KEPT_BYTES - SECOND.len());
+        assert!(
+            matches!(scanned, Scanned::Uncached { bytes: Some(_), .. }),
+            "{scanned:?}"
+        );
+        assert_eq!(kept, KEPT_BYTES);
     }
 }

@@ -167,27 +167,73 @@ pub enum ReadError {
 /// only from the size the file announced, so a file that grows (or lies, like `/proc` files)
 /// cannot make the build swallow unbounded memory.
 pub fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    let file = open_without_blocking(path)?;
-    // The open file's own metadata: one path lookup per file, not two (a fresh checkout makes
-    // every build read all 10,000 files of a site).
-    let announced = file.metadata()?;
-    if !announced.is_file() {
-        return Err(ReadError::NotAFile);
-    }
-    if announced.len() > max {
-        return Err(ReadError::TooLarge {
-            size: announced.len(),
+    OpenFile::open(path, max)?.read()
+}
+
+/// A regular file opened to be read whole by [`OpenFile::read`], within its cap.
+pub struct OpenFile {
+    file: std::fs::File,
+    /// The size the file announced when opened.
+    len: u64,
+    max: u64,
+}
+
+impl OpenFile {
+    /// Open `path` and refuse it if it is not a regular file or announces more than `max`
+    /// bytes.
+    pub fn open(path: &Path, max: u64) -> Result<OpenFile, ReadError> {
+        let file = open_without_blocking(path)?;
+        // The open file's own metadata: one path lookup per file, not two (a fresh checkout
+        // makes every build read all 10,000 files of a site).
+        let announced = file.metadata()?;
+        if !announced.is_file() {
+            return Err(ReadError::NotAFile);
+        }
+        if announced.len() > max {
+            return Err(ReadError::TooLarge {
+                size: announced.len(),
+                max,
+            });
+        }
+        Ok(OpenFile {
+            file,
+            len: announced.len(),
             max,
-        });
+        })
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(announced.len()).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    let read = bytes.len() as u64;
-    if read > max {
-        return Err(ReadError::TooLarge { size: read, max });
+
+    /// Ask the kernel to start reading the file's bytes from the disk now, without waiting
+    /// for them. Files read one after another wait on the disk in turn when they are not in
+    /// the page cache (a large corpus after a reboot, or on a machine that reclaims idle
+    /// cache: `cat` of the benchmark's 100,000 files took 8.7 s that way, 1.5 s cached);
+    /// asked for together, their reads are in flight at once. A no-op on a file already
+    /// cached, and only a hint: failing to give it changes nothing.
+    pub fn read_ahead(&self) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::io::AsRawFd;
+            let len = libc::off_t::try_from(self.len).unwrap_or(0);
+            // SAFETY: the descriptor is open for as long as `self.file` lives; the call only
+            // reads its arguments.
+            unsafe {
+                libc::posix_fadvise(self.file.as_raw_fd(), 0, len, libc::POSIX_FADV_WILLNEED);
+            }
+        }
     }
-    Ok(bytes)
+
+    /// Read the whole file, refusing more than the cap (enforced while reading: see
+    /// [`read_capped`]).
+    pub fn read(self) -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
+        let max = self.max;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        self.file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+        let read = bytes.len() as u64;
+        if read > max {
+            return Err(ReadError::TooLarge { size: read, max });
+        }
+        Ok(bytes)
+    }
 }
 
 /// Open `path` for reading. On Unix without waiting: opening a FIFO for reading would block
