@@ -156,6 +156,13 @@ impl Pipeline {
         self
     }
 
+    /// [`Pipeline::with_cache`], the cache read but never written (for `check`).
+    pub fn with_cache_read_only(mut self, root: &Path) -> Pipeline {
+        self = self.with_cache(root);
+        self.cache = self.cache.map(Cache::read_only);
+        self
+    }
+
     pub fn cleaner(&self) -> &Cleaner {
         self.cleaner.get_or_init(|| Cleaner::new(&self.config))
     }
@@ -311,6 +318,9 @@ impl Pipeline {
     /// Keep what the segmenter added to the stock dictionary for the next build's parts, if
     /// this build loaded the whole dictionary (failing to write it never fails a build).
     fn save_dictionary_additions(&self, cache: &Cache) {
+        if cache.is_read_only() {
+            return;
+        }
         let path = cache.dir().join(dictionary::FILE);
         if let Some(added) = self.analyzer.get().and_then(|a| a.segmenter().additions()) {
             if AddedWords::load(&path, added.key()).as_ref() != Some(added) {
@@ -446,7 +456,12 @@ impl Pipeline {
             errors.extend(outcome.error);
         }
         let started = Instant::now();
-        let memo = self.cache.as_ref().map(|c| c.dir().join(analyze::repost_memo::FILE));
+        // A read-only cache's memo is not read either: its verdicts are only a shortcut.
+        let memo = self
+            .cache
+            .as_ref()
+            .filter(|c| !c.is_read_only())
+            .map(|c| c.dir().join(analyze::repost_memo::FILE));
         let per_article = self.config.analyze.keywords_per_article;
         let articles = analyze::analyze_corpus_remembering(analyzed, true, per_article, memo.as_deref());
         let corpus_secs = started.elapsed().as_secs_f64();
@@ -828,18 +843,31 @@ pub fn check(root: &Path) -> CheckReport {
             None
         }
     };
-    let pipeline = Pipeline::new(config);
-    let corpus = pipeline.load_corpus(root);
+    let (corpus, config) = check_corpus(root, config);
     report.errors.extend(corpus.errors.iter().map(ToString::to_string));
     report.warnings = corpus.warnings;
     report.files_read = corpus.files_read;
     report.articles = corpus.articles.len();
     if let (true, Some(theme)) = (report.errors.is_empty(), theme) {
-        if let Err(e) = dry_render(&pipeline.config, &theme, corpus.articles) {
+        if let Err(e) = dry_render(&config, &theme, corpus.articles) {
             report.errors.push(e.to_string());
         }
     }
     report
+}
+
+/// The corpus `check` validates, and its config: the per-file results the build cache holds
+/// are taken from it (read, never written: see [`Cache::read_only`]), the others computed. A
+/// cached result found damaged while decoding means checking again from the files alone.
+fn check_corpus(root: &Path, config: Config) -> (Corpus, Config) {
+    let pipeline = Pipeline::new(config).with_cache_read_only(root);
+    let corpus = pipeline.load_corpus(root);
+    if pipeline.cache.as_ref().is_some_and(Cache::damage_found) {
+        let pipeline = Pipeline::new(pipeline.config);
+        let corpus = pipeline.load_corpus(root);
+        return (corpus, pipeline.config);
+    }
+    (corpus, pipeline.config)
 }
 
 /// Render the site (drafts included) into a scratch directory of the system's temporary
@@ -1102,6 +1130,45 @@ mod tests {
         let (read, titles, _) = load(dir.path(), true);
         assert_eq!((read, titles), (0, vec!["工会驿站建设".to_string()]));
         assert_ne!(stamp(), before);
+    }
+
+    /// Every file under `dir` with its bytes, sorted by path.
+    fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn a_read_only_cache_serves_the_files_it_holds_and_is_left_as_it_was() {
+        let dir = site();
+        let (_, titles, _) = load(dir.path(), true);
+        let cache_dir = dir.path().join(cache::CACHE_DIR);
+        let before = files_under(&cache_dir);
+        assert!(before.len() >= 2, "{before:?}");
+        let pipeline = Pipeline::new(Config::default()).with_cache_read_only(dir.path());
+        let corpus = pipeline.load_corpus(dir.path());
+        // Known by their metadata and found in the cache: nothing read, nothing computed.
+        assert_eq!(pipeline.hashed.load(Ordering::Relaxed), 0);
+        assert!(pipeline.cleaner.get().is_none());
+        let mut found: Vec<String> = corpus.articles.iter().map(|a| a.clean.title.clone()).collect();
+        found.sort();
+        assert_eq!(found, titles);
+        // A new file is computed, and neither it nor the files' metadata is recorded.
+        std::fs::write(
+            dir.path().join("content/raw/c.txt"),
+            "法律援助进企业\n\n市总工会为职工提供免费法律咨询，维护职工合法权益。\n",
+        )
+        .unwrap();
+        let pipeline = Pipeline::new(Config::default()).with_cache_read_only(dir.path());
+        assert_eq!(pipeline.load_corpus(dir.path()).articles.len(), 3);
+        assert!(pipeline.cleaner.get().is_some());
+        assert_eq!(files_under(&cache_dir), before);
     }
 
     /// The scan of `a.txt` by a fresh pipeline of the site at `root`, with `kept` bytes kept

@@ -111,6 +111,8 @@ pub struct Cache {
     snapshot: Snapshot,
     /// The mapped pack, kept to learn whether a lazily decoded part of it was damaged.
     mapped: Option<Arc<MappedPack>>,
+    /// Read, never written: `check` uses the cache a build left, and leaves it as it was.
+    read_only: bool,
 }
 
 /// A pack being written under a temporary name.
@@ -204,7 +206,20 @@ impl Cache {
             next: Mutex::new(None),
             started,
             snapshot,
+            read_only: false,
         }
+    }
+
+    /// This cache, read but never written (see [`Cache::is_read_only`]).
+    pub fn read_only(mut self) -> Cache {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether nothing of this cache is written: no snapshot, no entries, no pack, nothing
+    /// removed.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The key the last build recorded for the file at `rel` if the file's metadata is still
@@ -221,6 +236,9 @@ impl Cache {
     /// next build reads them. The snapshot is written only if it differs from the last
     /// build's.
     pub fn record_files<'a>(&self, files: impl IntoIterator<Item = (&'a str, Option<&'a FileStat>, Option<&'a str>)>) {
+        if self.read_only {
+            return;
+        }
         let mut recorded = Vec::with_capacity(self.snapshot.count());
         for (rel, stat, key) in files {
             let (Some(stat), Some(raw)) = (stat, key.and_then(raw_key)) else {
@@ -248,6 +266,9 @@ impl Cache {
 
     /// Remove the pack (after [`Cache::damage_found`]): the next build computes everything.
     pub fn discard(&self) {
+        if self.read_only {
+            return;
+        }
         let _ = std::fs::remove_file(self.dir.join(PACK));
     }
 
@@ -309,6 +330,9 @@ impl Cache {
     /// [`Article::set_origins`] takes), if it is a key.
     pub fn put(&self, entry: &Entry) -> Option<[u8; HASH_BYTES]> {
         let raw = raw_key(&entry.key)?;
+        if self.read_only {
+            return Some(raw);
+        }
         let Some(record) = encode(entry) else {
             return Some(raw);
         };
@@ -329,6 +353,9 @@ impl Cache {
     /// the rest is pruned. Every other format's directory is removed. Failing to write the
     /// cache never fails a build.
     pub fn save(&self) {
+        if self.read_only {
+            return;
+        }
         let mut pack = self.pack.write().unwrap_or_else(|p| p.into_inner());
         let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|p| p.into_inner()));

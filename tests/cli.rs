@@ -157,6 +157,30 @@ fn check_lists_every_error_and_fails() {
     assert!(text(&out.stdout).contains("3 errors"), "{}", text(&out.stdout));
 }
 
+/// `check` of a built site takes the per-file results from the build cache, and neither
+/// writes to it nor to anything else of the site; an error in a file the cache never held is
+/// still found.
+#[test]
+fn check_of_a_built_site_leaves_it_as_it_was() {
+    let dir = sample_site();
+    let root = dir.path().to_str().unwrap();
+    assert!(run(&["build", "--root", root, "--quiet"]).status.success());
+    let built = snapshot(dir.path());
+    let out = run(&["check", "--root", root]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(snapshot(dir.path()), built);
+    std::fs::write(dir.path().join("content/broken.md"), "+++\ntitel = \"x\"\n+++\n正文\n").unwrap();
+    let broken = snapshot(dir.path());
+    let out = run(&["check", "--root", root]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("content/broken.md:2:"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(snapshot(dir.path()), broken);
+}
+
 #[test]
 fn unknown_config_key_names_the_key_and_line() {
     let dir = site(&[("a.md", GOOD_MD)]);
