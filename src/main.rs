@@ -14,6 +14,7 @@ use union_digest::site::article_slug;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    keep_to_small_pages();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -21,6 +22,24 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Turn transparent huge pages off for this process (Linux; elsewhere nothing to do).
+///
+/// mimalloc asks for huge pages (`MADV_HUGEPAGE`), and a huge page is zeroed whole, 2 MiB,
+/// when first touched. On a virtual machine that hands free memory back to its host (free
+/// page reporting returns free blocks of 2 MiB and more), the blocks a huge page takes are
+/// exactly the ones handed back, so each costs the host a fresh allocation too. A
+/// one-article rebuild of a 10k site run a few seconds after the previous command spent 39%
+/// of its CPU zeroing huge pages: 0.77-0.98 s wall against 0.44-0.64 s with small pages.
+/// A cold 10k build took as long either way (three pairs, 8.9-11.7 s), with 8% less peak
+/// memory on small pages. Failing to turn them off changes nothing but speed.
+fn keep_to_small_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; no memory is passed.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
@@ -110,5 +129,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_process_keeps_to_small_pages() {
+        super::keep_to_small_pages();
+        // SAFETY: PR_GET_THP_DISABLE only reads a flag of this process.
+        let disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        assert_eq!(disabled, 1);
     }
 }
