@@ -182,6 +182,27 @@ fn check_of_a_built_site_leaves_it_as_it_was() {
 }
 
 #[test]
+fn check_renders_every_page_without_writing_one() {
+    let dir = sample_site();
+    // A temporary directory that cannot be written into: a render into a scratch directory
+    // there fails.
+    let not_a_dir = tempfile::NamedTempFile::new().unwrap();
+    let out = bin()
+        .args(["check", "--root", dir.path().to_str().unwrap()])
+        .env("TMPDIR", not_a_dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A template error still shows: it is found by rendering the pages.
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("404.html"), "{{ no_such_variable.field }}").unwrap();
+    let out = run(&["check", "--root", dir.path().to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("404.html"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn unknown_config_key_names_the_key_and_line() {
     let dir = site(&[("a.md", GOOD_MD)]);
     std::fs::write(
