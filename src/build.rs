@@ -434,7 +434,6 @@ impl Pipeline {
                 return Err(found);
             }
             let few_new = (1..=FEW_NEW_FILES).contains(&misses.into_inner());
-            dictionary::prefer_stock_parts(few_new);
             Ok(self.outcomes(&files, scanned, few_new))
         });
         self.progress.finish();

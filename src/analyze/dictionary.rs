@@ -14,10 +14,12 @@
 //! words), some at frequencies jieba suggests from the whole dictionary. Those additions and
 //! the resulting total are [`AddedWords`]: recorded when the whole segmenter is built, kept in
 //! the build cache, and replayed onto a part.
+//!
+//! The stock lines are sorted by their words' bytes, so whether the stock dictionary has a
+//! word is a binary search of them ([`stock_has_word`]), with nothing loaded.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
@@ -324,37 +326,38 @@ pub struct Part {
     pub jieba: Jieba,
 }
 
-/// Whether [`stock_has_word`] should use parts of the stock dictionary: set by a build that
-/// meets few new files. A process-wide preference: either way the answers are the same.
-static STOCK_PARTS: AtomicBool = AtomicBool::new(false);
-
-pub fn prefer_stock_parts(parts: bool) {
-    STOCK_PARTS.store(parts, Ordering::Relaxed);
-}
-
-/// Whether the stock dictionary has `word`, made of characters of `context` (the text being
-/// looked at). With parts preferred, a part is built for the context's characters (and grown
-/// for later contexts) instead of the whole dictionary being loaded.
-pub fn stock_has_word(word: &str, context: &[char]) -> bool {
-    static PART: RwLock<Option<Arc<Part>>> = RwLock::new(None);
-    if !STOCK_PARTS.load(Ordering::Relaxed) || word.chars().any(is_sentinel_char) {
-        return stock().has_word(word);
+/// Whether the stock dictionary has `word`: a binary search of its lines, which are sorted by
+/// their words' bytes (a test checks it), so nothing is loaded. The fiction detector asks a
+/// few dozen words per suspect page; a rebuild that cleans one new article used to build the
+/// part of the dictionary that article's characters can form for them (25-30 ms of its
+/// critical path), and a cold build to wait for the whole dictionary to load.
+pub fn stock_has_word(word: &str) -> bool {
+    let lines = stock_lines().as_bytes();
+    let word = word.as_bytes();
+    if word.is_empty() {
+        return false;
     }
-    let current = PART.read().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Some(part) = current.filter(|p| p.chars.covers(word)) {
-        return part.jieba.has_word(word);
+    // Every line starting in low..high may still hold the word; low is a line's start.
+    let (mut low, mut high) = (0, lines.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let start = lines[low..middle]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(low, |i| low + i + 1);
+        let end = lines[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(lines.len(), |i| start + i);
+        let line = &lines[start..end];
+        let entry = line.split(|&b| b == b' ').next().unwrap_or(line);
+        match entry.cmp(word) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => low = end + 1,
+            std::cmp::Ordering::Greater => high = start,
+        }
     }
-    let mut slot = PART.write().unwrap_or_else(|p| p.into_inner());
-    if let Some(part) = slot.as_ref().filter(|p| p.chars.covers(word)) {
-        return part.jieba.has_word(word);
-    }
-    let mut chars = slot.as_ref().map(|p| p.chars.clone()).unwrap_or_default();
-    chars.extend_chars(context.iter().copied());
-    chars.extend(word);
-    let jieba = part(&chars, None);
-    let found = jieba.has_word(word);
-    *slot = Some(Arc::new(Part { chars, jieba }));
-    found
+    false
 }
 
 #[cfg(test)]
@@ -430,6 +433,34 @@ mod tests {
         for word in ["工会驿站", "劳动者", "服务站", "新就业", "我们为"] {
             assert_eq!(part.suggest_freq(word), whole.suggest_freq(word), "{word}");
             assert_eq!(part.has_word(word), whole.has_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_stock_lines_are_sorted_and_searched_as_jieba_finds_their_words() {
+        let words: Vec<&str> = stock_lines().lines().filter_map(entry).map(|e| e.0).collect();
+        assert!(words.windows(2).all(|w| w[0].as_bytes() <= w[1].as_bytes()));
+        // The first and last words, and a sample between.
+        for word in words.iter().step_by(97).chain([&words[0], &words[words.len() - 1]]) {
+            assert!(stock_has_word(word), "{word}");
+        }
+        // Prefixes and extensions of words, words of no entry, and the empty word.
+        for word in [
+            "工会",
+            "我们",
+            "人民",
+            "工",
+            "工会会",
+            "会走",
+            "进工",
+            "1号",
+            "1号店",
+            "龘龘",
+            "zzz",
+            "",
+            "\u{F8FF}",
+        ] {
+            assert_eq!(stock_has_word(word), stock().has_word(word), "{word}");
         }
     }
 

@@ -459,11 +459,10 @@ fn dangling_utterances(chars: &[char]) -> Vec<(usize, usize)> {
     spans
 }
 
-/// Whether jieba's stock dictionary (350,000 words) has `word`, made of characters of
-/// `chars`. Only pages with spam evidence and a fiction candidate ask; a rebuild that meets
-/// few new articles answers from the part of the dictionary their characters can form.
-fn is_word(word: &str, chars: &[char]) -> bool {
-    crate::analyze::dictionary::stock_has_word(word, chars)
+/// Whether jieba's stock dictionary (350,000 words) has `word`. Only pages with spam
+/// evidence and a fiction candidate ask.
+fn is_word(word: &str) -> bool {
+    crate::analyze::dictionary::stock_has_word(word)
 }
 
 /// True when the characters before a cut and those after it form a dictionary word of two
@@ -482,7 +481,7 @@ fn joins_into_word(chars: &[char], s: usize, e: usize) -> bool {
             }
             word.clear();
             word.extend(left.iter().chain(right));
-            if is_word(&word, chars) {
+            if is_word(&word) {
                 return true;
             }
         }
@@ -708,7 +707,7 @@ fn breaks_word(chars: &[char], at: usize) -> bool {
         return false;
     }
     let word: String = [chars[at - 1], chars[at]].iter().collect();
-    is_word(&word, chars)
+    is_word(&word)
 }
 
 /// A line as characters, their byte offsets and their normalised forms.
