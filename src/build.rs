@@ -206,8 +206,7 @@ impl Pipeline {
                 ),
             ));
         }
-        let analyzer = self.analyzer();
-        (outcome.articles, outcome.inputs) = cleaned.into_iter().map(|c| analyzer.analyze_with_inputs(c)).unzip();
+        (outcome.articles, outcome.inputs) = self.analyzer().analyze_file(cleaned).into_iter().unzip();
         outcome
     }
 

@@ -90,18 +90,36 @@ impl Analyzer {
     /// [`Analyzer::analyze`], and what corpus analysis will need of the article.
     pub fn analyze_with_inputs(&self, clean: CleanArticle) -> (Article, CorpusInputs) {
         let doc = Doc::new(&clean);
+        self.analyze_doc(clean, &doc)
+    }
+
+    /// [`Analyzer::analyze_with_inputs`] of every article of one file (a newspaper page may
+    /// hold several), the segmenter readied for all their texts at once (see
+    /// [`Segmenter::prepare`]).
+    pub fn analyze_file(&self, cleaned: Vec<CleanArticle>) -> Vec<(Article, CorpusInputs)> {
+        let docs: Vec<Doc> = cleaned.iter().map(Doc::new).collect();
+        self.segmenter.prepare(docs.iter().map(|doc| doc.text.as_str()));
+        cleaned
+            .into_iter()
+            .zip(&docs)
+            .map(|(clean, doc)| self.analyze_doc(clean, doc))
+            .collect()
+    }
+
+    /// Analyze `clean`, whose text `doc` is.
+    fn analyze_doc(&self, clean: CleanArticle, doc: &Doc) -> (Article, CorpusInputs) {
         let words = self.segmenter.words(&doc.text);
         let boundaries = Boundaries::new(&words);
-        let placement = self.regions.place(&doc, &boundaries);
+        let placement = self.regions.place(doc, &boundaries);
         let region = clean
             .region_hint
             .as_deref()
             .and_then(|hint| self.regions.resolve_hint(hint))
             .unwrap_or(placement.region);
-        let themes = self.themes.assign(&doc, &boundaries, &clean.theme_hint);
+        let themes = self.themes.assign(doc, &boundaries, &clean.theme_hint);
         let id = article_id(&clean);
         let inputs = CorpusInputs {
-            terms: PackedTerms::new(&keywords::count_terms(&doc, &words, &self.stop_words, &self.segmenter)),
+            terms: PackedTerms::new(&keywords::count_terms(doc, &words, &self.stop_words, &self.segmenter)),
             fingerprint: reposts::Fingerprint::of(&clean.body),
         };
         let search_words = crate::render::search::article_words(
