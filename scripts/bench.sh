@@ -75,10 +75,10 @@ RESULTS=$DIR/results.tsv   # label  wall_s  cpu_s  rss_mb  load1
 STAGES=$DIR/stages.tsv     # label  stage  seconds
 PAGES=$DIR/pages.tsv       # corpus  our_html_pages  hugo_html_pages
 TRASH=$DIR/trash
-# Seconds an unjournaled ext4 keeps a freed inode from reuse (the kernel adds 5 s while the
-# inode's block is dirty), and a second to spare.
 # Seconds between the previous command and an "idle add".
 IDLE_SECONDS=5
+# Seconds an unjournaled ext4 keeps a freed inode from reuse (the kernel adds 5 s while the
+# inode's block is dirty), and a second to spare.
 RECENTLY_FREED_SECONDS=$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 6 ))
 
 say() { printf '>> %s\n' "$*" >&2; }
