@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
@@ -414,6 +415,60 @@ const STATE_HEADER: &str = "union-digest output state v1";
 /// Where the state `name` of the output whose manifest is at `manifest` is kept.
 fn state_path(manifest: &Path, name: &str) -> PathBuf {
     manifest.with_extension(format!("{name}.state"))
+}
+
+/// How long the manifest set of another output of the site (its manifest, states and memos,
+/// tens of MB at 10k articles) is kept after its last build. Every output directory has its
+/// own set, and one whose output has been renamed or dropped is never used again: before
+/// session 10 the default output's set was named by its absolute path, so every move of a
+/// site (each CI checkout elsewhere) left one behind in the cache. Removing the set of an
+/// output still in use costs that output one full build.
+const ABANDONED_SET_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// Remove the files of the manifest sets beside `manifest` (the set this build saved) whose
+/// newest file is older than [`ABANDONED_SET_AGE`] at `now`. Best effort: a file that cannot
+/// be removed stays, and nothing else changes.
+fn remove_abandoned_sets(manifest: &Path, now: SystemTime) {
+    let (Some(dir), Some(own)) = (manifest.parent(), set_name(manifest)) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    // Each other set's files and its newest modification time, by set name.
+    let mut sets: BTreeMap<String, (Vec<PathBuf>, SystemTime)> = BTreeMap::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(name) = set_name(&path).filter(|name| *name != own).map(str::to_string) else {
+            continue;
+        };
+        let modified = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok());
+        let Some(modified) = modified else { continue };
+        let set = sets.entry(name).or_insert_with(|| (Vec::new(), SystemTime::UNIX_EPOCH));
+        set.0.push(path);
+        set.1 = set.1.max(modified);
+    }
+    for (files, newest) in sets.into_values() {
+        if now.duration_since(newest).is_ok_and(|age| age > ABANDONED_SET_AGE) {
+            for file in files {
+                let _ = std::fs::remove_file(file);
+            }
+        }
+    }
+}
+
+/// The manifest set a file of the manifests' directory belongs to: its name up to the first
+/// dot (`<set>.manifest`, `<set>.<name>.state`, `<set>.<name>.memo`).
+fn set_name(path: &Path) -> Option<&str> {
+    path.file_name()?
+        .to_str()?
+        .split('.')
+        .next()
+        .filter(|name| !name.is_empty())
 }
 
 /// The build id an output directory's marker names, if any.
@@ -836,7 +891,9 @@ impl Output {
             }
             // The text manifest of earlier versions, if any, is of no more use.
             let _ = std::fs::remove_file(path.with_extension("tsv"));
-            save_atomically(path, &manifest.to_bytes())
+            save_atomically(path, &manifest.to_bytes())?;
+            remove_abandoned_sets(path, SystemTime::now());
+            Ok(())
         };
         match self.previous.take() {
             Some(previous) => self.apply_update(&previous, &mut manifest, save_manifest),
@@ -1344,6 +1401,54 @@ mod tests {
         assert_eq!(out.commit().unwrap(), Published::default());
         // Nothing was written where an empty staging path would have put it.
         assert!(!Path::new(page).exists());
+    }
+
+    #[test]
+    fn the_sets_of_outputs_not_built_for_a_month_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let long_ago = now - ABANDONED_SET_AGE - Duration::from_secs(60);
+        let file = |name: &str, modified: SystemTime| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, name).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(modified)
+                .unwrap();
+        };
+        // This build's set, however old its memo.
+        file("aaaa.manifest", now);
+        file("aaaa.cards.memo", long_ago);
+        // Another output's set, built lately: its newest file keeps it whole.
+        file("bbbb.manifest", now - Duration::from_secs(3600));
+        file("bbbb.cards.memo", long_ago);
+        // An output not built for a month.
+        file("cccc.manifest", long_ago);
+        file("cccc.search.state", long_ago);
+        remove_abandoned_sets(&dir.path().join("aaaa.manifest"), now);
+        let left = || -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(
+            left(),
+            ["aaaa.cards.memo", "aaaa.manifest", "bbbb.cards.memo", "bbbb.manifest"]
+        );
+        // A build that publishes removes them.
+        file("cccc.manifest", long_ago);
+        let site = tempfile::tempdir().unwrap();
+        let out = open(&site.path().join("public"), &dir.path().join("dddd.manifest"));
+        out.write("index.html", b"x", None).unwrap();
+        out.commit().unwrap();
+        let names = left();
+        assert!(!names.contains(&"cccc.manifest".to_string()), "{names:?}");
+        assert!(names.contains(&"dddd.manifest".to_string()), "{names:?}");
     }
 
     #[test]
