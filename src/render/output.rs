@@ -575,6 +575,13 @@ impl Output {
             (is_real_dir && marker_build_id(target).as_deref() == Some(manifest.build_id.as_str())).then_some(manifest)
         });
         let mut output = Output::full(Staging::create(target)?);
+        if let Some(previous) = &previous {
+            // About as many files as last time: the map is not grown (and rehashed) 15 times.
+            output.records = Mutex::new(FxHashMap::with_capacity_and_hasher(
+                previous.files.len() + previous.files.len() / 16,
+                Default::default(),
+            ));
+        }
         output.previous = previous;
         output.manifest_path = manifest_path;
         Ok(output)
@@ -871,7 +878,7 @@ impl Output {
         let records = std::mem::take(&mut *self.records.lock().unwrap_or_else(|p| p.into_inner()));
         let mut manifest = Manifest {
             build_id: String::new(),
-            files: records.into_iter().collect(),
+            files: sorted_records(records),
         };
         let manifest_path = self.manifest_path.clone();
         // An interrupted publish must leave no manifest that matches the output.
@@ -1003,6 +1010,14 @@ impl Output {
         }
         Ok((changed.len() + pending.len(), removed))
     }
+}
+
+/// The records of a build's files by path, sorted on all cores (the map then takes them as
+/// one sorted run).
+fn sorted_records(records: FxHashMap<String, Record>) -> BTreeMap<String, Record> {
+    let mut records: Vec<(String, Record)> = records.into_iter().collect();
+    records.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    records.into_iter().collect()
 }
 
 /// The content hash a file written with [`Output::write_pieces_keyed`] is recorded with.
