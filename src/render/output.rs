@@ -275,7 +275,127 @@ pub struct Record {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub build_id: String,
-    pub files: BTreeMap<String, Record>,
+    pub files: Files,
+}
+
+/// The files of a manifest: sorted by path, each path once. A vector rather than a map: the
+/// previous build's files are looked up through [`FileSlots`] by their place in it, and a
+/// build's files are sorted once, at commit, not inserted one by one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Files(Vec<(String, Record)>);
+
+impl Files {
+    /// Files from `entries` in any order; a path given twice keeps its last record.
+    pub fn from_unsorted(mut entries: Vec<(String, Record)>) -> Files {
+        // Stable, so equal paths keep their order and the last one wins below.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut files: Vec<(String, Record)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match files.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => files.push(entry),
+            }
+        }
+        Files(files)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, (String, Record)> {
+        self.0.iter()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(path, _)| path)
+    }
+
+    fn position(&self, rel: &str) -> Option<usize> {
+        self.0.binary_search_by(|(path, _)| path.as_str().cmp(rel)).ok()
+    }
+
+    pub fn get(&self, rel: &str) -> Option<&Record> {
+        self.position(rel).map(|at| &self.0[at].1)
+    }
+
+    pub fn contains_key(&self, rel: &str) -> bool {
+        self.position(rel).is_some()
+    }
+
+    /// Add or replace the record of `path`.
+    pub fn insert(&mut self, path: String, record: Record) {
+        match self.0.binary_search_by(|(p, _)| p.as_str().cmp(&path)) {
+            Ok(at) => self.0[at].1 = record,
+            Err(at) => self.0.insert(at, (path, record)),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Files {
+    type Item = &'a (String, Record);
+    type IntoIter = std::slice::Iter<'a, (String, Record)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<BTreeMap<String, Record>> for Files {
+    fn from(map: BTreeMap<String, Record>) -> Files {
+        Files(map.into_iter().collect())
+    }
+}
+
+/// The previous build's files found by path in one hash lookup (a page asks for its path
+/// once to be reused; 22,000 binary searches of 36,000 paths cost a rebuild about 10 ms),
+/// and which of them this build has claimed: a reused page sets its flag instead of taking
+/// the lock of [`Output::records`] and a copy of its path.
+#[derive(Debug)]
+struct FileSlots {
+    /// Place in the previous manifest's files by the path's hash, [`SHARED_SLOT`] for a hash
+    /// two paths share (their lookup searches the sorted paths instead).
+    by_hash: FxHashMap<u64, u32>,
+    claimed: Vec<std::sync::atomic::AtomicBool>,
+}
+
+/// A [`FileSlots`] hash that several paths share.
+const SHARED_SLOT: u32 = u32::MAX;
+
+impl FileSlots {
+    fn of(files: &Files) -> FileSlots {
+        let mut by_hash = FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
+        for (at, (path, _)) in files.iter().enumerate() {
+            let slot = u32::try_from(at).unwrap_or(SHARED_SLOT);
+            by_hash
+                .entry(path_hash(path))
+                .and_modify(|s| *s = SHARED_SLOT)
+                .or_insert(slot);
+        }
+        FileSlots {
+            by_hash,
+            claimed: (0..files.len()).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// The place of `rel` in `files` (the files these slots were made of).
+    fn slot(&self, files: &Files, rel: &str) -> Option<usize> {
+        match *self.by_hash.get(&path_hash(rel))? {
+            SHARED_SLOT => files.position(rel),
+            slot => {
+                let at = slot as usize;
+                (files.0.get(at)?.0 == rel).then_some(at)
+            }
+        }
+    }
+}
+
+fn path_hash(path: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(path)
 }
 
 /// The first bytes of a manifest file.
@@ -373,7 +493,7 @@ impl Manifest {
         // entry, as inserting would.
         Some(Manifest {
             build_id,
-            files: files.into_iter().collect(),
+            files: Files::from_unsorted(files),
         })
     }
 }
@@ -510,11 +630,14 @@ pub struct Output {
     staging: Staging,
     /// The previous build's files when this build updates them in place.
     previous: Option<Manifest>,
+    /// The previous build's files by path, and which this build claimed (with `previous`).
+    slots: Option<FileSlots>,
     /// Where the manifest of this build is saved (None: no build cache).
     manifest_path: Option<PathBuf>,
-    /// Every file of this build so far: hashed, as 22,000 pages claim their paths from all
-    /// cores (inserted into a sorted map under the lock, they cost a rebuild 20 ms of CPU);
-    /// sorted once, into the manifest, at commit.
+    /// Every file of this build so far but those kept as the previous build wrote them
+    /// (flagged in `slots`): hashed, as pages claim their paths from all cores (inserted
+    /// into a sorted map under the lock, they cost a rebuild 20 ms of CPU); sorted once, into
+    /// the manifest, at commit.
     records: Mutex<FxHashMap<String, Record>>,
     /// Files staged with new bytes (update mode).
     changed: Mutex<Vec<String>>,
@@ -537,6 +660,7 @@ impl Output {
         Output {
             staging,
             previous: None,
+            slots: None,
             manifest_path: None,
             records: Mutex::new(FxHashMap::default()),
             changed: Mutex::new(Vec::new()),
@@ -575,13 +699,7 @@ impl Output {
             (is_real_dir && marker_build_id(target).as_deref() == Some(manifest.build_id.as_str())).then_some(manifest)
         });
         let mut output = Output::full(Staging::create(target)?);
-        if let Some(previous) = &previous {
-            // About as many files as last time: the map is not grown (and rehashed) 15 times.
-            output.records = Mutex::new(FxHashMap::with_capacity_and_hasher(
-                previous.files.len() + previous.files.len() / 16,
-                Default::default(),
-            ));
-        }
+        output.slots = previous.as_ref().map(|previous| FileSlots::of(&previous.files));
         output.previous = previous;
         output.manifest_path = manifest_path;
         Ok(output)
@@ -597,13 +715,46 @@ impl Output {
         &self.staging.dir
     }
 
+    /// Claim `rel` for a file of this build recorded as `record`: an error if another file
+    /// of this build has claimed it.
     fn claim(&self, rel: &str, record: Record) -> Result<()> {
+        match self.previous_slot(rel) {
+            Some(slot) => self.claim_previous(rel, slot, Some(record)),
+            None => self.claim_new(rel, record),
+        }
+    }
+
+    /// The place of `rel` among the previous build's files, if that build wrote it.
+    fn previous_slot(&self, rel: &str) -> Option<usize> {
+        let (previous, slots) = (self.previous.as_ref()?, self.slots.as_ref()?);
+        slots.slot(&previous.files, rel)
+    }
+
+    /// Claim `rel`, the previous build's file at `slot`, for a file recorded as `record`
+    /// (None: as the previous build recorded it).
+    fn claim_previous(&self, rel: &str, slot: usize, record: Option<Record>) -> Result<()> {
+        let claimed = self.slots.as_ref().and_then(|slots| slots.claimed.get(slot));
+        if claimed.is_some_and(|flag| flag.swap(true, Ordering::Relaxed)) {
+            return Err(two_claims(rel));
+        }
+        let previous = self
+            .previous
+            .as_ref()
+            .and_then(|m| m.files.0.get(slot))
+            .map(|(_, r)| *r);
+        if let Some(record) = record.filter(|&record| Some(record) != previous) {
+            self.records
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(rel.to_string(), record);
+        }
+        Ok(())
+    }
+
+    fn claim_new(&self, rel: &str, record: Record) -> Result<()> {
         let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
         if records.insert(rel.to_string(), record).is_some() {
-            return Err(Error::OutputRefused {
-                path: PathBuf::from(rel),
-                reason: "two outputs of this build claim the same path".into(),
-            });
+            return Err(two_claims(rel));
         }
         Ok(())
     }
@@ -614,13 +765,14 @@ impl Output {
     /// pages is still there costs a `stat` each, a tenth of a second of a one-article
     /// rebuild, so a page deleted by hand comes back when its inputs change or on a full build.
     pub fn reuse(&self, rel: &str, key: &blake3::Hash) -> Result<bool> {
-        let Some(old) = self.previous.as_ref().and_then(|m| m.files.get(rel)) else {
+        let Some(slot) = self.previous_slot(rel) else {
             return Ok(false);
         };
-        if old.key.as_ref() != Some(key) {
+        let old = self.previous.as_ref().and_then(|m| m.files.0.get(slot)).map(|(_, r)| r);
+        if old.and_then(|old| old.key.as_ref()) != Some(key) {
             return Ok(false);
         }
-        self.claim(rel, *old)?;
+        self.claim_previous(rel, slot, None)?;
         Ok(true)
     }
 
@@ -644,6 +796,7 @@ impl Output {
             .files
             .iter()
             .filter(|(_, r)| r.key.as_ref() == Some(key))
+            .map(|(path, record)| (path, record))
             .collect();
         let all_there = !group.is_empty() && group.iter().all(|(rel, _)| self.still_there(rel));
         if !all_there {
@@ -876,9 +1029,12 @@ impl Output {
             return Ok(Published::default());
         }
         let records = std::mem::take(&mut *self.records.lock().unwrap_or_else(|p| p.into_inner()));
+        let previous = self.previous.take().zip(self.slots.take());
+        let is_update = previous.is_some();
+        let (files, removed) = files_of_build(records, previous);
         let mut manifest = Manifest {
             build_id: String::new(),
-            files: sorted_records(records),
+            files,
         };
         let manifest_path = self.manifest_path.clone();
         // An interrupted publish must leave no manifest that matches the output.
@@ -906,9 +1062,9 @@ impl Output {
             remove_abandoned_sets(path, SystemTime::now());
             Ok(())
         };
-        match self.previous.take() {
-            Some(previous) => self.apply_update(&previous, &mut manifest, save_manifest),
-            None => {
+        match is_update {
+            true => self.apply_update(&removed, &mut manifest, save_manifest),
+            false => {
                 manifest.build_id = manifest.content_id();
                 save_manifest(&manifest)?;
                 self.swap_in(&manifest)
@@ -935,7 +1091,7 @@ impl Output {
     /// first; the manifest's id, the manifest and the other files are done beside them.
     fn apply_update(
         &self,
-        previous: &Manifest,
+        removed: &[String],
         manifest: &mut Manifest,
         save_manifest: impl FnOnce(&Manifest) -> Result<()> + Send,
     ) -> Result<Published> {
@@ -953,8 +1109,7 @@ impl Output {
                 // the cache is keyed by its cached record), so their markers differ.
                 manifest.build_id = manifest.content_id();
                 let manifest = &*manifest;
-                let (written, saved) =
-                    rayon::join(|| self.update_files(previous, manifest), || save_manifest(manifest));
+                let (written, saved) = rayon::join(|| self.update_files(removed, manifest), || save_manifest(manifest));
                 saved?;
                 written
             },
@@ -970,8 +1125,9 @@ impl Output {
     }
 
     /// Move the staged files and write the held ones over the previous output's, then remove
-    /// the files `manifest` no longer lists: how many files were written, and removed.
-    fn update_files(&self, previous: &Manifest, manifest: &Manifest) -> Result<(usize, usize)> {
+    /// the files of the previous output this build did not claim (`removed`): how many files
+    /// were written, and removed.
+    fn update_files(&self, removed_files: &[String], manifest: &Manifest) -> Result<(usize, usize)> {
         let target = &self.staging.target;
         let mut changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|p| p.into_inner()));
         changed.sort();
@@ -999,7 +1155,8 @@ impl Output {
             .par_iter()
             .try_for_each(|(rel, bytes)| overwrite(&target.join(rel), rel, bytes))?;
         let mut removed = 0;
-        for rel in previous.files.keys().filter(|rel| !manifest.files.contains_key(*rel)) {
+        debug_assert!(removed_files.iter().all(|rel| !manifest.files.contains_key(rel)));
+        for rel in removed_files {
             let path = target.join(rel);
             match std::fs::remove_file(&path) {
                 Ok(()) => removed += 1,
@@ -1012,12 +1169,59 @@ impl Output {
     }
 }
 
-/// The records of a build's files by path, sorted on all cores (the map then takes them as
-/// one sorted run).
-fn sorted_records(records: FxHashMap<String, Record>) -> BTreeMap<String, Record> {
-    let mut records: Vec<(String, Record)> = records.into_iter().collect();
-    records.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    records.into_iter().collect()
+/// The files of a build: the records claimed as new (`records`) and the previous build's
+/// files claimed as they were (flagged in its slots), in path order; and the previous
+/// build's files this build did not claim, to be removed.
+fn files_of_build(records: FxHashMap<String, Record>, previous: Option<(Manifest, FileSlots)>) -> (Files, Vec<String>) {
+    let mut fresh: Vec<(String, Record)> = records.into_iter().collect();
+    fresh.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let Some((previous, slots)) = previous else {
+        return (Files(fresh), Vec::new());
+    };
+    let mut kept = Vec::with_capacity(previous.files.len());
+    let mut removed = Vec::new();
+    for (entry, claimed) in previous.files.0.into_iter().zip(&slots.claimed) {
+        if claimed.load(Ordering::Relaxed) {
+            kept.push(entry);
+        } else {
+            removed.push(entry.0);
+        }
+    }
+    (Files(merge_sorted(kept, fresh)), removed)
+}
+
+/// Two lists sorted by path, each path once in each, merged; a path in both keeps its
+/// record from `newer`.
+fn merge_sorted(older: Vec<(String, Record)>, newer: Vec<(String, Record)>) -> Vec<(String, Record)> {
+    let mut merged = Vec::with_capacity(older.len() + newer.len());
+    let mut older = older.into_iter().peekable();
+    let mut newer = newer.into_iter().peekable();
+    loop {
+        let take_older = match (older.peek(), newer.peek()) {
+            (Some(a), Some(b)) => match a.0.cmp(&b.0) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Greater => false,
+                std::cmp::Ordering::Equal => {
+                    older.next();
+                    false
+                }
+            },
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_older { older.next() } else { newer.next() };
+        merged.extend(next);
+    }
+    merged
+}
+
+/// The error of a path claimed twice in one build.
+fn two_claims(rel: &str) -> Error {
+    Error::OutputRefused {
+        path: PathBuf::from(rel),
+        reason: "two outputs of this build claim the same path".into(),
+    }
 }
 
 /// The content hash a file written with [`Output::write_pieces_keyed`] is recorded with.
@@ -1508,6 +1712,14 @@ mod tests {
         Output::open(target, Some(manifest.to_path_buf())).unwrap()
     }
 
+    /// A scratch directory, the output in it and the manifest path beside.
+    fn scratch_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache/output.manifest");
+        (dir, target, manifest)
+    }
+
     #[test]
     fn the_output_id_is_the_hash_of_paths_and_contents_and_ignores_keys() {
         let record = |content: &[u8], key: Option<&[u8]>| Record {
@@ -1519,7 +1731,8 @@ mod tests {
             files: BTreeMap::from([
                 ("a/index.html".to_string(), record(b"a", key)),
                 ("feed.xml".to_string(), record(b"f", None)),
-            ]),
+            ])
+            .into(),
         };
         // The hash of each path, a NUL and its content hash, in path order: nothing else, so
         // that the keys pages were rendered from (which differ with and without the build
@@ -1557,7 +1770,7 @@ mod tests {
         );
         let manifest = Manifest {
             build_id: "abc".into(),
-            files,
+            files: files.into(),
         };
         let bytes = manifest.to_bytes();
         assert_eq!(Manifest::parse(&bytes), Some(manifest.clone()));
@@ -1592,9 +1805,7 @@ mod tests {
 
     #[test]
     fn an_update_writes_changed_files_only_and_removes_stale_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let manifest = dir.path().join("cache/output.manifest");
+        let (dir, target, manifest) = scratch_site();
         let key = blake3::hash(b"inputs of a");
         let first = open(&target, &manifest);
         assert!(!first.is_update());
@@ -1642,6 +1853,78 @@ mod tests {
         fourth.write("c/index.html", b"C", None).unwrap();
         fourth.commit().unwrap();
         assert_eq!(std::fs::read(target.join("b.xml")).unwrap(), b"B");
+    }
+
+    #[test]
+    fn a_path_reused_and_written_in_one_update_is_refused_either_way() {
+        let (_dir, target, manifest) = scratch_site();
+        let key = blake3::hash(b"inputs of a");
+        let first = open(&target, &manifest);
+        first.write("a/index.html", b"A", Some(key)).unwrap();
+        first.write("b/index.html", b"B", Some(key)).unwrap();
+        first.commit().unwrap();
+
+        let second = open(&target, &manifest);
+        assert!(second.reuse("a/index.html", &key).unwrap());
+        assert!(second.write("a/index.html", b"A2", None).is_err());
+        assert!(second.write("b/index.html", b"B2", None).unwrap());
+        assert!(second.reuse("b/index.html", &key).is_err());
+        assert!(second.write("c/index.html", b"C", None).unwrap());
+        assert!(second.write("c/index.html", b"C", None).is_err());
+    }
+
+    #[test]
+    fn an_update_records_reused_files_as_they_were_and_rewritten_ones_anew() {
+        let (_dir, target, manifest) = scratch_site();
+        let (k1, k2) = (blake3::hash(b"inputs 1"), blake3::hash(b"inputs 2"));
+        let first = open(&target, &manifest);
+        for page in ["a/index.html", "b/index.html", "c/index.html", "d/index.html"] {
+            first.write(page, page.as_bytes(), Some(k1)).unwrap();
+        }
+        first.commit().unwrap();
+
+        let second = open(&target, &manifest);
+        assert!(second.reuse("a/index.html", &k1).unwrap());
+        // The same bytes from other inputs: not written, but recorded with the new key.
+        assert!(!second.write("b/index.html", b"b/index.html", Some(k2)).unwrap());
+        assert!(second.write("c/index.html", b"new c", Some(k2)).unwrap());
+        assert!(second.write("aa/index.html", b"aa", None).unwrap());
+        let published = second.commit().unwrap();
+        assert_eq!(published.removed, 1, "d/index.html was not claimed");
+
+        let saved = Manifest::read(&manifest).unwrap();
+        let paths: Vec<&str> = saved.files.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["a/index.html", "aa/index.html", "b/index.html", "c/index.html"]);
+        let record = |rel: &str| *saved.files.get(rel).unwrap();
+        assert_eq!(record("a/index.html").key, Some(k1));
+        assert_eq!(record("b/index.html").key, Some(k2));
+        assert_eq!(record("c/index.html").content, blake3::hash(b"new c"));
+        assert!(!target.join("d").exists());
+    }
+
+    #[test]
+    fn files_are_sorted_by_path_and_a_path_given_twice_keeps_its_last_record() {
+        let record = |content: &[u8]| Record {
+            content: blake3::hash(content),
+            key: None,
+        };
+        let files = Files::from_unsorted(vec![
+            ("b".into(), record(b"1")),
+            ("a".into(), record(b"2")),
+            ("b".into(), record(b"3")),
+        ]);
+        let entries: Vec<(String, Record)> = files.iter().cloned().collect();
+        assert_eq!(entries, [("a".into(), record(b"2")), ("b".into(), record(b"3"))]);
+        let merged = merge_sorted(
+            vec![("a".into(), record(b"old a")), ("c".into(), record(b"old c"))],
+            vec![("b".into(), record(b"b")), ("c".into(), record(b"new c"))],
+        );
+        let expected: Vec<(String, Record)> = vec![
+            ("a".into(), record(b"old a")),
+            ("b".into(), record(b"b")),
+            ("c".into(), record(b"new c")),
+        ];
+        assert_eq!(merged, expected);
     }
 
     #[test]

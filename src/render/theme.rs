@@ -161,11 +161,34 @@ impl Theme {
             DatePrecision::Year => ("year", "{y}年"),
         };
         let pattern = self.dates.get(key).map_or(fallback, String::as_str);
-        pattern
-            .replace("{y}", &date.date.year().to_string())
-            .replace("{m}", &date.date.month().to_string())
-            .replace("{d}", &date.date.day().to_string())
+        fill_date(pattern, date.date.year(), date.date.month(), date.date.day())
     }
+}
+
+/// `pattern` with `{y}`, `{m}` and `{d}` replaced by the year, month and day, in one pass:
+/// a rebuild formats the date of every article (for the search records' keys), and three
+/// `replace` calls with their number strings cost six allocations each.
+fn fill_date(pattern: &str, year: i32, month: u32, day: u32) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        // Writing into a String cannot fail.
+        let _ = match rest.get(open..open + 3) {
+            Some("{y}") => write!(out, "{year}"),
+            Some("{m}") => write!(out, "{month}"),
+            Some("{d}") => write!(out, "{day}"),
+            _ => {
+                out.push('{');
+                rest = &rest[open + 1..];
+                continue;
+            }
+        };
+        rest = &rest[open + 3..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -182,6 +205,16 @@ mod tests {
         assert_eq!(theme.strings["home"], "首页");
         assert_eq!(theme.format_date(&PubDate::day(2024, 3, 6).unwrap()), "2024年3月6日");
         assert_eq!(theme.format_date(&PubDate::month(2024, 3).unwrap()), "2024年3月");
+    }
+
+    #[test]
+    fn date_patterns_fill_each_field_and_keep_other_braces() {
+        assert_eq!(fill_date("{y}年{m}月{d}日", 2024, 3, 6), "2024年3月6日");
+        assert_eq!(fill_date("{d}/{m}/{y}", 2024, 12, 31), "31/12/2024");
+        assert_eq!(fill_date("{y}-{y}", 2024, 1, 1), "2024-2024");
+        assert_eq!(fill_date("{x}{", 2024, 1, 1), "{x}{");
+        assert_eq!(fill_date("{{y}}", 2024, 1, 1), "{2024}");
+        assert_eq!(fill_date("", 2024, 1, 1), "");
     }
 
     #[test]
