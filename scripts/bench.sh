@@ -27,8 +27,8 @@
 #    - the floor (examples/floor.rs: read + jieba + write the same output bytes) on 10k.
 # 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
 #
-# Each figure is the median of N runs (default 3); 100k: the mean of 2 cold builds, the other
-# cases once. Files are read from the page cache (a warm-up pass reads them first): "cold"
+# Each figure is the median of N runs (default 5: the adds of one run spread over 0.2 s on
+# this machine); 100k: the mean of 2 cold builds, the other cases once. Files are read from the page cache (a warm-up pass reads them first): "cold"
 # means no output and no build cache, not an empty OS cache, which we cannot drop on a shared
 # machine.
 #
@@ -43,7 +43,7 @@
 set -euo pipefail
 
 DIR=/tmp/union-digest-bench
-RUNS=3
+RUNS=5
 SEED=42
 WITH_100K=0
 HUGO_100K=0
