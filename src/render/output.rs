@@ -1062,13 +1062,12 @@ impl Output {
             remove_abandoned_sets(path, SystemTime::now());
             Ok(())
         };
-        match is_update {
-            true => self.apply_update(&removed, &mut manifest, save_manifest),
-            false => {
-                manifest.build_id = manifest.content_id();
-                save_manifest(&manifest)?;
-                self.swap_in(&manifest)
-            }
+        if is_update {
+            self.apply_update(&removed, &mut manifest, save_manifest)
+        } else {
+            manifest.build_id = manifest.content_id();
+            save_manifest(&manifest)?;
+            self.swap_in(&manifest)
         }
     }
 
