@@ -1442,10 +1442,7 @@ fn write_new_file<P: AsRef<[u8]>>(path: &Path, rel: &str, pieces: &[P]) -> Resul
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::OutputRefused {
-                path: PathBuf::from(rel),
-                reason: "two outputs of this build claim the same path".into(),
-            },
+            std::io::ErrorKind::AlreadyExists => two_claims(rel),
             _ => Error::io(path, e),
         })?;
     for piece in pieces {
