@@ -716,11 +716,11 @@ impl Output {
     }
 
     /// Claim `rel` for a file of this build recorded as `record`: an error if another file
-    /// of this build has claimed it.
-    fn claim(&self, rel: &str, record: Record) -> Result<()> {
+    /// of this build has claimed it. Returns the previous build's record of `rel`, if any.
+    fn claim(&self, rel: &str, record: Record) -> Result<Option<Record>> {
         match self.previous_slot(rel) {
             Some(slot) => self.claim_previous(rel, slot, Some(record)),
-            None => self.claim_new(rel, record),
+            None => self.claim_new(rel, record).map(|()| None),
         }
     }
 
@@ -731,8 +731,8 @@ impl Output {
     }
 
     /// Claim `rel`, the previous build's file at `slot`, for a file recorded as `record`
-    /// (None: as the previous build recorded it).
-    fn claim_previous(&self, rel: &str, slot: usize, record: Option<Record>) -> Result<()> {
+    /// (None: as the previous build recorded it). Returns the previous build's record.
+    fn claim_previous(&self, rel: &str, slot: usize, record: Option<Record>) -> Result<Option<Record>> {
         let claimed = self.slots.as_ref().and_then(|slots| slots.claimed.get(slot));
         if claimed.is_some_and(|flag| flag.swap(true, Ordering::Relaxed)) {
             return Err(two_claims(rel));
@@ -748,7 +748,7 @@ impl Output {
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(rel.to_string(), record);
         }
-        Ok(())
+        Ok(previous)
     }
 
     fn claim_new(&self, rel: &str, record: Record) -> Result<()> {
@@ -942,12 +942,8 @@ impl Output {
             content: keyed_content(&key),
             key: Some(key),
         };
-        self.claim(rel, record)?;
-        let same = self
-            .previous
-            .as_ref()
-            .and_then(|m| m.files.get(rel))
-            .is_some_and(|old| old.content == record.content);
+        let old = self.claim(rel, record)?;
+        let same = old.is_some_and(|old| old.content == record.content);
         if same {
             return Ok(false);
         }
@@ -987,18 +983,14 @@ impl Output {
     fn plan(&self, rel: &str, record: Record, size: usize) -> Result<Plan> {
         let content = record.content;
         let path = self.staging.path_of(rel)?;
-        self.claim(rel, record)?;
+        let old = self.claim(rel, record)?;
         if self.discard {
             return Ok(Plan::Unchanged);
         }
         if self.previous.is_none() {
             return Ok(Plan::Write(path));
         }
-        let same = self
-            .previous
-            .as_ref()
-            .and_then(|m| m.files.get(rel))
-            .is_some_and(|old| old.content == content)
+        let same = old.is_some_and(|old| old.content == content)
             // A file deleted from the output by hand is written again.
             && self.still_there(rel);
         if same {
