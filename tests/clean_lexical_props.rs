@@ -1,6 +1,9 @@
 //! The lexical cleaning steps never panic, whatever the text, and punctuation restoration is
 //! idempotent.
 
+#[path = "common/props.rs"]
+mod props;
+
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
@@ -134,7 +137,7 @@ fn lexical(target: TargetScript, text: &str) -> Page {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(props::config(256))]
 
     #[test]
     fn lexical_steps_never_panic_on_arbitrary_text(text in any::<String>()) {

@@ -5,6 +5,9 @@
 //! that these tests hold whether or not the lexical steps (script, punctuation) have run:
 //! what is asserted here is decided by the structural steps alone.
 
+#[path = "common/props.rs"]
+mod props;
+
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
@@ -426,7 +429,7 @@ fn piece() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(props::config(256))]
 
     #[test]
     fn structural_steps_never_panic(pieces in proptest::collection::vec(piece(), 0..40)) {
@@ -577,7 +580,7 @@ fn body_piece() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(props::config(200))]
 
     /// Headline lines, some chrome, a lead and body lines of the kinds the seeds have:
     /// cleaning the output of cleaning changes nothing.

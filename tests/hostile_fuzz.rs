@@ -4,34 +4,23 @@
 //! plus the safety invariants (sanitised Markdown, slugs, escaping, URL resolution).
 //!
 //! `cargo test` runs 256 cases per property. `scripts/fuzz.sh` runs 100 000 (it sets
-//! PROPTEST_CASES, read by [`config`]). A failing case is shrunk and saved by proptest in
+//! PROPTEST_CASES, read by `props::config`). A failing case is shrunk and saved by proptest in
 //! `tests/hostile_fuzz.proptest-regressions`; commit that file with the fix so the case is
 //! replayed by every later run.
 
+#[path = "common/props.rs"]
+mod props;
 #[path = "hostile/support.rs"]
 mod support;
 
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 
 use union_digest::build::Pipeline;
 use union_digest::config::Config;
 use union_digest::ingest::{ingest, IngestError};
 use union_digest::model::SourceKind;
-
-/// Cases per property: `PROPTEST_CASES` if set, else 256 (fast enough for every `cargo test`).
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
-        ..ProptestConfig::with_cases(cases)
-    }
-}
 
 /// The per-file stages, built once: later cleaning steps load lexicons and dictionaries.
 fn pipeline() -> &'static Pipeline {
@@ -316,7 +305,7 @@ fn hostile_markup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(props::config(256))]
 
     #[test]
     fn ingest_never_panics(bytes in file_bytes(), curated in any::<bool>()) {

@@ -264,14 +264,18 @@ fn pick_of_two(a: &str, b: &str, lead: &str) -> usize {
 
 /// Bylines closing the section: `（王钰哲）`, `（湖南工人报全媒体记者 罗晓芳）`, a last
 /// paragraph ending with `（记者 张三）`. Photo credits and captions may sit between.
+///
+/// Only the paragraphs that stay (credits) count towards how far back to look: a byline
+/// taken out must not use up a look, or cleaning the output again would look one paragraph
+/// further and take a byline the first pass kept.
 fn closing_bylines(head: &mut Headline, lines: &mut Vec<Line>) {
     let mut k = lines.len();
-    let mut looked = 0;
-    while k > 1 && looked < 4 {
+    let mut credits_passed = 0;
+    while k > 1 && credits_passed < 4 {
         k -= 1;
-        looked += 1;
         let text = lines[k].text.clone();
         if meta::parse_credit(&text).is_some() {
+            credits_passed += 1;
             continue;
         }
         let names = meta::parse_closing_byline(&text)
@@ -420,6 +424,39 @@ mod tests {
         assert!(head.authors.is_empty());
         assert_eq!(head.photographers, ["杜斌斌"]);
         assert_eq!(head.body.len(), 2);
+    }
+
+    #[test]
+    fn bylines_among_closing_credits_all_go_so_a_second_pass_takes_none() {
+        let closing = [
+            "（王钰哲）",
+            "通讯员杜斌斌 摄",
+            "通讯员杜斌斌 摄",
+            "通讯员杜斌斌 摄",
+            "（王钰哲）",
+        ];
+        let mut texts = vec!["标题", "正文。"];
+        texts.extend(closing);
+        let head = take(&texts);
+        assert_eq!(head.authors, ["王钰哲"]);
+        assert_eq!(
+            body(&head),
+            ["正文。", "通讯员杜斌斌 摄", "通讯员杜斌斌 摄", "通讯员杜斌斌 摄"]
+        );
+        let mut again = vec!["标题"];
+        again.extend(body(&head));
+        assert_eq!(body(&take(&again)), body(&head));
+    }
+
+    #[test]
+    fn only_four_credits_are_looked_past() {
+        let credit = "通讯员杜斌斌 摄";
+        let head = take(&["标题", "正文。", "（王钰哲）", credit, credit, credit, credit]);
+        assert!(head.authors.is_empty());
+        assert_eq!(head.body.len(), 6);
+        let head = take(&["标题", "正文。", "（王钰哲）", credit, credit, credit]);
+        assert_eq!(head.authors, ["王钰哲"]);
+        assert_eq!(head.body.len(), 4);
     }
 
     #[test]
