@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of union-digest against Hugo on the same articles, on this machine, now.
 #
-#   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k [--hugo-100k]] [--skip-build]
-#                    [--union-digest BIN] [--report-only]
+#   scripts/bench.sh [--dir DIR] [--runs N] [--seed S] [--with-100k [--hugo-100k] [--pairs P]]
+#                    [--skip-build] [--union-digest BIN] [--report-only]
 #
 # --union-digest BIN measures another build of union-digest (e.g. of another branch) with
 # this checkout's generator and floor; --report-only prints the report of the last run in DIR.
@@ -12,7 +12,11 @@
 # 3. Generates the 1k and 10k corpora with `gen_corpus --seed S`: DIR/cN (union-digest site,
 #    raw scraped files) and DIR/cN-hugo (the same articles, clean, as Markdown for Hugo).
 #    --with-100k adds a 100k corpus built by union-digest; --hugo-100k has Hugo build it too
-#    (Hugo needs about 1.3 GB of memory per 10k articles).
+#    (Hugo needs about 1.3 GB of memory per 10k articles). The 100k corpus is built cold
+#    PAIRS times (--pairs, default 3), each time right after a cold build of the 10k corpus
+#    under the same conditions (previous outputs deleted, freed inodes waited for, input
+#    files read into the page cache): the 100k/10k ratio compares those pairs, not a 100k
+#    build with 10k builds made ten minutes and several gigabytes of page cache earlier.
 # 4. Measures with /usr/bin/time -v (wall time, user+sys CPU time, peak RSS):
 #    - cold builds (output and .union-digest-cache/ deleted) of 1k and 10k, with the
 #      per-stage breakdown of `build --timings`, after a `sync` of the generated corpus;
@@ -28,7 +32,7 @@
 # 5. Prints a Markdown report (also saved as DIR/results.md); raw logs stay in DIR/logs.
 #
 # Each figure is the median of N runs (default 5: the adds of one run spread over 0.2 s on
-# this machine); 100k: the mean of 2 cold builds, the other cases once. Files are read from the page cache (a warm-up pass reads them first): "cold"
+# this machine); 100k: the median of PAIRS cold builds, the other cases once. Files are read from the page cache (a warm-up pass reads them first): "cold"
 # means no output and no build cache, not an empty OS cache, which we cannot drop on a shared
 # machine.
 #
@@ -44,6 +48,7 @@ set -euo pipefail
 
 DIR=/tmp/union-digest-bench
 RUNS=5
+PAIRS=3
 SEED=42
 WITH_100K=0
 HUGO_100K=0
@@ -56,6 +61,7 @@ while [ $# -gt 0 ]; do
         --runs) RUNS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
         --with-100k) WITH_100K=1; shift ;;
+        --pairs) PAIRS=$2; shift 2 ;;
         --hugo-100k) HUGO_100K=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
         --union-digest) UD_BIN=$(realpath "$2"); shift 2 ;;
@@ -155,6 +161,26 @@ ud_cold() { # SITE LABEL
     measure "$2" "$UD" --root "$1" --quiet build --timings
 }
 
+# warm SITE: read its content files into the page cache, as `generate` does, so a cold
+# build does not time the disk (this machine evicts files left unread for about 30 s).
+warm() { find "$1/content" -type f -exec cat {} + >/dev/null; }
+
+# paired_cold SMALL LARGE NAME: PAIRS cold builds of LARGE, each right after a cold build of
+# SMALL under the same conditions (see the header). The last build of LARGE is the one its
+# rebuilds start from. SMALL's template is restored first (its rebuild series edited it).
+paired_cold() {
+    local small=$1 large=$2 name=$3 r
+    cp "$DIR/theme-template/themes/default/templates/article.html" "$small/themes/default/templates/"
+    for r in $(seq 1 "$PAIRS"); do
+        empty_trash wait
+        warm "$small"
+        ud_cold "$small" "$name-pair-small-cold"
+        sync # the small build's files are written back now, not during the large one
+        warm "$large"
+        ud_cold "$large" "$name-ud-cold"
+    done
+}
+
 ud_build() { # SITE LABEL
     measure "$2" "$UD" --root "$1" --quiet build --timings
 }
@@ -228,6 +254,13 @@ stage_median() { # LABEL STAGE
         awk '{ v[NR] = $1 } END { if (NR == 0) print "–"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# pair_ratios NAME: the wall-time ratio of each pair of cold builds, in order.
+pair_ratios() {
+    paste <(awk -F'\t' -v l="$1-ud-cold" '$1 == l { print $2 }' "$RESULTS") \
+        <(awk -F'\t' -v l="$1-pair-small-cold" '$1 == l { print $2 }' "$RESULTS") |
+        awk '{ printf "%s%.2f×", (NR > 1 ? ", " : ""), $1 / $2 }'
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "–") printf "%.2f", a / b; else print "–" }'; }
 
 verdict() { # VALUE MUST TARGET
@@ -268,19 +301,25 @@ measure_all() {
         # 48 s in the kernel, the second 26 and 27 s.
         sync
         empty_trash wait
-        local with_hugo=1 hugo_pages="–"
-        [ "$n" -ge 100000 ] && [ "$HUGO_100K" -eq 0 ] && with_hugo=0
-        for r in $(seq 1 "$runs"); do
-            ud_cold "$DIR/$name" "$name-ud-cold"
-            if [ "$with_hugo" -eq 1 ]; then hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"; fi
-        done
-        [ "$with_hugo" -eq 1 ] && hugo_pages=$(html_pages "$DIR/hugo-public")
-        # The build the rebuilds start from. Without Hugo to alternate with (100k), it is
-        # a second sample of the cold build: one 100k build's system time alone varied by
-        # 21 s (27 and 48 s of 168 s of CPU) with the state of the file system.
-        local last_label="$name-ud-cold-last"
-        [ "$with_hugo" -eq 0 ] && last_label="$name-ud-cold"
-        ud_cold "$DIR/$name" "$last_label"
+        local hugo_pages="–"
+        if [ "$n" -ge 100000 ]; then
+            # Paired with the 10k corpus; one 100k build's system time alone varied by 21 s
+            # (27 and 48 s of 168 s of CPU) with the state of the file system.
+            if [ "$HUGO_100K" -eq 1 ]; then
+                hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
+                hugo_pages=$(html_pages "$DIR/hugo-public")
+                discard "$DIR/hugo-public" "$DIR/hugo-cache"
+            fi
+            paired_cold "$DIR/c10k" "$DIR/$name" "$name"
+        else
+            for r in $(seq 1 "$runs"); do
+                ud_cold "$DIR/$name" "$name-ud-cold"
+                hugo_cold "$DIR/$name-hugo" "$name-hugo-cold"
+            done
+            hugo_pages=$(html_pages "$DIR/hugo-public")
+            # The build the rebuilds start from.
+            ud_cold "$DIR/$name" "$name-ud-cold-last"
+        fi
         printf '%s\t%s\t%s\n' "$name" "$(html_pages "$DIR/$name/public")" "$hugo_pages" >>"$PAGES"
         if [ "$name" = c10k ]; then
             say "floor on $name"
@@ -329,13 +368,16 @@ report() {
             local name=${NAMES[$i]}
             echo "- Corpus $name: \`gen_corpus --n ${SIZES[$i]} --seed $SEED\`: ${SIZES[$i]} raw files ($(raw_mb_of "$name") MB) holding $(articles_of "$name") articles; Hugo gets the same $(articles_of "$name") articles clean ($(hugo_mb_of "$name") MB of Markdown)"
         done
-        echo "- Median of $RUNS runs (100k: mean of 2 cold builds, other cases 1 run). Cold = no output, no cache; files in the OS page cache."
+        echo "- Median of $RUNS runs (100k: median of $PAIRS cold builds, each paired with a 10k cold build just before it; other cases 1 run). Cold = no output, no cache; files in the OS page cache."
         echo
         echo "| case | articles | wall (s) | CPU user+sys (s) | peak RSS (MB) | HTML pages |"
         echo "| --- | ---: | ---: | ---: | ---: | ---: |"
         for i in "${!NAMES[@]}"; do
             local name=${NAMES[$i]} a; a=$(articles_of "$name")
             row "union-digest, cold build, $name" "$name-ud-cold" "$a" "$(pages_of "$name" 2)"
+            if grep -q "^$name-pair-small-cold"$'\t' "$RESULTS"; then
+                row "union-digest, cold build, c10k, each just before one of $name" "$name-pair-small-cold" "" ""
+            fi
             row "Hugo, cold build, $name" "$name-hugo-cold" "$a" "$(pages_of "$name" 3)"
             printf '| **ratio union-digest / Hugo, %s** | | **%s** | **%s** | **%s** | |\n' "$name" \
                 "$(ratio "$(median "$name-ud-cold" 2)" "$(median "$name-hugo-cold" 2)")" \
@@ -366,7 +408,12 @@ report() {
         fi
         if grep -q $'^c100k-ud-cold\t' "$RESULTS"; then
             echo
-            echo "100k vs 10k (target: within 10×): wall $(ratio "$(median c100k-ud-cold 2)" "$(median c10k-ud-cold 2)")×," \
+            echo "100k vs 10k (target: within 10×), against the 10k cold builds paired with them:" \
+                "wall $(ratio "$(median c100k-ud-cold 2)" "$(median c100k-pair-small-cold 2)")×" \
+                "($(median c100k-ud-cold 2) s against $(median c100k-pair-small-cold 2) s; pairs $(pair_ratios c100k))," \
+                "CPU $(ratio "$(median c100k-ud-cold 3)" "$(median c100k-pair-small-cold 3)")×," \
+                "peak RSS $(ratio "$(median c100k-ud-cold 4)" "$(median c100k-pair-small-cold 4)")×;" \
+                "against the 10k series above: wall $(ratio "$(median c100k-ud-cold 2)" "$(median c10k-ud-cold 2)")×," \
                 "peak RSS $(ratio "$(median c100k-ud-cold 4)" "$(median c10k-ud-cold 4)")×."
         fi
         echo
