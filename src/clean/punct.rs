@@ -62,7 +62,8 @@ fn is_chinese(c: char) -> bool {
         || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
 }
 
-fn full_width(c: char) -> Option<char> {
+/// The full-width form of an ASCII mark Chinese text writes full-width, if it has one.
+pub(crate) fn full_width(c: char) -> Option<char> {
     Some(match c {
         ',' => '，',
         ':' => '：',

@@ -37,6 +37,7 @@ use aho_corasick::AhoCorasick;
 use super::{automaton, section, sections};
 use crate::clean::despin::Table;
 use crate::clean::lines::is_han;
+use crate::clean::punct::full_width;
 
 const NEWS: &str = include_str!("../../../data/lm-news.txt");
 const FICTION: &str = include_str!("../../../data/lm-fiction.txt");
@@ -769,16 +770,9 @@ fn normalise(c: char) -> char {
     match c {
         '0'..='9' | '０'..='９' => '0',
         'a'..='z' | 'A'..='Z' => 'a',
-        ',' => '，',
-        ':' => '：',
-        ';' => '；',
-        '?' => '？',
-        '!' => '！',
-        '(' => '（',
-        ')' => '）',
         '"' => '“',
         c if c.is_whitespace() => ' ',
-        c => c,
+        c => full_width(c).unwrap_or(c),
     }
 }
 
