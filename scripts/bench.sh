@@ -70,6 +70,9 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+for count in "$RUNS" "$PAIRS"; do
+    [[ "$count" =~ ^[1-9][0-9]*$ ]] || { echo "--runs and --pairs take a whole number from 1 up" >&2; exit 2; }
+done
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
@@ -340,7 +343,7 @@ measure_all() {
     [ -n "$UD_BIN" ] && commit="$("$UD" --version | awk '{ print $2 }') at $UD (generator from $commit)"
     {
         printf 'STARTED=%q\nSTARTED_LOAD=%q\nENDED_LOAD=%q\n' "$started" "$started_load" "$(cut -d' ' -f1-3 /proc/loadavg)"
-        printf 'RUNS=%q\nSEED=%q\nCOMMIT=%q\n' "$RUNS" "$SEED" "$commit"
+        printf 'RUNS=%q\nPAIRS=%q\nSEED=%q\nCOMMIT=%q\n' "$RUNS" "$PAIRS" "$SEED" "$commit"
         printf 'NAMES=(%s)\nSIZES=(%s)\n' "${names[*]}" "${sizes[*]}"
     } >"$DIR/meta.env"
 }
