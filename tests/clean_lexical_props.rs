@@ -7,7 +7,7 @@ mod props;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use union_digest::clean::{despin, gloss, punct, script, spam, Cleaner, Page};
+use union_digest::clean::{despin, emoji, gloss, punct, script, spam, Cleaner, Page};
 use union_digest::config::{Config, TargetScript};
 use union_digest::ingest::ingest;
 use union_digest::model::{RawDoc, SourceKind};
@@ -86,6 +86,15 @@ fn pieces() -> impl Strategy<Value = String> {
         "a",
         "Z",
         "9",
+        "🕤",
+        "❤\u{FE0F}",
+        "😷",
+        "★",
+        "(🎀)",
+        "(dòng )",
+        "爱游戏体育",
+        "全站app",
+        "手机版入口",
     ]);
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
@@ -128,6 +137,7 @@ fn cleaner() -> &'static Cleaner {
 fn lexical(target: TargetScript, text: &str) -> Page {
     let steps = steps(target);
     let mut page = Page::new(&doc(text));
+    emoji::strip(&mut page);
     gloss::repair(&mut page);
     steps.script.apply(&mut page);
     punct::restore(&mut page);
@@ -151,6 +161,17 @@ proptest! {
             prop_assert!(!line.text.trim().is_empty());
         }
         let _ = lexical(TargetScript::Hant, &text);
+    }
+
+    #[test]
+    fn emoji_removal_is_idempotent(text in pieces()) {
+        let mut once = Page::new(&doc(&text));
+        emoji::strip(&mut once);
+        let lines: Vec<String> = once.lines.iter().map(|l| l.text.clone()).collect();
+        let mut twice = Page::new(&doc(&lines.join("\n")));
+        emoji::strip(&mut twice);
+        let again: Vec<String> = twice.lines.iter().map(|l| l.text.clone()).collect();
+        prop_assert_eq!(again, lines);
     }
 
     #[test]

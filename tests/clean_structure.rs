@@ -554,6 +554,8 @@ fn chrome_piece() -> impl Strategy<Value = String> {
         Just("浏览次数：100".to_string()),
         Just("首页 > 要闻".to_string()),
         Just("记者 张三".to_string()),
+        Just("某某新闻网>>工会新闻".to_string()),
+        Just("🦊⛵🚲".to_string()),
     ]
 }
 
@@ -575,6 +577,9 @@ fn body_piece() -> impl Strategy<Value = String> {
         Just("……".to_string()),
         Just("2023年7月1日".to_string()),
         Just("摘要：".to_string()),
+        Just("职工(🕤)书屋今天开放，已建🐚成站点。".to_string()),
+        Just("表彰大会在市民中心召开。王明 摄".to_string()),
+        Just("（总台央视记者 张凯 李文静）".to_string()),
         "[\\u{4e00}-\\u{4e20}，。]{1,50}",
     ]
 }

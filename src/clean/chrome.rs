@@ -588,7 +588,12 @@ impl<'a> Scan<'a> {
             || (items.len() >= 3
                 && flat.contains(['>', '＞', '»', '›'])
                 && items[..items.len() - 1].iter().all(|i| chars(i) <= 12)
-                && !flat.contains('。'));
+                && !flat.contains('。'))
+            // 某某新闻网>>工会新闻: a doubled arrow is a trail's own separator.
+            || (items.len() >= 2
+                && [">>", "＞＞", "»"].iter().any(|arrow| flat.contains(arrow))
+                && items.iter().all(|i| chars(i) <= 12)
+                && !flat.contains(['。', '，']));
         if !trail {
             return false;
         }
@@ -923,7 +928,7 @@ impl Extracted {
                 }
                 self.dates.extend(found.iter().map(|d| d.date));
                 let text = rest.trim_matches(['“', '”', '《', '》', '"', ' ']).to_string();
-                if !text.is_empty() {
+                if !text.is_empty() && !is_serial_code(&text) {
                     self.sources.push(SourceCand {
                         text,
                         original: f.cat == Cat::SourceOriginal,
@@ -1142,6 +1147,12 @@ impl Rules {
 /// others; a source the page repeats or names in its repost disclaimer is the reposting
 /// site and loses to one printed once; a labelled source (来源：) beats an outlet name
 /// merely printed beside the date (a platform or account name); otherwise the first printed.
+/// A code where an outlet should be (来源： xw20240506): no Han character and a run of digits
+/// as long as a date stamp's year. Outlet names carry Han characters or few digits (CCTV-13).
+fn is_serial_code(text: &str) -> bool {
+    !text.chars().any(is_han) && text.chars().filter(char::is_ascii_digit).count() >= 4
+}
+
 fn choose_source(cands: &[SourceCand], disclaimers: &[String]) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cands {
@@ -1304,6 +1315,28 @@ mod tests {
         );
         let p = run(&text);
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY, BODY]);
+    }
+
+    #[test]
+    fn serial_codes_are_not_sources() {
+        let p = run(&format!("发布时间:2024-05-06 10:20:30 来源: xw20240506\n{BODY}"));
+        assert_eq!(p.meta.source, None);
+        assert_eq!(kept(&p), [BODY]);
+        let p = run(&format!("来源：CCTV-13\n{BODY}"));
+        assert_eq!(p.meta.source.as_deref(), Some("CCTV-13"));
+    }
+
+    #[test]
+    fn trails_of_two_items_with_doubled_arrows() {
+        let text = format!("某某新闻网>>工会新闻\n市总工会推进职工书屋建设\n{BODY}");
+        assert_eq!(kept(&run(&text)), ["市总工会推进职工书屋建设", BODY]);
+        for line in ["工会>>职工", "人民网 » 地方"] {
+            assert_eq!(kept(&run(&format!("{line}\n{BODY}"))), [BODY], "{line}");
+        }
+        // A single arrow between two items, or a sentence with arrows, is not a trail.
+        for line in ["产值>100万元", "效率提升>>成本下降，职工收入>>往年。"] {
+            assert_eq!(kept(&run(&format!("{line}\n{BODY}"))), [line, BODY], "{line}");
+        }
     }
 
     #[test]

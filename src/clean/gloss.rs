@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use pinyin::ToPinyinMulti;
 
-use super::lines::is_han;
+use super::lines::{is_han, remove_spans};
 use super::script::CharSet;
 use super::Page;
 use crate::model::CleaningReport;
@@ -111,21 +111,7 @@ fn strip_glosses(text: &str, report: &mut CleaningReport) -> Option<String> {
     if !text.contains(['(', '（']) {
         return None;
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(end) = gloss_at(&chars, i) {
-            report.remove("gloss", chars[i..end].iter().collect::<String>());
-            changed = true;
-            i = end;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    changed.then_some(out)
+    remove_spans(text, "gloss", report, gloss_at)
 }
 
 /// If a gloss opens at `open`, the index just past its closing parenthesis.

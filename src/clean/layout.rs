@@ -9,7 +9,8 @@
 //! it leaves a quote or bracket open), or the second half starts with a one-character
 //! clause (`人，儿子…`) that can only be the end of a word. The second half must continue
 //! running text: not a heading, not an enumerated section head, not a dateline, byline or
-//! photo credit. Each join is counted in `report.joined_lines`.
+//! photo credit. A first half closed by a photo credit (`…召开。王明 摄`, a caption) is
+//! complete. Each join is counted in `report.joined_lines`.
 
 use super::lines::{ends_sentence, is_han, Line};
 use super::meta;
@@ -82,9 +83,12 @@ pub fn broken_between(a: &str, b: &str) -> bool {
 }
 
 /// Lines that stand on their own whatever follows: separators, bylines, credits, datelines
-/// without body text.
+/// without body text, captions closed by their photo credit (`…召开。王明 摄`).
 fn is_apart(s: &str) -> bool {
-    shape::is_separator(s) || meta::parse_byline_line(s).is_some() || meta::parse_credit(s).is_some()
+    shape::is_separator(s)
+        || meta::parse_byline_line(s).is_some()
+        || meta::parse_credit(s).is_some()
+        || meta::trailing_credit(s).is_some()
 }
 
 /// The first half shows it was cut inside running text.
@@ -212,6 +216,10 @@ mod tests {
         let (lines, _) =
             run("工人日报-中工网记者 邹倜然 通讯员 胡慧霞\n五年感恩奋进，实干争先。全国现场会在浙江召开。");
         assert_eq!(lines.len(), 2);
+        let (lines, joins) = run(
+            "5月1日，市劳动模范表彰大会在市民中心召开。王明 摄\n4月8日，全市职工技能竞赛启动仪式在职工文化中心举行。王明 摄",
+        );
+        assert_eq!((lines.len(), joins), (2, 0));
     }
 
     #[test]

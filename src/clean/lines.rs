@@ -2,6 +2,8 @@
 //! non-breaking and ideographic spaces, zero-width characters, runs of blank lines and
 //! indentation, so that later steps see one trimmed line per paragraph or heading.
 
+use crate::model::CleaningReport;
+
 /// One non-empty line of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -92,6 +94,31 @@ pub fn han_count(s: &str) -> usize {
 pub fn ends_sentence(s: &str) -> bool {
     let trimmed = s.trim_end_matches(['”', '’', '」', '』', '）', ')', '"', '\'', '》']);
     trimmed.ends_with(['。', '！', '？', '!', '?', '…', '；', ';']) || trimmed.ends_with("......")
+}
+
+/// The line without the spans `span_at` finds (it returns where a span starting at a
+/// character ends), each recorded as a removal of `kind`; None when there is none.
+pub fn remove_spans(
+    text: &str,
+    kind: &str,
+    report: &mut CleaningReport,
+    span_at: impl Fn(&[char], usize) -> Option<usize>,
+) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(end) = span_at(&chars, i) {
+            report.remove(kind, chars[i..end].iter().collect::<String>());
+            changed = true;
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    changed.then_some(out)
 }
 
 #[cfg(test)]

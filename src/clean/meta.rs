@@ -388,6 +388,21 @@ pub fn parse_credit(text: &str) -> Option<Vec<String>> {
     None
 }
 
+/// A photo credit closing a caption, after its last sentence: `…表彰大会在市民中心召开。王明 摄`.
+/// Returns the photographers.
+pub fn trailing_credit(text: &str) -> Option<Vec<String>> {
+    let t = text.trim_end();
+    let (at, mark) = t
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?'))?;
+    let credit = &t[at + mark.len_utf8()..];
+    if credit.trim().is_empty() || t[..at].trim().is_empty() {
+        return None;
+    }
+    parse_credit(credit)
+}
+
 /// A byline closing an article, printed in brackets: `（王钰哲）`,
 /// `（湖南工人报全媒体记者 罗晓芳）`, `（记者 张三 通讯员 李四）`.
 pub fn parse_closing_byline(text: &str) -> Option<Vec<String>> {
@@ -533,6 +548,24 @@ mod tests {
         assert_eq!(parse_credit("张三/摄"), v(&["张三"]));
         assert_eq!(parse_credit("摄影：李四"), v(&["李四"]));
         assert_eq!(parse_credit("近日，瑞成公司包装车间班前会上领讲员为大家宣讲。"), None);
+    }
+
+    #[test]
+    fn broadcasters_as_outlets() {
+        assert_eq!(
+            parse_closing_byline("（总台央视记者 张凯 李文静）"),
+            v(&["张凯", "李文静"])
+        );
+        assert_eq!(parse_byline("东方卫视记者 张三"), v(&["张三"]));
+    }
+
+    #[test]
+    fn credits_closing_a_caption() {
+        assert_eq!(trailing_credit("表彰大会在市民中心召开。王明 摄"), v(&["王明"]));
+        assert_eq!(trailing_credit("图为活动现场。 记者邹伟锋 摄"), v(&["邹伟锋"]));
+        assert_eq!(trailing_credit("王明 摄"), None);
+        assert_eq!(trailing_credit("表彰大会在市民中心召开。"), None);
+        assert_eq!(trailing_credit("大会召开。会议由张三主持拍摄"), None);
     }
 
     #[test]

@@ -5,17 +5,18 @@
 //! | step | module | defect |
 //! | --- | --- | --- |
 //! | 1 | [`lines`] | invisible characters, odd spaces, blank-line runs |
-//! | 2 | [`gloss`] | romanisation glosses, runs of replacement marks, mojibake lines |
-//! | 3 | [`script`] | Simplified text converted to Traditional by mirror sites |
-//! | 4 | [`punct`] | full-width punctuation normalised to ASCII inside Chinese text |
-//! | 5 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
-//! | 6 | [`despin`] | synonym-spun wording (伪原创) |
-//! | 7 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
-//! | 8 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
-//! | 9 | [`split`] | several articles on one newspaper page |
-//! | 10 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
+//! | 2 | [`emoji`] | pictographs injected inside words and lines of them |
+//! | 3 | [`gloss`] | romanisation glosses, runs of replacement marks, mojibake lines |
+//! | 4 | [`script`] | Simplified text converted to Traditional by mirror sites |
+//! | 5 | [`punct`] | full-width punctuation normalised to ASCII inside Chinese text |
+//! | 6 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
+//! | 7 | [`despin`] | synonym-spun wording (伪原创) |
+//! | 8 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
+//! | 9 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
+//! | 10 | [`split`] | several articles on one newspaper page |
+//! | 11 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
-//! The structural steps (7–10) share [`shape`] (how a line looks: heading, body, separator),
+//! The structural steps (8–11) share [`shape`] (how a line looks: heading, body, separator),
 //! [`dates`] (publication dates as printed, with their precision) and [`meta`] (bylines,
 //! datelines, photo credits and names).
 //!
@@ -28,6 +29,7 @@
 pub mod chrome;
 pub mod dates;
 pub mod despin;
+pub mod emoji;
 pub mod gloss;
 pub mod headline;
 pub mod layout;
@@ -81,6 +83,7 @@ impl Cleaner {
 
     fn clean_raw(&self, doc: &RawDoc) -> Vec<CleanArticle> {
         let mut page = Page::new(doc);
+        emoji::strip(&mut page);
         gloss::repair(&mut page);
         self.script.apply(&mut page);
         punct::restore(&mut page);

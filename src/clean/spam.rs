@@ -268,6 +268,8 @@ struct Keywords {
     is_core: Vec<bool>,
     prefixes: Vec<Affix>,
     suffixes: Vec<Affix>,
+    /// Advertising words cut with a standalone name after it.
+    brand_suffixes: Vec<Affix>,
 }
 
 impl Keywords {
@@ -291,8 +293,10 @@ impl Keywords {
         let mut suffixes = affixes("suffix", true);
         suffixes.extend(affixes("suffix-weak", false));
         // Longest first, so 网站 wins over 网.
+        let mut brand_suffixes = affixes("brand-suffix", true);
         prefixes.sort_by_key(|a| std::cmp::Reverse(a.text.len()));
         suffixes.sort_by_key(|a| std::cmp::Reverse(a.text.len()));
+        brand_suffixes.sort_by_key(|a| std::cmp::Reverse(a.text.len()));
         let core = section(&sections, "core");
         let standalone: Vec<&String> = section(&sections, "standalone")
             .iter()
@@ -306,6 +310,7 @@ impl Keywords {
             is_core,
             prefixes,
             suffixes,
+            brand_suffixes,
         }
     }
 
@@ -319,6 +324,8 @@ impl Keywords {
             };
             if self.is_core[m.pattern().as_usize()] {
                 self.extend(text, &mut hit);
+            } else {
+                hit.end += chained_suffixes(&self.brand_suffixes, &text[hit.end..]);
             }
             match hits.last_mut() {
                 Some(last) if hit.start <= last.end => {
@@ -342,19 +349,36 @@ impl Keywords {
             hit.ad |= p.ad;
         }
         for _ in 0..3 {
-            let rest = &text[hit.end..];
-            let found = self.suffixes.iter().find(|s| {
-                rest.starts_with(s.text.as_str())
-                    && !rest[s.text.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| s.blocked.contains(&c))
-            });
-            let Some(s) = found else { break };
+            let Some(s) = suffix_at(&self.suffixes, &text[hit.end..]) else {
+                break;
+            };
             hit.end += s.text.len();
             hit.ad |= s.ad;
         }
     }
+}
+
+/// The longest of `suffixes` that `rest` starts with, unless a character it excludes follows.
+fn suffix_at<'a>(suffixes: &'a [Affix], rest: &str) -> Option<&'a Affix> {
+    suffixes.iter().find(|s| {
+        rest.starts_with(s.text.as_str())
+            && !rest[s.text.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| s.blocked.contains(&c))
+    })
+}
+
+/// Bytes of up to three of `suffixes` chained at the start of `rest` (手机版 then 入口).
+fn chained_suffixes(suffixes: &[Affix], rest: &str) -> usize {
+    let mut len = 0;
+    for _ in 0..3 {
+        let Some(s) = suffix_at(suffixes, &rest[len..]) else {
+            break;
+        };
+        len += s.text.len();
+    }
+    len
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -582,6 +606,23 @@ mod tests {
         );
         let texts: Vec<&str> = removed.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(texts, ["甜心宝贝包养网", "包养网车马费", "包养", "包养行情", "包养"]);
+    }
+
+    #[test]
+    fn betting_brands_go_with_their_advertising_words() {
+        let (lines, removed) = cleaned(
+            "区总工会在职工书屋设置阅读角365体育手机版入口，供职工借阅。\n\
+             各基层工会开展技能培训爱游戏体育全站app，提升职工素质。",
+        );
+        assert_eq!(
+            lines,
+            [
+                "区总工会在职工书屋设置阅读角，供职工借阅。",
+                "各基层工会开展技能培训，提升职工素质。"
+            ]
+        );
+        let texts: Vec<&str> = removed.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(texts, ["365体育手机版入口", "爱游戏体育全站app"]);
     }
 
     #[test]

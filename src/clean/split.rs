@@ -40,9 +40,13 @@ pub fn split(lines: Vec<Line>) -> Vec<Vec<Line>> {
     sections
 }
 
-/// True when a line opens an article body: a dateline (本报讯…, 记者X报道 …).
+/// True when a line opens an article body: a dateline (本报讯…, 记者X报道 …). A bracketed
+/// byline alone on its line (`（记者 张三）`) is not one: articles print it last as often as
+/// first, and as a boundary it would cut an article wherever a byline is repeated.
 fn is_dateline(line: &Line) -> bool {
-    meta::parse_dateline(&line.text).is_some()
+    let text = line.text.trim();
+    let lone_bracketed = text.starts_with(['（', '(']) && text.ends_with(['）', ')']);
+    !lone_bracketed && meta::parse_dateline(text).is_some()
 }
 
 /// A line that may belong to a headline block: short, without a full stop, and not a
@@ -203,6 +207,15 @@ mod tests {
     fn one_dateline_is_one_article() {
         let text = format!("标题\n本报讯 记者李凡报道 {P1}\n小标题一\n{P2}\n小标题二\n{P2}");
         assert_eq!(sections(&text).len(), 1);
+    }
+
+    #[test]
+    fn lone_bracketed_bylines_open_no_article() {
+        let text = format!("标题\n{P1}\n小标题一\n（记者 张凯）\n{P2}\n小标题二\n（记者 张凯）\n{P2}");
+        assert_eq!(sections(&text).len(), 1);
+        // Framed by a wire opener they do: 本报讯（记者 张三）.
+        let text = format!("标题一\n本报讯（记者 张凯）{P1}\n标题二\n本报讯（记者 李凡）{P2}");
+        assert_eq!(sections(&text).len(), 2);
     }
 
     #[test]
