@@ -34,6 +34,9 @@ enum Cat {
     Source,
     SourceOriginal,
     Author,
+    /// A reporter label (记者): an author field beside a date or source; alone on its line
+    /// it is a byline, left to the headline step.
+    Reporter,
     Editor,
     Counter,
     Widget,
@@ -55,6 +58,7 @@ impl Cat {
             "source" => Cat::Source,
             "source-original" => Cat::SourceOriginal,
             "author" => Cat::Author,
+            "reporter" => Cat::Reporter,
             "editor" => Cat::Editor,
             "counter" => Cat::Counter,
             "widget" => Cat::Widget,
@@ -356,7 +360,8 @@ fn is_noise_token(token: &str) -> bool {
     let weekday = (token.starts_with("星期") || token.starts_with('周') || token.starts_with("禮拜"))
         && chars(token) <= 3
         && token.chars().last().is_some_and(|c| "一二三四五六日天".contains(c));
-    weekday || token.starts_with("发表于") || token.starts_with("發表於") || token.starts_with("IP属地")
+    let address = token.starts_with("//") || token.starts_with("http") || token.starts_with("www.");
+    weekday || address || token.starts_with("发表于") || token.starts_with("發表於") || token.starts_with("IP属地")
 }
 
 /// The outlet name left beside a date: noise tokens and separators taken off.
@@ -374,6 +379,11 @@ fn is_page_label(text: &str) -> bool {
         return false;
     }
     let t = text.trim_start_matches(['【', '[', ' ']);
+    // 头版, 头版：要闻 (the front page, named rather than numbered).
+    if let Some(after) = t.strip_prefix("头版").or_else(|| t.strip_prefix("頭版")) {
+        let after = after.trim_end_matches(['】', ']', ' ']);
+        return after.is_empty() || after.starts_with(['：', ':', ' ']);
+    }
     let Some(rest) = t.strip_prefix('第') else {
         // A3版, B02版
         let mut cs = t.chars();
@@ -681,6 +691,10 @@ impl<'a> Scan<'a> {
                 return false;
             }
         }
+        let only_reporters = !fields.is_empty() && fields.iter().all(|f| f.cat == Cat::Reporter);
+        if only_reporters && extracted.dates.is_empty() && extracted.sources.is_empty() {
+            return false;
+        }
         if fields.is_empty() && self.is_signature_date(i, &prefix, &prefix_dates, &extracted) {
             // A date closing a notice under its signature is the notice's date, and part
             // of the text: read it, keep the line.
@@ -937,11 +951,21 @@ impl Extracted {
                 }
                 true
             }
-            Cat::Author => {
+            Cat::Author | Cat::Reporter => {
+                // A template that prints an empty author field before the date
+                // (作者：  2025/4/28): the date is the line's, not a name.
+                let found = dates::find_dates(v);
+                self.dates.extend(found.iter().map(|d| d.date));
+                let undated = if found.is_empty() {
+                    v.to_string()
+                } else {
+                    outlet_text(&dates::without_dates(v, &found))
+                };
+                let v = undated.as_str();
                 if v.is_empty() {
                     return true;
                 }
-                if n > 30 || v.contains(['。', '，']) {
+                if chars(v) > 30 || v.contains(['。', '，']) {
                     return false;
                 }
                 let names = meta::parse_byline(v)
@@ -983,7 +1007,8 @@ impl Rules {
         let mut hits: Vec<(usize, usize, Cat)> = Vec::new();
         let mut prev: Option<char> = None;
         for (i, c) in s.char_indices() {
-            let field_start = prev.is_none_or(is_field_gap);
+            // A label may follow a time with no space (14:22:30来源：中工网).
+            let field_start = prev.is_none_or(|p| is_field_gap(p) || p.is_ascii_digit());
             prev = Some(c);
             if !field_start || hits.last().is_some_and(|h| i < h.1) {
                 continue;
@@ -1318,6 +1343,46 @@ mod tests {
     }
 
     #[test]
+    fn publication_bars_as_templates_print_them() {
+        let cases = [
+            (
+                "2021-05-06 记者:王明 李文静 来源:工人日报",
+                Some("2021-05-06"),
+                Some("工人日报"),
+                vec!["王明", "李文静"],
+            ),
+            (
+                "//www.example.cn2021-05-06 10:20:30来源: 中工网",
+                Some("2021-05-06"),
+                Some("中工网"),
+                vec![],
+            ),
+            (
+                "www.example.cn 2021-05-06 10:20:30 来源: 中工网",
+                Some("2021-05-06"),
+                Some("中工网"),
+                vec![],
+            ),
+            (
+                "来源:新华社   作者:     2021/5/6  人气:8",
+                Some("2021-05-06"),
+                Some("新华社"),
+                vec![],
+            ),
+        ];
+        for (bar, date, source, authors) in cases {
+            let p = run(&format!("市总工会召开全委会\n{bar}\n{BODY}"));
+            assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), date, "{bar}");
+            assert_eq!(p.meta.source.as_deref(), source, "{bar}");
+            assert_eq!(p.meta.authors, authors, "{bar}");
+            assert_eq!(kept(&p), ["市总工会召开全委会", BODY], "{bar}");
+        }
+        // Reporters alone on their line are a byline: left for the byline step.
+        let p = run(&format!("市总工会召开全委会\n记者 王明\n{BODY}"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", "记者 王明", BODY]);
+    }
+
+    #[test]
     fn serial_codes_are_not_sources() {
         let p = run(&format!("发布时间:2024-05-06 10:20:30 来源: xw20240506\n{BODY}"));
         assert_eq!(p.meta.source, None);
@@ -1405,6 +1470,9 @@ mod tests {
         assert!(is_page_label("第03版：要闻"));
         assert!(is_page_label("第 5 版 综合新闻"));
         assert!(is_page_label("A3版"));
+        assert!(is_page_label("头版"));
+        assert!(is_page_label("头版：要闻"));
+        assert!(!is_page_label("头版头条报道了职工书屋建设"));
         assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
         assert!(!is_page_label("第一次全体会议"));
     }
