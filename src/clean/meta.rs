@@ -147,10 +147,33 @@ fn split_names_with(s: &str, is_name: fn(&str) -> bool) -> Option<Vec<String>> {
         })
         .filter(|s| !s.is_empty())
         .collect();
-    if items.is_empty() || !items.iter().all(|i| is_name(i)) {
+    let names = join_spaced_names(&items, is_name);
+    if names.is_empty() || !names.iter().all(|i| is_name(i)) {
         return None;
     }
-    Some(items.into_iter().map(str::to_string).collect())
+    Some(names)
+}
+
+/// Items with two-character names put back together where typesetting spaced them out to
+/// the width of a three-character one (`王 明 李文静`): two single Han characters in a row
+/// that form a name are one name.
+fn join_spaced_names(items: &[&str], is_name: fn(&str) -> bool) -> Vec<String> {
+    let single_han = |s: &str| s.chars().count() == 1 && s.chars().all(is_han);
+    let mut names = Vec::with_capacity(items.len());
+    let mut k = 0;
+    while k < items.len() {
+        if let Some(next) = items.get(k + 1) {
+            let joined = format!("{}{}", items[k], next);
+            if single_han(items[k]) && single_han(next) && is_name(&joined) {
+                names.push(joined);
+                k += 2;
+                continue;
+            }
+        }
+        names.push(items[k].to_string());
+        k += 1;
+    }
+    names
 }
 
 /// A role word at the start of `s`: (role, is_editor, byte length).
@@ -548,6 +571,14 @@ mod tests {
         assert_eq!(parse_credit("张三/摄"), v(&["张三"]));
         assert_eq!(parse_credit("摄影：李四"), v(&["李四"]));
         assert_eq!(parse_credit("近日，瑞成公司包装车间班前会上领讲员为大家宣讲。"), None);
+    }
+
+    #[test]
+    fn two_character_names_spaced_to_three() {
+        assert_eq!(split_names("王 明"), v(&["王明"]));
+        assert_eq!(split_names("王 明 李文静"), v(&["王明", "李文静"]));
+        assert_eq!(parse_byline("记者 王 明 通讯员 李文静"), v(&["王明", "李文静"]));
+        assert_eq!(split_names("王 明 李"), None);
     }
 
     #[test]
