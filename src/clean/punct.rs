@@ -8,6 +8,8 @@
 //! - a pair of ASCII parentheses becomes （） when its content holds Chinese or when the text
 //!   right around the pair is Chinese: 周鸯鸯（左一）, 人工智能（AI）技术; (1+2) and Latin
 //!   text keep ASCII parentheses;
+//! - spaces after a mark made full-width go (`3月6日, 2023年` → `3月6日，2023年`), unless a
+//!   Latin word follows;
 //! - the rules run until nothing changes, so cleaning clean output changes nothing.
 
 use super::lines::is_han;
@@ -31,19 +33,42 @@ pub fn restore_line(text: &str) -> Option<(String, usize)> {
     }
     let mut chars: Vec<char> = text.chars().collect();
     let may_hold_address = text.contains("://") || text.contains('@') || text.to_ascii_lowercase().contains("www.");
-    let protected = may_hold_address.then(|| protected_spans(&chars));
-    let protected = protected.as_deref();
     let mut fixed = 0;
-    // Each pass only turns ASCII marks into full-width ones, so this ends; another pass is
-    // needed when a converted mark is the Chinese neighbour of a remaining ASCII one.
+    // Each pass only turns ASCII marks into full-width ones and drops spaces, so this ends;
+    // another pass is needed when a converted mark, or a dropped space, makes a remaining
+    // ASCII mark the neighbour of Chinese text.
     loop {
+        let protected = may_hold_address.then(|| protected_spans(&chars));
+        let protected = protected.as_deref();
         let changed = restore_parentheses(&mut chars, protected) + restore_marks(&mut chars, protected);
         fixed += changed;
+        if changed > 0 {
+            chars = without_spaces_after_marks(&chars);
+        }
         if changed == 0 || !chars.iter().any(|&c| c.is_ascii() && is_ascii_mark(c as u8)) {
             break;
         }
     }
     (fixed > 0).then(|| (chars.into_iter().collect(), fixed))
+}
+
+/// The characters, without the spaces an English-style `, ` left after a mark that is full-width
+/// now (`3月6日， 2023年`): Chinese sets no space after its punctuation. A space before a
+/// Latin letter stays (`，iPhone` reads as a word run in).
+fn without_spaces_after_marks(chars: &[char]) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut after_mark = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' && after_mark {
+            let next = chars[i..].iter().find(|&&n| n != ' ');
+            if next.is_some_and(|n| !n.is_ascii_alphabetic()) {
+                continue;
+            }
+        }
+        after_mark = matches!(c, '，' | '：' | '；' | '？' | '！') || (after_mark && c == ' ');
+        out.push(c);
+    }
+    out
 }
 
 fn is_ascii_mark(b: u8) -> bool {
@@ -171,6 +196,14 @@ mod tests {
         assert_eq!(fix("来 源:云岭职工"), "来 源：云岭职工");
         assert_eq!(fix("主打一个字,“鲜”"), "主打一个字，“鲜”");
         assert_eq!(restore_line("工会,职工:活动").map(|(_, n)| n), Some(2));
+    }
+
+    #[test]
+    fn no_space_after_a_mark_made_full_width() {
+        assert_eq!(fix("3月6日, 2023年兵团技能竞赛启动"), "3月6日，2023年兵团技能竞赛启动");
+        assert_eq!(fix("会议指出,  要坚持以职工为中心"), "会议指出，要坚持以职工为中心");
+        assert_eq!(fix("发布了新款手机, iPhone 16"), "发布了新款手机， iPhone 16");
+        assert_eq!(fix("会议指出, 要落实"), fix(&fix("会议指出, 要落实")));
     }
 
     #[test]
