@@ -374,6 +374,12 @@ fn outlet_text(rest: &str) -> String {
 }
 
 /// A newspaper page label: 第03版：要闻, 第 5 版 综合新闻, A3版.
+/// A page number alone on a line (`01`, as an e-edition prints it under 头版): trusted only
+/// above or below the article, where no paragraph is a bare number.
+fn is_page_number(text: &str) -> bool {
+    (1..=3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn is_page_label(text: &str) -> bool {
     if chars(text) > 24 || text.contains(['。', '，']) {
         return false;
@@ -561,6 +567,7 @@ impl<'a> Scan<'a> {
                 || self.rules.is_image_placeholder(&view)
                 || self.rules.is_end_mark(&view)
                 || is_page_label(text)
+                || (edge && is_page_number(text))
                 || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
             self.views[i] = Some(view);
@@ -599,6 +606,14 @@ impl<'a> Scan<'a> {
                 && flat.contains(['>', '＞', '»', '›'])
                 && items[..items.len() - 1].iter().all(|i| chars(i) <= 12)
                 && !flat.contains('。'))
+            // 某某工人报官方网站 | 某某网首页: a site's bar at the top or bottom, one of its
+            // items a link home.
+            || (edge
+                && items.len() >= 2
+                && flat.contains(['|', '｜'])
+                && items.iter().any(|i| self.rules.words.home.iter().any(|h| i.contains(h.as_str())))
+                && items.iter().all(|i| chars(i) <= 16)
+                && !flat.contains(['。', '，', '！', '？']))
             // 某某新闻网>>工会新闻: a doubled arrow is a trail's own separator.
             || (items.len() >= 2
                 && [">>", "＞＞", "»"].iter().any(|arrow| flat.contains(arrow))
@@ -1383,6 +1398,15 @@ mod tests {
     }
 
     #[test]
+    fn site_bars_with_a_link_home() {
+        let text = format!("某某工人报官方网站 | 某某网首页 今天是\n市总工会推进职工书屋建设\n{BODY}");
+        assert_eq!(kept(&run(&text)), ["市总工会推进职工书屋建设", BODY]);
+        // In the body, or without a home link, such a line stays.
+        let text = format!("市总工会推进职工书屋建设\n{BODY}\n职工书屋 | 首页设计大赛\n{BODY}");
+        assert_eq!(kept(&run(&text)).len(), 4);
+    }
+
+    #[test]
     fn serial_codes_are_not_sources() {
         let p = run(&format!("发布时间:2024-05-06 10:20:30 来源: xw20240506\n{BODY}"));
         assert_eq!(p.meta.source, None);
@@ -1475,6 +1499,9 @@ mod tests {
         assert!(!is_page_label("头版头条报道了职工书屋建设"));
         assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
         assert!(!is_page_label("第一次全体会议"));
+        assert!(is_page_number("01"));
+        assert!(!is_page_number("2024"));
+        assert!(!is_page_number("1."));
     }
 
     #[test]
