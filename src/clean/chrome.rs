@@ -373,13 +373,13 @@ fn outlet_text(rest: &str) -> String {
         .join(" ")
 }
 
-/// A newspaper page label: 第03版：要闻, 第 5 版 综合新闻, A3版.
 /// A page number alone on a line (`01`, as an e-edition prints it under 头版): trusted only
 /// above or below the article, where no paragraph is a bare number.
 fn is_page_number(text: &str) -> bool {
     (1..=3).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A newspaper page label: 第03版：要闻, 第 5 版 综合新闻, A3版, 头版.
 fn is_page_label(text: &str) -> bool {
     if chars(text) > 24 || text.contains(['。', '，']) {
         return false;
@@ -1183,16 +1183,16 @@ impl Rules {
     }
 }
 
-/// The source to publish: a source printed as the original (原文来源, 转自) beats the
-/// others; a source the page repeats or names in its repost disclaimer is the reposting
-/// site and loses to one printed once; a labelled source (来源：) beats an outlet name
-/// merely printed beside the date (a platform or account name); otherwise the first printed.
 /// A code where an outlet should be (来源： xw20240506): no Han character and a run of digits
 /// as long as a date stamp's year. Outlet names carry Han characters or few digits (CCTV-13).
 fn is_serial_code(text: &str) -> bool {
     !text.chars().any(is_han) && text.chars().filter(char::is_ascii_digit).count() >= 4
 }
 
+/// The source to publish: a source printed as the original (原文来源, 转自) beats the
+/// others; a source the page repeats or names in its repost disclaimer is the reposting
+/// site and loses to one printed once; a labelled source (来源：) beats an outlet name
+/// merely printed beside the date (a platform or account name); otherwise the first printed.
 fn choose_source(cands: &[SourceCand], disclaimers: &[String]) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cands {

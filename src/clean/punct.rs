@@ -52,9 +52,9 @@ pub fn restore_line(text: &str) -> Option<(String, usize)> {
     (fixed > 0).then(|| (chars.into_iter().collect(), fixed))
 }
 
-/// The characters, without the spaces an English-style `, ` left after a mark that is full-width
-/// now (`3月6日， 2023年`): Chinese sets no space after its punctuation. A space before a
-/// Latin letter stays (`，iPhone` reads as a word run in).
+/// The characters, without the spaces an English-style `, ` left after a mark that is
+/// full-width now (`3月6日， 2023年`): Chinese sets no space after its punctuation. A space
+/// before a Latin word stays, as mixed text spaces Latin words on purpose (`， iPhone 16`).
 fn without_spaces_after_marks(chars: &[char]) -> Vec<char> {
     let mut out = Vec::with_capacity(chars.len());
     let mut after_mark = false;
