@@ -49,9 +49,12 @@ pub fn strip(page: &mut Page) {
     });
 }
 
-/// A character of the blocks emoji are drawn from.
+/// A character of the blocks emoji are drawn from. The angle brackets of Miscellaneous
+/// Technical (〈 〉 U+2329, U+232A) are punctuation that some texts put around titles.
 fn is_pictograph(c: char) -> bool {
-    is_emoji_block(c) || matches!(c, '\u{2300}'..='\u{23FF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}')
+    is_emoji_block(c)
+        || (matches!(c, '\u{2300}'..='\u{23FF}' | '\u{2600}'..='\u{27BF}' | '\u{2B00}'..='\u{2BFF}')
+            && !matches!(c, '\u{2329}' | '\u{232A}'))
 }
 
 /// A character of the emoji blocks proper (U+1F000–U+1FAFF: mahjong and playing cards,
@@ -169,6 +172,7 @@ mod tests {
             "图为李江（右二）为企业授旗。",
             "（完）",
             "()",
+            "依据\u{2329}工会法\u{232A}规定",
         ] {
             assert_eq!(strip_text(line), (line.to_string(), vec![]), "{line}");
         }
