@@ -325,7 +325,7 @@ impl Keywords {
             if self.is_core[m.pattern().as_usize()] {
                 self.extend(text, &mut hit);
             } else {
-                hit.end += chained_suffixes(&self.brand_suffixes, &text[hit.end..]);
+                grow_over_suffixes(&self.brand_suffixes, text, &mut hit);
             }
             match hits.last_mut() {
                 Some(last) if hit.start <= last.end => {
@@ -348,13 +348,19 @@ impl Keywords {
             hit.start -= p.text.len();
             hit.ad |= p.ad;
         }
-        for _ in 0..3 {
-            let Some(s) = suffix_at(&self.suffixes, &text[hit.end..]) else {
-                break;
-            };
-            hit.end += s.text.len();
-            hit.ad |= s.ad;
-        }
+        grow_over_suffixes(&self.suffixes, text, hit);
+    }
+}
+
+/// Grow a hit over up to three of `suffixes` chained after it (网 then 车马费, 手机版 then
+/// 入口); an advertising suffix makes the hit evidence.
+fn grow_over_suffixes(suffixes: &[Affix], text: &str, hit: &mut Hit) {
+    for _ in 0..3 {
+        let Some(s) = suffix_at(suffixes, &text[hit.end..]) else {
+            break;
+        };
+        hit.end += s.text.len();
+        hit.ad |= s.ad;
     }
 }
 
@@ -367,18 +373,6 @@ fn suffix_at<'a>(suffixes: &'a [Affix], rest: &str) -> Option<&'a Affix> {
                 .next()
                 .is_some_and(|c| s.blocked.contains(&c))
     })
-}
-
-/// Bytes of up to three of `suffixes` chained at the start of `rest` (手机版 then 入口).
-fn chained_suffixes(suffixes: &[Affix], rest: &str) -> usize {
-    let mut len = 0;
-    for _ in 0..3 {
-        let Some(s) = suffix_at(suffixes, &rest[len..]) else {
-            break;
-        };
-        len += s.text.len();
-    }
-    len
 }
 
 // ---------------------------------------------------------------------------------------------
