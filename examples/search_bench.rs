@@ -57,9 +57,15 @@ fn main() -> anyhow::Result<()> {
         let docs = views.search_docs();
         let docs_secs = started.elapsed().as_secs_f64();
         index = search::build(&docs, &segmenter);
+        let build_secs = started.elapsed().as_secs_f64() - docs_secs;
+        let records: Vec<search::Fingerprint> = docs.iter().map(search::fingerprint).collect();
+        let state_started = Instant::now();
+        let state = search::full_state(&index, &docs, &records, &[0; 32]).unwrap_or_default();
         println!(
-            "search_docs {docs_secs:.3} s, search::build {:.3} s; both {:.2} s of CPU",
-            started.elapsed().as_secs_f64() - docs_secs,
+            "search_docs {docs_secs:.3} s, search::build {build_secs:.3} s, its state {:.3} s \
+             ({} KiB); all {:.2} s of CPU",
+            state_started.elapsed().as_secs_f64(),
+            state.len() / 1024,
             cpu_seconds() - cpu
         );
     }

@@ -521,18 +521,16 @@ impl<'a> Renderer<'a> {
             });
         }
         let docs = self.views.search_docs();
-        let index = search::build(&docs, &segmenter);
-        index
-            .files
-            .par_iter()
-            .try_for_each(|(rel, bytes)| self.out.write(rel, bytes, Some(files_key)).map(|_| ()))?;
+        let write = |rel: &str, bytes: &[u8]| self.out.write(rel, bytes, Some(files_key)).map(|_| ());
+        let index = search::build_writing_docs(&docs, &segmenter, write)?;
+        index.files.par_iter().try_for_each(|(rel, bytes)| write(rel, bytes))?;
         if let Some(state) = search::full_state(&index, &docs, &records, &global) {
             self.out.save_state("search", state);
         }
         Ok(SearchOutput {
             shards: index.shard_count,
             docs: index.stats.docs,
-            files: index.files.len(),
+            files: index.files.len() + index.stats.docs,
         })
     }
 
@@ -586,10 +584,13 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        let records: Vec<ArticleRecord> = (0..urls.len()).map(record).collect();
-        let pieces = json_array::full(&records, &keys).map_err(json_error)?;
-        self.out.write_pieces_keyed(PATH, &pieces.slices(&[]), key)?;
-        self.out.save_state(STATE, pieces.layout.to_bytes());
+        let make = |i: usize, separator: &'static [u8]| json_array::element(&record(i), separator).map_err(json_error);
+        let written = self
+            .out
+            .write_streamed_keyed(PATH, key, |emit| json_array::stream(&keys, make, emit))?;
+        if let Some(layout) = written {
+            self.out.save_state(STATE, layout.to_bytes());
+        }
         Ok(())
     }
 

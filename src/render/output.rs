@@ -45,6 +45,10 @@ pub const PENDING_BUDGET: usize = 64 << 20;
 /// A changed file larger than this is staged on disk rather than held in memory.
 const PENDING_FILE_MAX: usize = 1 << 20;
 
+/// The buffer between a file written piece by piece and the file: the data export's records
+/// are a few KB each, written a megabyte at a time.
+const STREAM_BUFFER: usize = 1 << 20;
+
 /// Name of the marker file every build writes into its output directory.
 pub const MARKER: &str = ".union-digest-output";
 
@@ -903,6 +907,43 @@ impl Output {
         )
     }
 
+    /// [`Output::write_pieces_keyed`] for a file made piece by piece: `fill` gets a sink for
+    /// the pieces, in file order, which go to the file as they come (through a buffer), so
+    /// the file is never whole in memory. Returns what `fill` returns, or None when the
+    /// file needs no writing (the previous build's bytes, or a discarding output): then
+    /// `fill` is not run.
+    pub fn write_streamed_keyed<T>(
+        &self,
+        rel: &str,
+        key: blake3::Hash,
+        fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        use std::io::Write;
+        let record = Record {
+            content: keyed_content(&key),
+            key: Some(key),
+        };
+        // Its size is not known before it is made: planned as too large to hold in memory.
+        match self.plan(rel, record, usize::MAX)? {
+            Plan::Unchanged => Ok(None),
+            Plan::Hold => {
+                let mut bytes = Vec::new();
+                let made = fill(&mut |piece| {
+                    bytes.extend_from_slice(piece);
+                    Ok(())
+                })?;
+                self.hold(rel, bytes);
+                Ok(Some(made))
+            }
+            Plan::Write(path) => {
+                let mut file = std::io::BufWriter::with_capacity(STREAM_BUFFER, create_new_file(&path, rel)?);
+                let made = fill(&mut |piece| file.write_all(piece).map_err(|e| Error::io(&path, e)))?;
+                file.flush().map_err(|e| Error::io(&path, e))?;
+                Ok(Some(made))
+            }
+        }
+    }
+
     /// Write one file whose content hash the caller has already computed (`content` must be
     /// `blake3::hash(&bytes)`), taking its bytes rather than copying them: for the search
     /// index's patched shards, hashed once for its own state.
@@ -1426,21 +1467,27 @@ impl Splice {
 /// Create a file that must not exist yet (two outputs claiming one path are an error).
 fn write_new_file<P: AsRef<[u8]>>(path: &Path, rel: &str, pieces: &[P]) -> Result<()> {
     use std::io::Write;
+    let mut file = create_new_file(path, rel)?;
+    for piece in pieces {
+        file.write_all(piece.as_ref()).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
+
+/// Create the file at `path` (site-relative `rel`) and its directories; a file already there
+/// means two outputs claimed the same path.
+fn create_new_file(path: &Path, rel: &str) -> Result<std::fs::File> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
-    let mut file = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => two_claims(rel),
             _ => Error::io(path, e),
-        })?;
-    for piece in pieces {
-        file.write_all(piece.as_ref()).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
+        })
 }
 
 /// Give the file at `path` (site-relative `rel`) the bytes `bytes`, in place when it is a
@@ -2010,6 +2057,43 @@ mod tests {
             .collect();
         let bytes = super::super::json_array::slices(&pieces, old).concat();
         (pieces, bytes)
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_piece_by_piece_and_not_made_when_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("output.manifest");
+        let rel = "data/x.json";
+        // More than the buffer, so it is written in several pieces.
+        let pieces: Vec<Vec<u8>> = (0..3).map(|n| vec![b'a' + n; STREAM_BUFFER / 2 + 7]).collect();
+        let stream = |out: &Output, key: &[u8]| {
+            out.write_streamed_keyed(rel, blake3::hash(key), |emit| {
+                pieces.iter().try_for_each(|piece| emit(piece))?;
+                Ok(pieces.len())
+            })
+            .unwrap()
+        };
+        let first = open(&target, &manifest);
+        assert_eq!(stream(&first, b"v1"), Some(3));
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(target.join(rel)).unwrap(), pieces.concat());
+
+        let same = open(&target, &manifest);
+        assert_eq!(stream(&same, b"v1"), None, "same key: nothing is made");
+        same.commit().unwrap();
+        assert_eq!(std::fs::read(target.join(rel)).unwrap(), pieces.concat());
+
+        let changed = open(&target, &manifest);
+        let made = changed
+            .write_streamed_keyed(rel, blake3::hash(b"v2"), |emit| emit(b"[]").map(|()| "made"))
+            .unwrap();
+        assert_eq!(made, Some("made"));
+        changed.commit().unwrap();
+        assert_eq!(std::fs::read(target.join(rel)).unwrap(), b"[]");
+
+        let discarding = Output::discarding();
+        assert_eq!(stream(&discarding, b"v3"), None);
     }
 
     #[test]
