@@ -13,7 +13,7 @@
 #    raw scraped files) and DIR/cN-hugo (the same articles, clean, as Markdown for Hugo).
 #    --with-100k adds a 100k corpus built by union-digest; --hugo-100k has Hugo build it too
 #    (Hugo needs about 1.3 GB of memory per 10k articles). The 100k corpus is built cold
-#    PAIRS times (--pairs, default 3), each time right after a cold build of the 10k corpus
+#    PAIRS times (--pairs, default 5), each time right after a cold build of the 10k corpus
 #    under the same conditions (previous outputs deleted, freed inodes waited for, input
 #    files read into the page cache): the 100k/10k ratio compares those pairs, not a 100k
 #    build with 10k builds made ten minutes and several gigabytes of page cache earlier.
@@ -48,7 +48,7 @@ set -euo pipefail
 
 DIR=/tmp/union-digest-bench
 RUNS=5
-PAIRS=3
+PAIRS=5
 SEED=42
 WITH_100K=0
 HUGO_100K=0

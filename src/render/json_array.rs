@@ -238,7 +238,7 @@ pub fn stream<E: Send>(
 /// The array of records `keys` made from the previous file `previous` (written with
 /// `layout`): records whose key it holds are copied, the others made by `make(i, separator)`
 /// (which returns [`element`] of record `i`). None when the previous file does not match its
-/// layout or holds none of the records: then serialise in [`full`].
+/// layout or holds none of the records: then write the whole array with [`stream`].
 pub fn patch<E: Send>(
     previous: &[u8],
     layout: &Layout,
