@@ -176,6 +176,7 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
         head.removed("column", &label);
         title_at = title_at.map(|t| t - 1);
     }
+    take_padded_author_lines(&mut head, &mut block_texts, &mut title_at);
     assign_headline(&mut head, block_texts, title_at, &lead);
 
     closing_bylines(&mut head, &mut lines);
@@ -190,6 +191,36 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
     }
     head.body = lines;
     head
+}
+
+/// Author lines of padded names in a headline block of several lines (`徐 良` under a paper's
+/// title, see [`meta::padded_name_line`]): bylines, never the title, and so is the
+/// affiliation line right under one ([`meta::is_affiliation_line`]). A block of that line
+/// alone is left as it is: there is no other line to be the title.
+fn take_padded_author_lines(head: &mut Headline, block: &mut Vec<String>, title_at: &mut Option<usize>) {
+    let mut k = 0;
+    while k < block.len() && block.len() >= 2 {
+        let Some(names) = meta::padded_name_line(&block[k]) else {
+            k += 1;
+            continue;
+        };
+        head.add_authors(names);
+        remove_block_line(head, block, title_at, k);
+        if block.len() >= 2 && block.get(k).is_some_and(|l| meta::is_affiliation_line(l)) {
+            remove_block_line(head, block, title_at, k);
+        }
+    }
+}
+
+/// Remove line `k` of the headline block as part of a byline, keeping `title_at` on its line.
+fn remove_block_line(head: &mut Headline, block: &mut Vec<String>, title_at: &mut Option<usize>, k: usize) {
+    let line = block.remove(k);
+    head.removed("byline", &line);
+    *title_at = match *title_at {
+        Some(t) if t > k => Some(t - 1),
+        Some(t) if t == k => None,
+        other => other,
+    };
 }
 
 /// Decide kicker, title and subtitle among the block's lines.
@@ -324,6 +355,41 @@ mod tests {
         let head = take(&["这是一句完整的话。", "第二句。"]);
         assert_eq!(head.title, None);
         assert_eq!(head.body.len(), 2);
+    }
+
+    #[test]
+    fn a_paper_author_line_of_padded_names_is_a_byline_not_the_title() {
+        for block in [
+            ["新时代产业工人队伍建设改革的路径探析", "徐 良"],
+            ["徐 良", "新时代产业工人队伍建设改革的路径探析"],
+        ] {
+            let head = take(&[
+                block[0],
+                block[1],
+                "摘要：产业工人是工人阶级的主体力量，是创造社会财富的中坚力量。",
+            ]);
+            assert_eq!(head.title.as_deref(), Some("新时代产业工人队伍建设改革的路径探析"));
+            assert_eq!(head.authors, ["徐良"]);
+            assert_eq!(head.removed, [("byline".to_string(), "徐 良".to_string())]);
+            assert_eq!(body(&head).len(), 1);
+        }
+        // With the affiliation under it: both go, neither is the subtitle.
+        let head = take(&[
+            "新时代产业工人队伍建设改革的路径探析",
+            "徐 良",
+            "（山西省总工会干部学校，山西 太原 030006）",
+            "摘要：产业工人是工人阶级的主体力量，是创造社会财富的中坚力量。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("新时代产业工人队伍建设改革的路径探析"));
+        assert_eq!(head.subtitle, None);
+        assert_eq!(head.authors, ["徐良"]);
+        assert_eq!(head.removed.len(), 2);
+        // Alone it stays: there is no other line to be the title.
+        let head = take(&[
+            "徐 良",
+            "摘要：产业工人是工人阶级的主体力量，是创造社会财富的中坚力量。",
+        ]);
+        assert!(head.authors.is_empty());
     }
 
     #[test]

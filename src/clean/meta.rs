@@ -176,6 +176,33 @@ fn join_spaced_names(items: &[&str], is_name: fn(&str) -> bool) -> Vec<String> {
     names
 }
 
+/// Most names a line of bare names under a headline holds (an author line of a paper).
+const MAX_PADDED_NAMES: usize = 4;
+
+/// A line of nothing but personal names, at least one of them a two-character name spaced
+/// out to the width of three (`徐 良`, `徐 良  王文静`): how papers and journals set the
+/// author line under the title. The padding is the evidence: a bare name unspaced
+/// (`王进喜`) may be a profile's title, a padded one never is. None for anything else.
+pub fn padded_name_line(text: &str) -> Option<Vec<String>> {
+    let items: Vec<&str> = text
+        .split(|c: char| c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.len() < 2 || items.len() > 2 * MAX_PADDED_NAMES {
+        return None;
+    }
+    let names = join_spaced_names(&items, is_name);
+    let padded = names.len() < items.len();
+    (padded && names.len() <= MAX_PADDED_NAMES && names.iter().all(|n| is_name(n))).then_some(names)
+}
+
+/// A paper's affiliation line under its author line: in brackets, with a six-digit postal
+/// code (`（山西省总工会干部学校，山西 太原 030006）`).
+pub fn is_affiliation_line(text: &str) -> bool {
+    let inner = text.strip_prefix(['（', '(']).and_then(|t| t.strip_suffix(['）', ')']));
+    inner.is_some_and(|inner| inner.split(|c: char| !c.is_ascii_digit()).any(|run| run.len() == 6))
+}
+
 /// A role word at the start of `s`: (role, is_editor, byte length).
 fn role_at(s: &str) -> Option<(&'static str, bool, usize)> {
     let v = &*VOCAB;
@@ -476,6 +503,27 @@ mod tests {
 
     fn v(names: &[&str]) -> Option<Vec<String>> {
         Some(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn padded_two_character_names_make_an_author_line() {
+        assert_eq!(padded_name_line("徐 良"), v(&["徐良"]));
+        assert_eq!(padded_name_line("徐　良　 王文静"), v(&["徐良", "王文静"]));
+        // Unpadded names, words that are not names, a name with a sentence: not author lines.
+        assert_eq!(padded_name_line("王进喜"), None);
+        assert_eq!(padded_name_line("王文静 李明辉"), None);
+        assert_eq!(padded_name_line("工 会"), None);
+        assert_eq!(padded_name_line("徐 良 说"), None);
+        assert_eq!(padded_name_line("徐 良 同志的事迹"), None);
+    }
+
+    #[test]
+    fn affiliation_lines_are_bracketed_with_a_postal_code() {
+        assert!(is_affiliation_line("（山西省总工会干部学校，山西 太原 030006）"));
+        assert!(is_affiliation_line("(中国劳动关系学院, 北京 100048)"));
+        assert!(!is_affiliation_line("（山西省总工会干部学校）"));
+        assert!(!is_affiliation_line("（2024年3月6日 0300061）"));
+        assert!(!is_affiliation_line("山西 太原 030006"));
     }
 
     #[test]
