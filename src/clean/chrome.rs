@@ -373,6 +373,25 @@ fn outlet_text(rest: &str) -> String {
         .join(" ")
 }
 
+/// Longest web address an article prints for its readers to type; a longer one alone on a
+/// line is a share or tracking link (`…/index.html?data=eyJ…`, hundreds of characters).
+const MAX_PRINTED_ADDRESS: usize = 80;
+
+/// A web address alone on its line (`https://…/index.html?data=…`), as a copy prints the
+/// page's share or source link under the article: no word of the article is in it. Trusted
+/// above or below the article, or anywhere when longer than [`MAX_PRINTED_ADDRESS`]; never
+/// after a line ending in a colon (`报名网址：` introduces an address the article gives its
+/// readers).
+fn is_bare_address(text: &str) -> bool {
+    let text = text.trim();
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    ["http://", "https://", "//", "www."]
+        .iter()
+        .any(|p| lower.starts_with(p))
+        && !text.contains(char::is_whitespace)
+        && !text.chars().any(is_han)
+}
+
 /// A page number alone on a line (`01`, as an e-edition prints it under 头版): trusted only
 /// above or below the article, where no paragraph is a bare number.
 fn is_page_number(text: &str) -> bool {
@@ -537,6 +556,13 @@ impl<'a> Scan<'a> {
         self.in_header(i) || self.last_body.is_none_or(|l| i > l)
     }
 
+    /// Whether the line before line `i` ends in a colon, introducing it.
+    fn follows_colon(&self, i: usize) -> bool {
+        i.checked_sub(1)
+            .and_then(|p| self.texts.get(p))
+            .is_some_and(|t| t.trim_end().ends_with(['：', ':']))
+    }
+
     /// Two passes: first the rules that hold anywhere (they also tell where the body
     /// runs), then, at the header and footer, the rules for labels that are ambiguous in
     /// running text.
@@ -552,9 +578,15 @@ impl<'a> Scan<'a> {
             if self.remove[i] || (edges && !self.at_edge(i)) {
                 continue;
             }
-            let Some(view) = self.views[i].take() else { continue };
             let text = self.texts[i];
             let edge = edges && self.at_edge(i);
+            // Addresses are checked whatever their length: a share link runs to hundreds of
+            // characters, past the lines that get a view.
+            if is_bare_address(text) && (edge || chars(text) > MAX_PRINTED_ADDRESS) && !self.follows_colon(i) {
+                self.remove[i] = true;
+                continue;
+            }
+            let Some(view) = self.views[i].take() else { continue };
             let gone = shape::is_separator(text)
                 || self.breadcrumb(&view, edge)
                 || self.headline_marker(i, text)
@@ -1487,6 +1519,26 @@ mod tests {
             "市总工会召开全委会\n{BODY}\n（完）\n返回搜狐，查看更多\n分享让更多人看到"
         ));
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn a_bare_address_under_the_article_goes_unless_a_line_introduces_it() {
+        let share = format!(
+            "https://m.example.com.cn/site1/mweb/index.html?data={}",
+            "eyJhcnRpY2xlSWQiOjczNjkxMn0".repeat(4)
+        );
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n{share}"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        // A short one between two paragraphs may be the article's own: it stays.
+        let p = run(&format!("市总工会召开全委会\n{BODY}\nwww.example.cn/signup\n{BODY}"));
+        assert_eq!(kept(&p).len(), 4);
+        let p = run(&format!(
+            "市总工会召开全委会\n{BODY}\n报名网址：\nwww.example.cn/signup"
+        ));
+        assert_eq!(kept(&p).last(), Some(&"www.example.cn/signup"));
+        assert!(is_bare_address("//www.example.cn/a.html"));
+        assert!(!is_bare_address("https://www.example.cn 工会网站"));
+        assert!(!is_bare_address("www.example.cn是市总工会的网站"));
     }
 
     #[test]

@@ -12,11 +12,12 @@
 //! | 6 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
 //! | 7 | [`despin`] | synonym-spun wording (伪原创) |
 //! | 8 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
-//! | 9 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
-//! | 10 | [`split`] | several articles on one newspaper page |
-//! | 11 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
+//! | 9 | [`repeats`] | paragraphs printed twice in a row by mirrors and scrapers |
+//! | 10 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
+//! | 11 | [`split`] | several articles on one newspaper page |
+//! | 12 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
-//! The structural steps (8–11) share [`shape`] (how a line looks: heading, body, separator),
+//! The structural steps (8–12) share [`shape`] (how a line looks: heading, body, separator),
 //! [`dates`] (publication dates as printed, with their precision) and [`meta`] (bylines,
 //! datelines, photo credits and names).
 //!
@@ -24,7 +25,8 @@
 //! text extracted for analysis. Removals are recorded by kind: `chrome` (page chrome),
 //! `byline` (bylines and datelines taken out of the body), `column` (column labels above
 //! a headline), `repost-title` (a reposting site's headline replaced by the labelled
-//! original), besides the kinds of the lexical steps.
+//! original), `duplicate` (a paragraph repeated right after itself), besides the kinds of
+//! the lexical steps.
 
 pub mod chrome;
 pub mod dates;
@@ -37,6 +39,7 @@ pub mod lines;
 pub mod markdown;
 pub mod meta;
 pub mod punct;
+pub mod repeats;
 pub mod script;
 pub mod shape;
 pub mod spam;
@@ -90,6 +93,7 @@ impl Cleaner {
         self.spam.apply(&mut page);
         self.despin.apply(&mut page);
         self.chrome.apply(&mut page);
+        repeats::remove_repeats(&mut page);
         layout::rejoin(&mut page);
         if page.lines.is_empty() {
             return Vec::new();
