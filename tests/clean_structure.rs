@@ -360,6 +360,32 @@ fn assert_idempotent(a: &CleanArticle) {
 }
 
 #[test]
+fn a_paragraph_printed_twice_is_kept_once_whether_or_not_layout_broke_it() {
+    // Broken inside a word (故|事), as print layout breaks lines.
+    let first = "6月6日，四川省总工会组织劳模工匠走进校园，与学生们面对面交流成长故";
+    let second = "事，并向优秀学生代表赠送了劳模工匠亲笔签名的书籍和纪念品。";
+    let next = "活动现场气氛热烈，同学们纷纷向劳模工匠提问，现场掌声不断。";
+    let pages = [
+        // Broken by layout, then printed again: equal only once joined.
+        format!("劳模工匠走进校园\n\n{first}\n{second}\n{first}\n{second}\n\n{next}"),
+        // A line that ends no sentence, printed twice: equal before it is joined.
+        format!("劳模工匠走进校园\n\n{first}{second}\n{first}{second}\n\n{next}"),
+    ];
+    for page in pages {
+        let articles = clean_text(&page, "twice.txt");
+        assert_eq!(articles.len(), 1);
+        let a = &articles[0];
+        assert_eq!(
+            a.body.to_vec(),
+            [format!("{first}{second}"), next.to_string()],
+            "{page}"
+        );
+        assert!(a.cleaning.removed.iter().any(|r| r.kind == "duplicate"));
+        assert_idempotent(a);
+    }
+}
+
+#[test]
 fn cleaning_is_idempotent_on_the_seeds() {
     // 003 opens with a porn keyword list that only the spam step removes; until then its
     // first line sits above the title and a second pass would see it next to the lead.

@@ -95,6 +95,9 @@ impl Cleaner {
         self.chrome.apply(&mut page);
         repeats::remove_repeats(&mut page);
         layout::rejoin(&mut page);
+        // Again on the joined paragraphs: a paragraph broken by layout and printed twice
+        // repeats only once its lines are joined.
+        repeats::remove_repeats(&mut page);
         if page.lines.is_empty() {
             return Vec::new();
         }

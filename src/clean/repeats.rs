@@ -8,7 +8,10 @@
 //! itself; short lines (a refrain, `劳动最光荣`) are never taken. Lines apart from each other
 //! are left alone: a summary printed again later may be the text's own recapitulation.
 //! Runs after the chrome step, so that chrome printed between two copies does not hide
-//! them, and before the layout step joins lines. Removals are recorded as `duplicate`.
+//! them, before the layout step joins lines (two copies of a line that ends no sentence
+//! would become one paragraph holding the text twice) and again after it (a paragraph
+//! broken over lines and printed twice repeats only once joined). Removals are recorded as
+//! `duplicate`.
 
 use super::lines::is_han;
 use super::Page;
