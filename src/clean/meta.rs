@@ -99,7 +99,7 @@ static VOCAB: LazyLock<Vocab> = LazyLock::new(|| {
 /// starting with a known surname, or a transcribed minority name with a middle dot.
 pub fn is_name(s: &str) -> bool {
     let v = &*VOCAB;
-    if v.not_names.contains(s) {
+    if v.not_names.contains(s) || is_role_word(s) {
         return false;
     }
     if s.contains(['·', '•']) {
@@ -226,6 +226,11 @@ fn role_at(s: &str) -> Option<(&'static str, bool, usize)> {
     Some((role.as_str(), editor, role.len()))
 }
 
+/// A role word and nothing else (通讯员, 记者): never a name, whatever its first character.
+fn is_role_word(s: &str) -> bool {
+    role_at(s).is_some_and(|(_, _, len)| len == s.len())
+}
+
 /// Text before the first role in a byline: nothing, or an outlet (工人日报-中工网,
 /// 湖南工人报, 本报) of at most 20 characters.
 fn is_outlet_prefix(s: &str) -> bool {
@@ -271,10 +276,14 @@ fn parse_byline_with(text: &str, is_name: fn(&str) -> bool) -> Option<Vec<String
         i += s[i..].chars().next().map_or(1, char::len_utf8);
     }
     let first = roles.first()?;
-    if !is_outlet_prefix(&s[..first.0]) {
-        return None;
-    }
-    let mut authors: Vec<String> = Vec::new();
+    let prefix = &s[..first.0];
+    // Names before the first role are the reporters, their role left out as a closing
+    // byline prints it (`（吴桧 通讯员 刘晨）`).
+    let mut authors: Vec<String> = if is_outlet_prefix(prefix) {
+        Vec::new()
+    } else {
+        split_names_with(prefix.trim(), is_name)?
+    };
     for (k, &(_, end, editor)) in roles.iter().enumerate() {
         let until = roles.get(k + 1).map_or(s.len(), |r| r.0);
         let names_text = s[end..until]
@@ -536,6 +545,8 @@ mod tests {
         assert!(!is_name("待续"));
         assert!(!is_name("张"));
         assert!(!is_name("张三四五六"));
+        assert!(!is_name("通讯员"));
+        assert!(!is_name("记者"));
     }
 
     #[test]
@@ -552,6 +563,10 @@ mod tests {
         assert_eq!(parse_byline("文/张三"), v(&["张三"]));
         assert_eq!(parse_byline("本报记者 张三 李四"), v(&["张三", "李四"]));
         assert_eq!(parse_byline("记者 文静"), v(&["文静"]));
+        assert_eq!(parse_byline("新华社记者樊曦"), v(&["樊曦"]));
+        // The reporter's role left out before the first printed one.
+        assert_eq!(parse_byline("吴桧 通讯员 刘晨"), v(&["吴桧", "刘晨"]));
+        assert_eq!(parse_closing_byline("（吴桧 通讯员 刘晨）"), v(&["吴桧", "刘晨"]));
         assert_eq!(
             parse_byline("工人日報-中工網記者 鄒倜然 通信員 胡慧霞"),
             v(&["鄒倜然", "胡慧霞"])
