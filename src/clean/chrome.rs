@@ -224,6 +224,7 @@ impl Rules {
         scan.classify_lines();
         scan.summary_boxes();
         scan.related_lists();
+        scan.bulleted_link_list();
         scan.repeated_titles();
         let first_pubinfo = scan
             .found
@@ -392,6 +393,46 @@ fn is_bare_address(text: &str) -> bool {
         && !text.chars().any(is_han)
 }
 
+/// File-name endings of images.
+const IMAGE_EXTENSIONS: [&str; 6] = [".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"];
+
+/// An image's file name and nothing else: one token with no Han character and an image
+/// extension (`1698679625685.png`, `IMG_2031.JPG`). A sentence never reads so.
+fn is_image_file_name(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    IMAGE_EXTENSIONS
+        .iter()
+        .filter_map(|ext| lower.strip_suffix(ext))
+        .any(|stem| {
+            !stem.is_empty()
+                && stem
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        })
+}
+
+/// The caption of a Markdown image that makes up the whole line (`![alt](url)`, followed at
+/// most by a table bar), as a converter leaves an image of the page; None for anything else.
+fn markdown_image_alt(squeezed: &str) -> Option<&str> {
+    let rest = squeezed.trim_end_matches(['|', '｜']).strip_prefix("![")?;
+    let (alt, after) = rest.split_once("](")?;
+    let target = after.strip_suffix(')')?;
+    (!target.contains([')', '(']) && !alt.contains(['[', ']'])).then_some(alt)
+}
+
+/// A newspaper's jump line: where a story continues or came from on another page
+/// (`（上接第1版）`, `（下转第三版）`, `(转A3版)`): the page label behind a jump verb.
+fn is_jump_line(text: &str) -> bool {
+    let inner = text
+        .trim()
+        .trim_start_matches(['（', '(', '【', '['])
+        .trim_end_matches(['）', ')', '】', ']']);
+    ["上接", "下转", "紧接", "接", "转", "下轉", "緊接", "轉"]
+        .iter()
+        .find_map(|verb| inner.strip_prefix(verb))
+        .is_some_and(|label| chars(label) <= 8 && is_page_label(label.trim()))
+}
+
 /// A page number alone on a line (`01`, as an e-edition prints it under 头版): trusted only
 /// above or below the article, where no paragraph is a bare number.
 fn is_page_number(text: &str) -> bool {
@@ -474,6 +515,12 @@ struct Field {
     cat: Cat,
     value: String,
 }
+
+/// Bullets a site prints before each link of a list.
+const BULLETS: [char; 9] = ['·', '•', '●', '■', '□', '▪', '◆', '◇', '▶'];
+
+/// Fewest items of a bulleted list of links the chrome step takes without a header.
+const MIN_BULLETED_LINKS: usize = 3;
 
 /// Longest line (chars) any chrome rule can take: longer lines are body text and are not
 /// looked at again (this keeps the step fast on long articles).
@@ -596,9 +643,10 @@ impl<'a> Scan<'a> {
                 || self.disclaimer(text, &view, edge)
                 || self.rules.is_comment_widget(&view, edge)
                 || (edge && self.rules.is_share_line(text))
-                || self.rules.is_image_placeholder(&view)
+                || self.rules.is_image_placeholder(text, &view)
                 || self.rules.is_end_mark(&view)
                 || is_page_label(text)
+                || is_jump_line(text)
                 || (edge && is_page_number(text))
                 || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
@@ -900,6 +948,28 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// A list of headlines closing the page, each behind a bullet (`·天津北辰区总组建13个农民工
+    /// 维权站`): the site's related-article links without their header. Taken only when it
+    /// runs to the end of the page, after the last paragraph, with at least
+    /// [`MIN_BULLETED_LINKS`] items that each read as a headline (no sentence inside).
+    fn bulleted_link_list(&mut self) {
+        let n = self.texts.len();
+        let Some(last) = self.last_body else { return };
+        let items: Vec<usize> = (last + 1..n).filter(|&k| !self.remove[k]).collect();
+        let headline_item = |k: &usize| {
+            let t = self.texts[*k].trim();
+            t.strip_prefix(BULLETS).is_some_and(|rest| {
+                let rest = rest.trim();
+                (6..=40).contains(&chars(rest)) && rest.chars().any(is_han) && !rest.contains(['。', '；', ';'])
+            })
+        };
+        if items.len() >= MIN_BULLETED_LINKS && items.iter().all(headline_item) {
+            for k in items {
+                self.remove[k] = true;
+            }
+        }
+    }
+
     /// A headline printed twice in the header (page title bar, then the article): the
     /// second copy goes.
     fn repeated_titles(&mut self) {
@@ -988,7 +1058,7 @@ impl Extracted {
                     return false;
                 }
                 self.dates.extend(found.iter().map(|d| d.date));
-                let text = rest.trim_matches(['“', '”', '《', '》', '"', ' ']).to_string();
+                let text = unquote_outlet(&rest).to_string();
                 if !text.is_empty() && !is_serial_code(&text) {
                     self.sources.push(SourceCand {
                         text,
@@ -1051,11 +1121,14 @@ impl Extracted {
 impl Rules {
     /// Positions of the field labels in a (flattened) line: (start, end, category).
     fn field_hits(&self, s: &str, edge: bool) -> Vec<(usize, usize, Cat)> {
-        let mut hits: Vec<(usize, usize, Cat)> = Vec::new();
+        // (start, end, category, ambiguous)
+        let mut hits: Vec<(usize, usize, Cat, bool)> = Vec::new();
         let mut prev: Option<char> = None;
         for (i, c) in s.char_indices() {
-            // A label may follow a time with no space (14:22:30来源：中工网).
-            let field_start = prev.is_none_or(|p| is_field_gap(p) || p.is_ascii_digit());
+            // A label may follow a time with no space (14:22:30来源：中工网), or the colon
+            // of an empty field (来源：时间：2018-07-06): it must still be followed by a
+            // separator to count.
+            let field_start = prev.is_none_or(|p| is_field_gap(p) || p.is_ascii_digit() || matches!(p, '：' | ':'));
             prev = Some(c);
             if !field_start || hits.last().is_some_and(|h| i < h.1) {
                 continue;
@@ -1065,18 +1138,26 @@ impl Rules {
             let Some(&(cat, label_edge)) = self.fields.get(&squeeze(m.as_str())) else {
                 continue;
             };
-            if label_edge && !edge {
+            let next = s[end..].chars().next();
+            let colon = next.is_some_and(|n| matches!(n, '：' | ':'));
+            if label_edge && !edge && !colon {
                 continue;
             }
-            let next = s[end..].chars().next();
             let separated = next.is_none_or(|n| {
                 n.is_whitespace() || matches!(n, '：' | ':' | '|' | '｜' | '/' | '／' | ')' | '）' | '(' | '（')
             }) || (cat == Cat::Counter && next.is_some_and(|n| n.is_ascii_digit()));
             if separated {
-                hits.push((i, end, cat));
+                hits.push((i, end, cat, label_edge));
             }
         }
-        hits
+        // An ambiguous label (时间, 日期) is trusted in the body too when another label of
+        // the line vouches for it and it is followed by its colon (日期：2017-01-23 来源：…):
+        // alone it starts sentences and a notice's schedule (时间：3月6日上午).
+        let vouched = edge || hits.iter().any(|h| !h.3);
+        hits.into_iter()
+            .filter(|h| vouched || !h.3)
+            .map(|(start, end, cat, _)| (start, end, cat))
+            .collect()
     }
 
     /// Split a flattened line into the text before its first label and its fields. None
@@ -1191,10 +1272,17 @@ impl Rules {
         tokens.len() >= 2 && tokens.iter().all(|t| self.words.share_platform.contains(*t))
     }
 
-    /// Image placeholders: (资料图), [图片], 配图.
-    fn is_image_placeholder(&self, view: &View) -> bool {
+    /// Image placeholders: (资料图), [图片], 配图; an image left as Markdown without a
+    /// caption (`![]()`, `![图片](…)`), or an image's file name alone (`1698679625685.png`).
+    fn is_image_placeholder(&self, text: &str, view: &View) -> bool {
         let inner = view.squeezed.trim_matches(['（', '）', '(', ')']);
-        self.words.image.iter().any(|w| w == inner)
+        let is_image_word = |w: &str| self.words.image.iter().any(|i| i == w);
+        if is_image_word(inner) || is_image_file_name(&view.squeezed) {
+            return true;
+        }
+        // The raw line: flattening takes the Markdown's brackets off.
+        let raw = squeeze(text);
+        markdown_image_alt(&raw).is_some_and(|alt| alt.is_empty() || is_image_word(alt) || is_image_file_name(alt))
     }
 
     /// Page-tool lines in the header or footer: very short label-only lines starting with
@@ -1212,6 +1300,16 @@ impl Rules {
     fn is_end_mark(&self, view: &View) -> bool {
         let inner = view.squeezed.trim_matches(['（', '）', '(', ')', '-', '—']);
         self.words.end_mark.iter().any(|w| w == inner)
+    }
+}
+
+/// An outlet name without the quotes around it (`《工人日报》` → 工人日报); a title mark
+/// inside the name stays with its pair (中工网--《工人日报》).
+fn unquote_outlet(s: &str) -> &str {
+    let t = s.trim_matches(['“', '”', '"', ' ']);
+    match t.strip_prefix('《').and_then(|r| r.strip_suffix('》')) {
+        Some(inner) if !inner.contains(['《', '》']) => inner,
+        _ => t,
     }
 }
 
@@ -1416,6 +1514,10 @@ mod tests {
                 Some("新华社"),
                 vec![],
             ),
+            // An empty source field right before the next label: no source.
+            ("来源: 时间:2018-07-06 09:18", Some("2018-07-06"), None, vec![]),
+            ("来源：时间：2018-07-06 09:18", Some("2018-07-06"), None, vec![]),
+            ("来源：作者：王明", None, None, vec!["王明"]),
         ];
         for (bar, date, source, authors) in cases {
             let p = run(&format!("市总工会召开全委会\n{bar}\n{BODY}"));
@@ -1424,6 +1526,13 @@ mod tests {
             assert_eq!(p.meta.authors, authors, "{bar}");
             assert_eq!(kept(&p), ["市总工会召开全委会", BODY], "{bar}");
         }
+        // Between paragraphs (a page of several articles), 时间 after another label is
+        // a field too, not part of the source.
+        let p = run(&format!(
+            "市总工会召开全委会\n{BODY}\n来源：工人日报 时间：2024-03-06\n{BODY}"
+        ));
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY, BODY]);
         // Reporters alone on their line are a byline: left for the byline step.
         let p = run(&format!("市总工会召开全委会\n记者 王明\n{BODY}"));
         assert_eq!(kept(&p), ["市总工会召开全委会", "记者 王明", BODY]);
@@ -1573,5 +1682,94 @@ mod tests {
         let mut p = page(&format!("市总工会召开全委会\n{BODY}\n(.*：1"));
         rules.apply(&mut p);
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn a_bulleted_list_of_headlines_closing_the_page_is_a_related_list() {
+        let links =
+            "·天津北辰区总组建13个农民工维权站\n·甘肃山丹确保农民工工资按时足额发放\n·海南工会帮158名农民工讨回欠薪";
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n{links}"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        // Followed by a paragraph, or too short to be headlines (a list of names), or only
+        // two items: the article's own list.
+        assert_eq!(kept(&run(&format!("市总工会召开全委会\n{links}\n{BODY}"))).len(), 5);
+        let names = "·张三\n·李四\n·王五";
+        assert_eq!(kept(&run(&format!("市总工会召开全委会\n{BODY}\n{names}"))).len(), 5);
+        let two = "·天津北辰区总组建13个农民工维权站\n·海南工会帮158名农民工讨回欠薪";
+        assert_eq!(kept(&run(&format!("市总工会召开全委会\n{BODY}\n{two}"))).len(), 4);
+    }
+
+    #[test]
+    fn images_left_as_markdown_or_file_names_are_placeholders() {
+        let text = format!("市总工会召开全委会\n![]()\n{BODY}\n![]() |\n{BODY}\n1698679625685.png\n![图片](https://example.cn/a.jpg)\n{BODY}");
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY, BODY, BODY]);
+        // A caption in the image stays (it is text), as does a sentence naming a file.
+        let text = format!("市总工会召开全委会\n{BODY}\n![职工书屋揭牌](a.jpg)\n附件：报名表.png\n{BODY}");
+        assert_eq!(kept(&run(&text)).len(), 5);
+        assert!(is_image_file_name("IMG_2031.JPG"));
+        assert!(!is_image_file_name(".png"));
+        assert!(!is_image_file_name("见附图.png"));
+    }
+
+    #[test]
+    fn jump_lines_of_a_newspaper_are_chrome() {
+        for jump in ["（上接第1版）", "(下转第三版)", "【转A3版】", "（紧接第2版）"] {
+            assert!(is_jump_line(jump), "{jump}");
+        }
+        for text in ["接第1版的报道，本报继续关注。", "转岗职工", "（上接）"] {
+            assert!(!is_jump_line(text), "{text}");
+        }
+        let p = run(&format!("（上接第1版）\n{BODY}\n（下转第3版）"));
+        assert_eq!(kept(&p), [BODY]);
+    }
+
+    #[test]
+    fn ambiguous_labels_vouched_for_by_another_label() {
+        // In the body (a page of several articles), 日期 before a source label is a field.
+        let p = run(&format!("市总工会召开全委会\n{BODY}\n日期:2017-01-23   来源:\n{BODY}"));
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2017-01-23"));
+        assert_eq!(p.meta.source, None);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY, BODY]);
+        // Alone, it is a notice's schedule and stays.
+        let schedule = "时间：3月6日上午9时";
+        assert_eq!(
+            kept(&run(&format!("市总工会召开全委会\n{BODY}\n{schedule}\n{BODY}"))).len(),
+            4
+        );
+    }
+
+    #[test]
+    fn outlets_keep_their_inner_title_marks() {
+        let p = run(&format!(
+            "市总工会召开全委会\n2013-12-16 05:52:34 来源: 中工网--《工人日报》\n{BODY}"
+        ));
+        assert_eq!(p.meta.source.as_deref(), Some("中工网--《工人日报》"));
+        let p = run(&format!("市总工会召开全委会\n来源：《工人日报》\n{BODY}"));
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+    }
+
+    #[test]
+    fn editors_of_every_kind_are_not_authors() {
+        let p = run(&format!(
+            "市总工会召开全委会\n2025年9月21日8:10 来源:工人日报 作者:王威 蔡文波 选稿:丁纯醇\n{BODY}"
+        ));
+        assert_eq!(p.meta.authors, ["王威", "蔡文波"]);
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+    }
+
+    #[test]
+    fn repost_notices_clocks_follow_prompts_and_arrows_around_the_article() {
+        let text = format!(
+            "当前时间：\n市总工会召开全委会\n{BODY}\n↓↓↓\n{BODY}\n关注公众号，随时阅读某某工人报\n转载请注明:http://www.example.com/afhhy/6154.html\n配资理财提示：文章来自网络，不代表本站观点。"
+        );
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY, BODY]);
+    }
+
+    #[test]
+    fn self_media_disclaimers_in_both_languages() {
+        let text = format!(
+            "市总工会召开全委会\n{BODY}\n特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。\nNotice: The content above (including the pictures and videos if any) is uploaded and posted by a user of NetEase Hao, which is a social media platform and only provides information storage services."
+        );
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
     }
 }

@@ -1,6 +1,7 @@
 //! Line model. Repairs invisible damage every scraped page carries: carriage returns,
 //! non-breaking and ideographic spaces, zero-width characters, runs of blank lines and
-//! indentation, so that later steps see one trimmed line per paragraph or heading.
+//! indentation, so that later steps see one trimmed line per paragraph or heading; and the
+//! small-form punctuation of Big5 pages (﹔ ﹐ ﹖), set as the standard full-width marks.
 
 use crate::model::CleaningReport;
 
@@ -53,9 +54,27 @@ pub fn normalise_line(raw: &str) -> String {
             out.push(' ');
         }
         pending_space = false;
-        out.push(c);
+        out.push(standard_form(c));
     }
     out
+}
+
+/// The standard full-width mark for a small form variant (U+FE50–FE5E), which Big5 text
+/// uses and the punctuation rules do not know; any other character as it is.
+fn standard_form(c: char) -> char {
+    match c {
+        '﹐' => '，',
+        '﹑' => '、',
+        '﹔' => '；',
+        '﹕' => '：',
+        '﹖' => '？',
+        '﹗' => '！',
+        '﹙' => '（',
+        '﹚' => '）',
+        '﹝' => '〔',
+        '﹞' => '〕',
+        _ => c,
+    }
 }
 
 /// Split text into trimmed, non-empty lines, remembering where blank lines were.
@@ -132,6 +151,7 @@ mod tests {
             "来 源:云岭职工"
         );
         assert_eq!(normalise_line(" \t "), "");
+        assert_eq!(normalise_line("會員﹔職工﹙含退休﹚"), "會員；職工（含退休）");
     }
 
     #[test]

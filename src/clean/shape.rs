@@ -57,6 +57,11 @@ pub fn is_separator(s: &str) -> bool {
                         | '+'
                         | '|'
                         | '｜'
+                        // Arrows pointing at what follows (↓↓↓ above a video or a list).
+                        | '↓'
+                        | '↑'
+                        | '▼'
+                        | '▲'
                 )
         })
 }
