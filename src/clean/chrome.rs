@@ -226,13 +226,15 @@ impl Rules {
         scan.related_lists();
         scan.bulleted_link_list();
         scan.repeated_titles();
-        let first_pubinfo = scan
-            .found
-            .pubinfo_lines
-            .iter()
-            .copied()
-            .filter(|&i| scan.in_header(i))
-            .min();
+        let edition = scan.found.edition_line.filter(|&i| scan.in_header(i));
+        let first_pubinfo = edition.or_else(|| {
+            scan.found
+                .pubinfo_lines
+                .iter()
+                .copied()
+                .filter(|&i| scan.in_header(i))
+                .min()
+        });
         let mut found = scan.found;
         let remove = scan.remove;
         found.dates.sort_by_key(|(i, _)| *i);
@@ -507,6 +509,9 @@ struct Found {
     pubinfo_lines: Vec<usize>,
     /// Text of removed disclaimers (a source named there is the reposting site).
     disclaimers: Vec<String>,
+    /// The first newspaper edition line (`《工人日报》（2016年01月11日 02版）`): the headline
+    /// is printed right above it, whatever the page's masthead says before.
+    edition_line: Option<usize>,
 }
 
 /// One field of a publication-info line.
@@ -633,11 +638,18 @@ impl<'a> Scan<'a> {
                 self.remove[i] = true;
                 continue;
             }
+            // A copyright line runs past the lines that get a view when it names the site's
+            // address (`Copyright © 2008-2025 by www.workercn.cn. all rights reserved`).
+            if self.views[i].is_none() && self.rules.has_footer_mark(text) {
+                self.remove[i] = true;
+                continue;
+            }
             let Some(view) = self.views[i].take() else { continue };
             let gone = shape::is_separator(text)
                 || self.breadcrumb(&view, edge)
                 || self.headline_marker(i, text)
                 || self.pubinfo(i, text, &view, edge)
+                || self.edition_line(i, &view)
                 || self.rules.has_footer_mark(text)
                 || (edge && self.rules.is_footer_label_line(text))
                 || self.disclaimer(text, &view, edge)
@@ -758,6 +770,28 @@ impl<'a> Scan<'a> {
         if self.lens[i] > 150 || text.contains(['。', '！', '？', '!', '?']) {
             return false;
         }
+        // A forum's edit notice (本帖最后由 某某 于 <date> 编辑) prints the repost's date
+        // and a user name, which is no source.
+        if self
+            .rules
+            .words
+            .comment
+            .iter()
+            .any(|c| view.flat.starts_with(c.as_str()))
+        {
+            let dates: Vec<PubDate> = dates::find_dates(&view.flat).into_iter().map(|d| d.date).collect();
+            if dates.is_empty() || self.lens[i] > MAX_SHORT_CHARS {
+                return false;
+            }
+            self.commit(
+                i,
+                Extracted {
+                    dates,
+                    ..Extracted::default()
+                },
+            );
+            return true;
+        }
         let Some((prefix, fields)) = self.rules.fields_of(&view.flat, edge) else {
             return false;
         };
@@ -797,6 +831,43 @@ impl<'a> Scan<'a> {
             return false;
         }
         self.commit(i, extracted);
+        true
+    }
+
+    /// A newspaper's edition line, as copies of its e-edition print it under the headline:
+    /// the paper in title marks and, in brackets, the date and maybe the page
+    /// (`《工人日报》（2016年01月11日 02版）`). Gives the date and the source.
+    fn edition_line(&mut self, i: usize, view: &View) -> bool {
+        let Some((outlet, after)) = view.flat.strip_prefix('《').and_then(|r| r.split_once('》')) else {
+            return false;
+        };
+        let Some(inner) = after
+            .trim()
+            .strip_prefix(['（', '('])
+            .and_then(|r| r.strip_suffix(['）', ')']))
+        else {
+            return false;
+        };
+        let found = dates::find_dates(inner);
+        let [date] = found.as_slice() else { return false };
+        let page = dates::without_dates(inner, &found);
+        let page = page.trim();
+        let numbered_page = |p: &str| p.strip_suffix('版').is_some_and(is_page_number);
+        let page_ok = page.is_empty() || is_page_label(page) || numbered_page(page);
+        if !outlet_like(outlet) || !page_ok || date.date.precision != DatePrecision::Day {
+            return false;
+        }
+        let extracted = Extracted {
+            dates: vec![date.date],
+            sources: vec![SourceCand {
+                text: outlet.to_string(),
+                original: false,
+                labelled: true,
+            }],
+            ..Extracted::default()
+        };
+        self.commit(i, extracted);
+        self.found.edition_line.get_or_insert(i);
         true
     }
 
@@ -1771,5 +1842,46 @@ mod tests {
             "市总工会召开全委会\n{BODY}\n特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。\nNotice: The content above (including the pictures and videos if any) is uploaded and posted by a user of NetEase Hao, which is a social media platform and only provides information storage services."
         );
         assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn long_copyright_lines() {
+        let text = format!(
+            "市总工会召开全委会\n{BODY}\nCopyright © 2008-2025 by www.workercn.cn. all rights reserved and more words"
+        );
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn a_forum_edit_notice_is_neither_date_nor_source() {
+        let p = run(&format!(
+            "本帖最后由 某某转播 于 2023-1-10 09:24 编辑\n市总工会召开全委会\n{BODY}"
+        ));
+        assert_eq!(p.meta.source, None);
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2023-01-10"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn edition_lines_give_the_date_and_the_paper() {
+        let p = run(&format!(
+            "夜访城市工人休息室\n《工人日报》(2016年01月11日 02版)\n{BODY}"
+        ));
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2016-01-11"));
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+        assert_eq!(kept(&p), ["夜访城市工人休息室", BODY]);
+        // Under the site's channel name and the paper's masthead, the headline is the line
+        // right above the edition line.
+        let p = run(&format!(
+            "中工娱乐\n工人日报 2021年12月22日 星期三\n寒冬中的温暖\n《工人日报》（2021年12月22日 02版）\n{BODY}"
+        ));
+        assert_eq!(p.meta.title_line, Some(3));
+        let p = run(&format!("夜访城市工人休息室\n{BODY}\n《工人日报》（2021年12月22日）"));
+        assert_eq!(p.meta.source.as_deref(), Some("工人日报"));
+        // A title in title marks with a bracketed remark is text.
+        for line in ["《工会法》（2021年12月24日修正）", "《职工书屋》（第2辑）"] {
+            let p = run(&format!("夜访城市工人休息室\n{BODY}\n{line}\n{BODY}"));
+            assert_eq!(kept(&p).len(), 4, "{line}");
+        }
     }
 }

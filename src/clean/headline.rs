@@ -86,6 +86,9 @@ fn without_dash(text: &str) -> String {
 }
 
 /// Take the headline and bylines from a section.
+/// Most byline lines read under a headline.
+const MAX_BYLINE_LINES: usize = 3;
+
 pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
     let mut head = Headline::default();
     let mut lines = section;
@@ -139,30 +142,30 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
     let mut block_texts: Vec<String> = block.into_iter().map(|l| l.text).collect();
     let mut title_at = title_at;
 
-    // Bylines right under the headline.
+    // Bylines right under the headline, and a dateline opening the first paragraph; a
+    // dateline on a line of its own may come before the byline (新华社北京1月17日电, then
+    // 新华社记者樊曦).
     let at = start;
-    for _ in 0..3 {
-        let Some(line) = lines.get(at) else { break };
-        match meta::parse_byline_line(&line.text) {
-            Some(names) => {
-                let line = lines.remove(at);
-                head.add_authors(names);
-                head.removed("byline", &line.text);
-            }
-            _ => break,
+    let mut bylines = 0;
+    while let Some(line) = lines.get_mut(at) {
+        if let Some(names) = meta::parse_byline_line(&line.text).filter(|_| bylines < MAX_BYLINE_LINES) {
+            let line = lines.remove(at);
+            head.add_authors(names);
+            head.removed("byline", &line.text);
+            bylines += 1;
+            continue;
         }
-    }
-    // A dateline opening the first paragraph.
-    if let Some(first) = lines.get_mut(at) {
-        if let Some(d) = meta::parse_dateline(&first.text) {
-            let prefix = first.text[..d.len].trim().to_string();
-            head.add_authors(d.authors);
-            head.removed("byline", &prefix);
-            first.text = first.text[d.len..].trim().to_string();
-            if first.text.is_empty() {
-                lines.remove(at);
-            }
+        let Some(d) = meta::parse_dateline(&line.text) else {
+            break;
+        };
+        let prefix = line.text[..d.len].trim().to_string();
+        head.add_authors(d.authors);
+        head.removed("byline", &prefix);
+        line.text = line.text[d.len..].trim().to_string();
+        if !line.text.is_empty() {
+            break;
         }
+        lines.remove(at);
     }
     let lead = lines.get(at).map(|l| l.text.clone()).unwrap_or_default();
 
@@ -476,6 +479,19 @@ mod tests {
         assert_eq!(head.title, None);
         assert_eq!(head.authors, ["邹倜然", "胡慧霞"]);
         assert_eq!(body(&head), ["五年感恩奋进，实干争先。"]);
+    }
+
+    #[test]
+    fn byline_under_a_dateline_of_its_own() {
+        let head = take(&[
+            "冬日送关怀 工会行动持续推进",
+            "新华社北京1月17日电",
+            "新华社记者樊曦",
+            "近日，北京市总工会慰问组走进交通枢纽。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("冬日送关怀 工会行动持续推进"));
+        assert_eq!(head.authors, ["樊曦"]);
+        assert_eq!(body(&head), ["近日，北京市总工会慰问组走进交通枢纽。"]);
     }
 
     #[test]

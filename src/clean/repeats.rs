@@ -1,17 +1,19 @@
 //! Paragraphs printed twice in a row: a mirror or tag page that prints an article's summary
 //! and then the same text, or a scraper that read one block twice, leaves the paragraph
-//! repeated word for word on the next line.
+//! repeated word for word on the next line; a page that holds its story twice (a reposting
+//! template printing the article in two places) leaves a run of paragraphs repeated right
+//! after itself.
 //!
-//! Evidence rule: a line equal to the line kept just before it, at least
-//! [`MIN_REPEATED_CHARS`] characters long with Han text in it, is removed (the first copy
-//! stays). Newsrooms repeat a slogan or a line of verse, never a whole paragraph right after
-//! itself; short lines (a refrain, `劳动最光荣`) are never taken. Lines apart from each other
-//! are left alone: a summary printed again later may be the text's own recapitulation.
-//! Runs after the chrome step, so that chrome printed between two copies does not hide
-//! them, before the layout step joins lines (two copies of a line that ends no sentence
-//! would become one paragraph holding the text twice) and again after it (a paragraph
-//! broken over lines and printed twice repeats only once joined). Removals are recorded as
-//! `duplicate`.
+//! Evidence rule: a run of lines (one or more) equal to the run kept just before it is
+//! removed (the first copy stays) when one of its lines is at least [`MIN_REPEATED_CHARS`]
+//! characters long with Han text in it. Newsrooms repeat a slogan or a line of verse, never
+//! a whole paragraph right after itself; short lines (a refrain, `劳动最光荣`) are never
+//! taken. Lines apart from each other are left alone: a summary printed again later may be
+//! the text's own recapitulation. Runs after the chrome step, so that chrome printed
+//! between two copies does not hide them, before the layout step joins lines (two copies of
+//! a line that ends no sentence would become one paragraph holding the text twice) and
+//! again after it (a paragraph broken over lines and printed twice repeats only once
+//! joined). Removals are recorded as `duplicate`.
 
 use super::lines::is_han;
 use super::Page;
@@ -19,20 +21,48 @@ use super::Page;
 /// Fewest characters a line must have for its repetition to count as a duplicate.
 pub const MIN_REPEATED_CHARS: usize = 24;
 
-/// Remove every line that repeats the line kept right before it, recording each.
+/// Longest run of lines compared with the run before it: a story's paragraphs, not a
+/// newspaper page's.
+const MAX_REPEATED_RUN: usize = 64;
+
+/// Remove every run of lines that repeats the run kept right before it, recording each line.
 pub fn remove_repeats(page: &mut Page) {
-    let report = &mut page.report;
-    let mut previous: Option<String> = None;
-    page.lines.retain(|line| {
-        let text = line.text.trim();
-        let repeated = previous.as_deref() == Some(text) && is_substantial(text);
-        if repeated {
-            report.remove("duplicate", text);
-        } else {
-            previous = Some(text.to_string());
+    let texts: Vec<&str> = page.lines.iter().map(|l| l.text.trim()).collect();
+    let mut kept: Vec<usize> = Vec::with_capacity(texts.len());
+    let mut remove = vec![false; texts.len()];
+    let mut i = 0;
+    while i < texts.len() {
+        match repeated_run(&texts, &kept, i) {
+            Some(len) => {
+                remove[i..i + len].fill(true);
+                i += len;
+            }
+            None => {
+                kept.push(i);
+                i += 1;
+            }
         }
-        !repeated
+    }
+    let report = &mut page.report;
+    let mut flags = remove.iter();
+    page.lines.retain(|line| {
+        let gone = flags.next().copied().unwrap_or(false);
+        if gone {
+            report.remove("duplicate", line.text.trim());
+        }
+        !gone
     });
+}
+
+/// Length of the shortest run starting at line `at` that equals the last lines kept, when
+/// one of its lines is substantial.
+fn repeated_run(texts: &[&str], kept: &[usize], at: usize) -> Option<usize> {
+    let longest = MAX_REPEATED_RUN.min(kept.len()).min(texts.len() - at);
+    (1..=longest).find(|&len| {
+        let before = &kept[kept.len() - len..];
+        let run = &texts[at..at + len];
+        before.iter().zip(run).all(|(&k, t)| texts[k] == *t) && run.iter().any(|t| is_substantial(t))
+    })
 }
 
 /// Long enough, and text rather than a row of marks or figures.
@@ -74,6 +104,22 @@ mod tests {
         let (lines, removed) = cleaned(&text);
         assert_eq!(lines.len(), 5);
         assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn a_story_printed_twice_in_a_row_is_kept_once() {
+        let second = "活动现场气氛热烈，同学们纷纷提问，劳模们一一作答。";
+        let credit = "王明 摄";
+        let text = format!("标题\n{SUMMARY}\n{second}\n{credit}\n{SUMMARY}\n{second}\n{credit}\n完");
+        let (lines, removed) = cleaned(&text);
+        assert_eq!(lines, ["标题", SUMMARY, second, credit, "完"]);
+        assert_eq!(removed.len(), 3);
+        // A run of short lines (a stanza sung twice) stays.
+        let text = "劳动最光荣\n劳动最美丽\n劳动最光荣\n劳动最美丽";
+        assert_eq!(cleaned(text).0.len(), 4);
+        // Runs that differ in one line are not repeats.
+        let text = format!("{SUMMARY}\n{second}\n{SUMMARY}\n{second}。");
+        assert_eq!(cleaned(&text).0.len(), 4);
     }
 
     #[test]
