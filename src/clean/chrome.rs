@@ -322,7 +322,8 @@ fn is_decoration(c: char) -> bool {
 /// A line with its decorative brackets turned into spaces and a bracket around the whole
 /// line taken off: `【字体：大 中 小】` → `字体：大 中 小`, `（责任编辑：张三）` → `责任编辑：张三`.
 fn flatten(s: &str) -> String {
-    let mut t = s.trim();
+    // A bullet before a field (`• 来源：农民日报`, as a list of page facts prints it).
+    let mut t = s.trim().trim_start_matches(BULLETS).trim_start();
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             if !inner.contains([open, close]) {
@@ -364,7 +365,14 @@ fn is_noise_token(token: &str) -> bool {
         && chars(token) <= 3
         && token.chars().last().is_some_and(|c| "一二三四五六日天".contains(c));
     let address = token.starts_with("//") || token.starts_with("http") || token.starts_with("www.");
-    weekday || address || token.starts_with("发表于") || token.starts_with("發表於") || token.starts_with("IP属地")
+    // A bare number beside a date is the page's view count (`2024-03-09 19:27:16 62`).
+    let count = (1..=7).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
+    weekday
+        || address
+        || count
+        || token.starts_with("发表于")
+        || token.starts_with("發表於")
+        || token.starts_with("IP属地")
 }
 
 /// The outlet name left beside a date: noise tokens and separators taken off.
@@ -420,6 +428,28 @@ fn markdown_image_alt(squeezed: &str) -> Option<&str> {
     let (alt, after) = rest.split_once("](")?;
     let target = after.strip_suffix(')')?;
     (!target.contains([')', '(']) && !alt.contains(['[', ']'])).then_some(alt)
+}
+
+/// What an HTML comment left when a page was turned into text (`--> 2025-04-22 从忧“薪”到暖心——
+/// 1 1 贵州日报 content_150528.html …`, an e-edition's hidden fields): text never holds
+/// a comment's delimiters.
+fn is_markup_residue(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("-->") || t.starts_with("<!--") || t.ends_with("-->")
+}
+
+/// A masthead naming the site's sponsor (`农民日报社主办`), above or below the article:
+/// a short name followed by 主办, nothing else.
+fn is_sponsor_line(text: &str) -> bool {
+    let t = text.trim();
+    let name = t.strip_suffix("主办").or_else(|| t.strip_suffix("主辦"));
+    // 由…和…联合主办 closes a sentence about an event, not a page.
+    let sentence_words = ["由", "和", "与", "及", "联合", "共同", "等"];
+    name.is_some_and(|n| {
+        (2..=16).contains(&chars(n))
+            && n.chars().all(|c| is_han(c) || c.is_alphanumeric())
+            && !sentence_words.iter().any(|w| n.contains(w))
+    })
 }
 
 /// A newspaper's jump line: where a story continues or came from on another page
@@ -638,6 +668,10 @@ impl<'a> Scan<'a> {
                 self.remove[i] = true;
                 continue;
             }
+            if is_markup_residue(text) {
+                self.remove[i] = true;
+                continue;
+            }
             // A copyright line runs past the lines that get a view when it names the site's
             // address (`Copyright © 2008-2025 by www.workercn.cn. all rights reserved`).
             if self.views[i].is_none() && self.rules.has_footer_mark(text) {
@@ -659,6 +693,7 @@ impl<'a> Scan<'a> {
                 || self.rules.is_end_mark(&view)
                 || is_page_label(text)
                 || is_jump_line(text)
+                || (edge && is_sponsor_line(text))
                 || (edge && is_page_number(text))
                 || (edge && self.rules.is_widget_line(text));
             self.remove[i] = gone;
@@ -706,6 +741,8 @@ impl<'a> Scan<'a> {
                 && items.iter().any(|i| self.rules.words.home.iter().any(|h| i.contains(h.as_str())))
                 && items.iter().all(|i| chars(i) <= 16)
                 && !flat.contains(['。', '，', '！', '？']))
+            // 首页 深壹度 详情: a trail set with spaces, home first, in the header or footer.
+            || (edge && is_spaced_trail(flat, is_home))
             // 某某新闻网>>工会新闻: a doubled arrow is a trail's own separator.
             || (items.len() >= 2
                 && [">>", "＞＞", "»"].iter().any(|arrow| flat.contains(arrow))
@@ -1061,6 +1098,17 @@ impl<'a> Scan<'a> {
             }
         }
     }
+}
+
+/// A breadcrumb trail whose items are separated by spaces only (`首页 深壹度 详情`): a link
+/// home first, then two to five short items of words, no punctuation.
+fn is_spaced_trail(flat: &str, is_home: impl Fn(&str) -> bool) -> bool {
+    let items: Vec<&str> = flat.split_whitespace().collect();
+    (3..=6).contains(&items.len())
+        && is_home(items[0])
+        && items
+            .iter()
+            .all(|i| chars(i) <= 8 && i.chars().all(|c| is_han(c) || c.is_alphanumeric()))
 }
 
 /// Items of a breadcrumb trail.
@@ -1883,5 +1931,33 @@ mod tests {
             let p = run(&format!("夜访城市工人休息室\n{BODY}\n{line}\n{BODY}"));
             assert_eq!(kept(&p).len(), 4, "{line}");
         }
+    }
+
+    #[test]
+    fn bulleted_page_facts_spaced_trails_and_sponsor_mastheads() {
+        let text = format!(
+            "农民日报社主办\n首页 深壹度 详情\n法律援助，解讨薪农民工维权之困\n• 来源:农民日报\n• 编辑:张轩铭\n• 作者:钟欣 李婧\n• 2024-03-15 07:54:10\n{BODY}"
+        );
+        let p = run(&text);
+        assert_eq!(kept(&p), ["法律援助，解讨薪农民工维权之困", BODY]);
+        assert_eq!(p.meta.source.as_deref(), Some("农民日报"));
+        assert_eq!(p.meta.authors, ["钟欣", "李婧"]);
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2024-03-15"));
+        assert_eq!(p.meta.title_line, Some(3));
+        // In the body, a line of words set apart by spaces stays.
+        let text = format!("市总工会召开全委会\n{BODY}\n首页 设计 大赛 获奖\n{BODY}");
+        assert_eq!(kept(&run(&text)).len(), 4);
+        assert!(!is_sponsor_line("由市总工会和市人社局联合主办"));
+    }
+
+    #[test]
+    fn comment_residue_and_view_counts_beside_a_timestamp() {
+        let text = format!(
+            "市总工会召开全委会\n2024-03-09 19:27:16 62\n{BODY}\n--> 2025-04-22 从忧“薪”到暖心—— 1 1 贵州日报 content_150528.html 1 /enpproperty-->"
+        );
+        let p = run(&text);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2024-03-09"));
+        assert!(!is_markup_residue("职工书屋 -> 阅览室"));
     }
 }

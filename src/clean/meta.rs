@@ -473,7 +473,18 @@ pub fn parse_closing_byline(text: &str) -> Option<Vec<String>> {
     if let Some(authors) = parse_byline(inner).filter(|a| !a.is_empty()) {
         return Some(authors);
     }
-    split_names(inner).filter(|n| n.len() <= 4)
+    // The contributor's union before the names (`（澄江市总工会 李倩）`).
+    let names = match inner.split_once(' ') {
+        Some((body, names)) if is_union_body(body) => names,
+        _ => inner,
+    };
+    split_names(names).filter(|n| n.len() <= 4)
+}
+
+/// A union named as a contributor's affiliation: a short name ending in 工会 (澄江市总工会,
+/// 某某公司工会).
+fn is_union_body(s: &str) -> bool {
+    (3..=20).contains(&chars(s)) && (s.ends_with("工会") || s.ends_with("工會")) && s.chars().all(is_han)
 }
 
 /// A closing byline at the very end of a paragraph: `…提供人才支撑。（记者 张三）`.
@@ -567,6 +578,9 @@ mod tests {
         // The reporter's role left out before the first printed one.
         assert_eq!(parse_byline("吴桧 通讯员 刘晨"), v(&["吴桧", "刘晨"]));
         assert_eq!(parse_closing_byline("（吴桧 通讯员 刘晨）"), v(&["吴桧", "刘晨"]));
+        assert_eq!(parse_closing_byline("（澄江市总工会 李倩）"), v(&["李倩"]));
+        assert_eq!(parse_closing_byline("（芦冬伟）"), v(&["芦冬伟"]));
+        assert_eq!(parse_closing_byline("（澄江市总工会 活动现场）"), None);
         assert_eq!(
             parse_byline("工人日報-中工網記者 鄒倜然 通信員 胡慧霞"),
             v(&["鄒倜然", "胡慧霞"])
