@@ -322,8 +322,10 @@ fn is_decoration(c: char) -> bool {
 /// A line with its decorative brackets turned into spaces and a bracket around the whole
 /// line taken off: `【字体：大 中 小】` → `字体：大 中 小`, `（责任编辑：张三）` → `责任编辑：张三`.
 fn flatten(s: &str) -> String {
-    // A bullet before a field (`• 来源：农民日报`, as a list of page facts prints it).
-    let mut t = s.trim().trim_start_matches(BULLETS).trim_start();
+    // A bullet before a field (`• 来源：农民日报`, `- 评论列表`, as lists of page facts
+    // and widgets print them).
+    let t = s.trim().trim_start_matches(BULLETS).trim_start();
+    let mut t = t.strip_prefix("- ").unwrap_or(t).trim_start();
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             if !inner.contains([open, close]) {
@@ -434,8 +436,24 @@ fn markdown_image_alt(squeezed: &str) -> Option<&str> {
 /// 1 1 贵州日报 content_150528.html …`, an e-edition's hidden fields): text never holds
 /// a comment's delimiters.
 fn is_markup_residue(text: &str) -> bool {
-    let t = text.trim();
-    t.starts_with("-->") || t.starts_with("<!--") || t.ends_with("-->")
+    let t = text.trim().trim_start_matches(BULLETS).trim();
+    t.starts_with("-->") || t.starts_with("<!--") || t.ends_with("-->") || is_only_tags(t)
+}
+
+/// HTML tags and nothing else (`<noscript id="kfqlb"></noscript>`), as a page's hidden
+/// elements leave them in a careless copy.
+fn is_only_tags(t: &str) -> bool {
+    let mut rest = t.trim();
+    let mut tags = 0;
+    while let Some(after) = rest.strip_prefix('<') {
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+        let Some(end) = after.find('>').filter(|_| is_tag) else {
+            return false;
+        };
+        tags += 1;
+        rest = after[end + 1..].trim_start();
+    }
+    tags > 0 && rest.is_empty()
 }
 
 /// A masthead naming the site's sponsor (`农民日报社主办`), above or below the article:
@@ -1959,5 +1977,23 @@ mod tests {
         assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
         assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2024-03-09"));
         assert!(!is_markup_residue("职工书屋 -> 阅览室"));
+        assert!(is_markup_residue("• <noscript id=\"kfqlb\"></noscript>"));
+        assert!(is_markup_residue(
+            "<form id=\"k\"><optgroup id=\"k\"></optgroup></form>"
+        ));
+        assert!(!is_markup_residue("<工会法>第三条规定，职工有权依法参加和组织工会。"));
+        assert!(!is_markup_residue("a < b 且 c > d"));
+    }
+
+    #[test]
+    fn toolbars_and_comment_box_disclaimers() {
+        let text = format!(
+            "市总工会召开全委会\n{BODY}\n[保存]     [全文浏览]     [ ]     [打印]     [关闭]     [我要留言]     [推荐朋友]     [返回首页]\n- 评论列表(网友评论仅供网友表达个人看法,并不表明本站同意其观点或证实其描述)"
+        );
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
+        let text = format!(
+            "市总工会召开全委会\n{BODY}\n【免责声明】某某新闻客户端未标有“来源：某某新闻”的文字、图片、音频视频等稿件均为转载稿。如转载稿涉及版权等问题，请与某某新闻联系。"
+        );
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
     }
 }

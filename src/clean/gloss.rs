@@ -268,7 +268,8 @@ fn strip_damage(text: &str, report: &mut CleaningReport) -> Option<String> {
     }
     match current {
         std::borrow::Cow::Borrowed(_) => None,
-        std::borrow::Cow::Owned(s) => Some(s),
+        // A run removed at the start or end of the line leaves the space beside it.
+        std::borrow::Cow::Owned(s) => Some(s.trim().to_string()),
     }
 }
 

@@ -61,15 +61,38 @@ impl Headline {
     }
 }
 
-/// A line that may be part of a headline block.
+/// A line that may be part of a headline block. Never the salutation of a speech or the
+/// addressees of a notice (`各位代表、各位来宾：`, `各基层单位：`), nor a question or answer of
+/// an interview (`问：…`): they open the text.
 fn block_line(text: &str) -> bool {
     shape::heading_like(text)
+        && !addresses_readers(text)
+        && !QA_MARKERS.iter().any(|m| text.starts_with(m))
         && !super::dates::opens_with_day(text)
         && !shape::starts_with_enumerator(text)
         && meta::parse_byline_line(text).is_none()
         && meta::parse_credit(text).is_none()
         && meta::parse_dateline(text).is_none()
 }
+
+/// How an interview marks its questions and answers.
+const QA_MARKERS: [&str; 8] = ["问：", "问:", "答：", "答:", "Q：", "Q:", "問：", "問:"];
+
+/// Whom a speech or a notice addresses, on a line of its own ending in a colon: a list of
+/// addressees (`各位代表、各位来宾，女士们、先生们：`, `各基层单位：`, `同志们：`,
+/// `尊敬的各位领导：`). A kicker ending in a colon (`聚焦两会：`) names a topic, not people.
+fn addresses_readers(text: &str) -> bool {
+    let Some(body) = text.strip_suffix(['：', ':']) else {
+        return false;
+    };
+    chars(body) <= MAX_ADDRESS_CHARS
+        && (["各", "尊敬的", "亲爱的", "親愛的"].iter().any(|p| body.starts_with(p))
+            || body.ends_with('们')
+            || body.ends_with('們'))
+}
+
+/// Longest salutation line.
+const MAX_ADDRESS_CHARS: usize = 40;
 
 /// A column label above a headline: very short, or one quoted phrase.
 fn column_label(text: &str) -> bool {
@@ -85,10 +108,10 @@ fn without_dash(text: &str) -> String {
     text.trim_start_matches(['—', '－', '─', '-', ' ']).trim().to_string()
 }
 
-/// Take the headline and bylines from a section.
 /// Most byline lines read under a headline.
 const MAX_BYLINE_LINES: usize = 3;
 
+/// Take the headline and bylines from a section.
 pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
     let mut head = Headline::default();
     let mut lines = section;
@@ -179,8 +202,9 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
         head.removed("column", &label);
         title_at = title_at.map(|t| t - 1);
     }
-    take_padded_author_lines(&mut head, &mut block_texts, &mut title_at);
+    take_author_lines(&mut head, &mut block_texts, &mut title_at);
     assign_headline(&mut head, block_texts, title_at, &lead);
+    head.title = head.title.map(|t| tidy_title(&t));
 
     closing_bylines(&mut head, &mut lines);
     for l in &lines {
@@ -196,14 +220,16 @@ pub fn take_headline(section: Vec<Line>, hints: &Hints) -> Headline {
     head
 }
 
-/// Author lines of padded names in a headline block of several lines (`徐 良` under a paper's
-/// title, see [`meta::padded_name_line`]): bylines, never the title, and so is the
+/// Author lines in a headline block of several lines: padded names (`徐 良` under a paper's
+/// title, see [`meta::padded_name_line`]) or several names (`柳姗姗 彭冰`, see
+/// [`meta::name_list_line`]): bylines, never the title or subtitle, and so is the
 /// affiliation line right under one ([`meta::is_affiliation_line`]). A block of that line
 /// alone is left as it is: there is no other line to be the title.
-fn take_padded_author_lines(head: &mut Headline, block: &mut Vec<String>, title_at: &mut Option<usize>) {
+fn take_author_lines(head: &mut Headline, block: &mut Vec<String>, title_at: &mut Option<usize>) {
     let mut k = 0;
     while k < block.len() && block.len() >= 2 {
-        let Some(names) = meta::padded_name_line(&block[k]) else {
+        let names = meta::padded_name_line(&block[k]).or_else(|| meta::name_list_line(&block[k]));
+        let Some(names) = names else {
             k += 1;
             continue;
         };
@@ -213,6 +239,24 @@ fn take_padded_author_lines(head: &mut Headline, block: &mut Vec<String>, title_
             remove_block_line(head, block, title_at, k);
         }
     }
+}
+
+/// Longest site name a page title carries after an underscore (`…职工心“e”站_全球头条`).
+const MAX_SITE_SUFFIX: usize = 16;
+
+/// The title without what a page's `<title>` adds to it: the site's name after an
+/// underscore, and separators left at its end (`… |`).
+fn tidy_title(title: &str) -> String {
+    let t = title.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '｜' | '_' | '-' | '—'));
+    let t = match t.rsplit_once('_') {
+        Some((main, site))
+            if chars(site) <= MAX_SITE_SUFFIX && !site.contains(char::is_whitespace) && chars(main.trim()) >= 4 =>
+        {
+            main.trim_end()
+        }
+        _ => t,
+    };
+    t.to_string()
 }
 
 /// Remove line `k` of the headline block as part of a byline, keeping `title_at` on its line.
@@ -479,6 +523,58 @@ mod tests {
         assert_eq!(head.title, None);
         assert_eq!(head.authors, ["邹倜然", "胡慧霞"]);
         assert_eq!(body(&head), ["五年感恩奋进，实干争先。"]);
+    }
+
+    #[test]
+    fn names_under_the_title_are_its_authors() {
+        let head = take(&[
+            "职工书屋点亮“文化灯”",
+            "柳姗姗 彭冰",
+            "近日，市总工会命名了一批职工书屋。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("职工书屋点亮“文化灯”"));
+        assert_eq!(head.subtitle, None);
+        assert_eq!(head.authors, ["柳姗姗", "彭冰"]);
+    }
+
+    #[test]
+    fn salutations_and_questions_open_the_text() {
+        let head = take(&[
+            "各位代表、各位来宾，女士们、先生们：",
+            "大家上午好！",
+            "迎着和煦的春风，两岸职工论坛今天开幕。",
+        ]);
+        assert_eq!(head.title, None);
+        assert_eq!(head.kicker, None);
+        assert_eq!(body(&head).len(), 3);
+        let head = take(&["各基层单位：", "12月20日，集团公司召开了一届二次职代会。"]);
+        assert_eq!(head.title, None);
+        assert_eq!(body(&head).len(), 2);
+        let head = take(&[
+            "《工会法》知识学习问答",
+            "问：各级政府如何保障工会参与的权利？",
+            "答：各级人民政府应当为工会开展工作创造条件。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("《工会法》知识学习问答"));
+        assert_eq!(body(&head).len(), 2);
+        // A kicker naming a topic still leads the title.
+        let head = take(&[
+            "聚焦两会：",
+            "工会代表委员热议职工权益保障",
+            "3月5日，十四届全国人大三次会议开幕。",
+        ]);
+        assert_eq!(head.title.as_deref(), Some("工会代表委员热议职工权益保障"));
+    }
+
+    #[test]
+    fn page_title_suffixes_are_not_the_title() {
+        assert_eq!(
+            tidy_title("烟台：工会“向日葵”职工心“e”站_全球头条"),
+            "烟台：工会“向日葵”职工心“e”站"
+        );
+        assert_eq!(tidy_title("全总要闻 |"), "全总要闻");
+        assert_eq!(tidy_title("职工书屋建设成果展示"), "职工书屋建设成果展示");
+        assert_eq!(tidy_title("工会_a"), "工会_a");
     }
 
     #[test]

@@ -196,6 +196,18 @@ pub fn padded_name_line(text: &str) -> Option<Vec<String>> {
     (padded && names.len() <= MAX_PADDED_NAMES && names.iter().all(|n| is_name(n))).then_some(names)
 }
 
+/// A line of two to four personal names and nothing else (`柳姗姗 彭冰`, `张三、李四`): under a
+/// headline, the authors; a headline or a subtitle is never a bare list of names. None for
+/// anything else, and for one name alone (a profile may be titled by its subject's name).
+pub fn name_list_line(text: &str) -> Option<Vec<String>> {
+    let items: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '、')
+        .filter(|s| !s.is_empty())
+        .collect();
+    ((2..=MAX_PADDED_NAMES).contains(&items.len()) && items.iter().all(|i| is_name(i)))
+        .then(|| items.iter().map(|i| i.to_string()).collect())
+}
+
 /// A paper's affiliation line under its author line: in brackets, with a six-digit postal
 /// code (`（山西省总工会干部学校，山西 太原 030006）`).
 pub fn is_affiliation_line(text: &str) -> bool {
@@ -535,6 +547,14 @@ mod tests {
         assert_eq!(padded_name_line("工 会"), None);
         assert_eq!(padded_name_line("徐 良 说"), None);
         assert_eq!(padded_name_line("徐 良 同志的事迹"), None);
+    }
+
+    #[test]
+    fn lines_of_several_names() {
+        assert_eq!(name_list_line("柳姗姗 彭冰"), v(&["柳姗姗", "彭冰"]));
+        assert_eq!(name_list_line("张三、李四、王五"), v(&["张三", "李四", "王五"]));
+        assert_eq!(name_list_line("王进喜"), None);
+        assert_eq!(name_list_line("工匠 精神"), None);
     }
 
     #[test]

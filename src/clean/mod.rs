@@ -227,9 +227,20 @@ impl Page {
 /// Most characters of a title made up from the first sentence of an untitled article.
 const FALLBACK_TITLE_CHARS: usize = 30;
 
-/// A title for an article that prints none: its first sentence, cut short.
+/// Fewest characters of a paragraph a made-up title is taken from: a greeting under a
+/// salutation (`大家上午好！`) says nothing of the article.
+const MIN_FALLBACK_SOURCE_CHARS: usize = 8;
+
+/// A title for an article that prints none: its first sentence, cut short. Paragraphs that
+/// open a speech or a notice (a line ending in a colon: `各基层单位：`, `同志们：`, and a short
+/// greeting) are passed over while a longer one follows.
 fn fallback_title(body: &[Line]) -> String {
-    let first = body.first().map_or("", |l| l.text.as_str());
+    let opening = |l: &&Line| l.text.ends_with(['：', ':']) || l.chars() < MIN_FALLBACK_SOURCE_CHARS;
+    let first = body
+        .iter()
+        .find(|l| !opening(l))
+        .or(body.first())
+        .map_or("", |l| l.text.as_str());
     let sentence = first
         .split_inclusive(['。', '！', '？', '!', '?'])
         .next()
@@ -267,4 +278,30 @@ fn apply_front_matter(article: &mut CleanArticle, front: &FrontMatter) {
     }
     article.draft = front.draft;
     set(&mut article.slug_hint, &front.slug);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(texts: &[&str]) -> Vec<Line> {
+        texts.iter().enumerate().map(|(i, t)| Line::new(*t, i + 1)).collect()
+    }
+
+    #[test]
+    fn made_up_titles_pass_over_salutations_and_greetings() {
+        let speech = body(&[
+            "各位代表、各位来宾：",
+            "大家上午好！",
+            "迎着和煦的春风，两岸职工论坛今天开幕。",
+        ]);
+        assert_eq!(fallback_title(&speech), "迎着和煦的春风，两岸职工论坛今天开幕");
+        let long = body(&["3月5日，市总工会召开十五届三次全委会议，总结去年工作并部署今年的重点任务。"]);
+        assert_eq!(
+            fallback_title(&long),
+            "3月5日，市总工会召开十五届三次全委会议，总结去年工作并部署…"
+        );
+        assert_eq!(fallback_title(&body(&["同志们："])), "同志们：");
+        assert_eq!(fallback_title(&[]), "");
+    }
 }
