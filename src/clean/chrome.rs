@@ -108,10 +108,18 @@ pub struct Rules {
     fields: BTreeMap<String, (Cat, bool)>,
     /// Anchored alternation of the field labels, longest first, spaces allowed inside.
     field_re: Regex,
+    /// First characters of the labels long enough to be read glued to the text before
+    /// them (see [`MIN_GLUED_LABEL`]).
+    glued_label_starts: HashSet<char>,
     /// Headline markers printed after a headline: （主题） （副题） （引题）.
     marker_re: Regex,
     words: Words,
 }
+
+/// Fewest characters of a label that counts glued to the text before it when a colon
+/// follows it (`来源：杜集区总工会发布时间：2024-05-06`): a long label is never the end of a
+/// word, where a short one may be (先进工作者：张三 is not an author field).
+const MIN_GLUED_LABEL: usize = 4;
 
 /// Longest label-only page-tool line (浏览提醒, 分享让更多人看到).
 const MAX_WIDGET_WORD: usize = 8;
@@ -205,7 +213,13 @@ impl Rules {
         let site_self_ac = AhoCorasick::new(SITE_SELF).ok()?;
         let footer_ac = AhoCorasick::new(&words.footer).ok()?;
         let lead_label_ac = AhoCorasick::new(words.disclaimer.iter().chain(&words.summary)).ok()?;
+        let glued_label_starts = fields
+            .iter()
+            .filter(|(label, (_, edge))| !edge && chars(label) >= MIN_GLUED_LABEL)
+            .filter_map(|(label, _)| label.chars().next())
+            .collect();
         Some(Rules {
+            glued_label_starts,
             lead_label_ac,
             disclaimer_ac,
             site_self_ac,
@@ -1267,16 +1281,21 @@ impl Rules {
             // separator to count.
             let field_start = prev.is_none_or(|p| is_field_gap(p) || p.is_ascii_digit() || matches!(p, '：' | ':'));
             prev = Some(c);
-            if !field_start || hits.last().is_some_and(|h| i < h.1) {
+            let may_be_glued = !field_start && self.glued_label_starts.contains(&c);
+            if !(field_start || may_be_glued) || hits.last().is_some_and(|h| i < h.1) {
                 continue;
             }
             let Some(m) = self.field_re.find(&s[i..]) else { continue };
             let end = i + m.end();
-            let Some(&(cat, label_edge)) = self.fields.get(&squeeze(m.as_str())) else {
+            let label = squeeze(m.as_str());
+            let Some(&(cat, label_edge)) = self.fields.get(&label) else {
                 continue;
             };
             let next = s[end..].chars().next();
             let colon = next.is_some_and(|n| matches!(n, '：' | ':'));
+            if may_be_glued && !(colon && !label_edge && chars(&label) >= MIN_GLUED_LABEL) {
+                continue;
+            }
             if label_edge && !edge && !colon {
                 continue;
             }
@@ -1655,6 +1674,13 @@ mod tests {
             ("来源: 时间:2018-07-06 09:18", Some("2018-07-06"), None, vec![]),
             ("来源：时间：2018-07-06 09:18", Some("2018-07-06"), None, vec![]),
             ("来源：作者：王明", None, None, vec!["王明"]),
+            // A long label glued to the source before it.
+            (
+                "来源：杜集区总工会发布时间：2024-05-06",
+                Some("2024-05-06"),
+                Some("杜集区总工会"),
+                vec![],
+            ),
         ];
         for (bar, date, source, authors) in cases {
             let p = run(&format!("市总工会召开全委会\n{bar}\n{BODY}"));

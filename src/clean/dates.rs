@@ -52,6 +52,13 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("compiled-in date pattern")
 });
 
+/// Day first, as sites built on European templates stamp their pages (`23.02.2017 18:39`):
+/// dots only, and a four-digit year last, which no year-first date has.
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4})(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?")
+        .expect("compiled-in date pattern")
+});
+
 static HAN_NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?P<y>[〇零○Ｏ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?:(?P<d>[一二三四五六七八九十]{1,3})日)?",
@@ -148,6 +155,26 @@ pub fn find_dates(s: &str) -> Vec<FoundDate> {
             });
         }
     }
+    // A day-first stamp only where no year-first date was printed: a year-first date's
+    // digits must not be read a second time.
+    if found.is_empty() && s.contains('.') {
+        for caps in DAY_FIRST.captures_iter(s) {
+            let Some(whole) = caps.get(0) else { continue };
+            if inside_number(s, whole.start(), whole.end()) {
+                continue;
+            }
+            let num = |name: &str| caps.name(name).and_then(|m| positional(m.as_str()));
+            if let (Some(year), Some(month), Some(day)) = (num("y"), num("m"), num("d")) {
+                if let Some(date) = make(year, Some(month), Some(day)) {
+                    found.push(FoundDate {
+                        date,
+                        start: whole.start(),
+                        end: whole.end(),
+                    });
+                }
+            }
+        }
+    }
     for caps in HAN_NUMERAL.captures_iter(s) {
         let Some(whole) = caps.get(0) else { continue };
         let year = caps.name("y").and_then(|m| positional(m.as_str()));
@@ -215,6 +242,10 @@ mod tests {
         let iso = "2024-03-06T14:04:00+08:00 新华网";
         assert_eq!(without_dates(iso, &find_dates(iso)), "新华网");
         assert_eq!(one("二〇二三年五月二十六日"), Some(("2023-05-26".into(), day)));
+        assert_eq!(one("23.02.2017 18:39"), Some(("2017-02-23".into(), day)));
+        let stamp = "27.04.2015 16:54";
+        assert_eq!(without_dates(stamp, &find_dates(stamp)), "");
+        assert_eq!(one("31.02.2017"), None);
     }
 
     #[test]

@@ -231,11 +231,17 @@ const FALLBACK_TITLE_CHARS: usize = 30;
 /// salutation (`大家上午好！`) says nothing of the article.
 const MIN_FALLBACK_SOURCE_CHARS: usize = 8;
 
+/// Longest line ending in a colon that is passed over as a salutation, an addressee or an
+/// attribution (`尊敬的各位领导、各位来宾、同志们：`); a longer one introduces the text.
+const MAX_SALUTATION_CHARS: usize = 20;
+
 /// A title for an article that prints none: its first sentence, cut short. Paragraphs that
-/// open a speech or a notice (a line ending in a colon: `各基层单位：`, `同志们：`, and a short
-/// greeting) are passed over while a longer one follows.
+/// open a speech or a notice (a short line ending in a colon: `各基层单位：`, `同志们：`, and a
+/// short greeting) are passed over while a longer one follows.
 fn fallback_title(body: &[Line]) -> String {
-    let opening = |l: &&Line| l.text.ends_with(['：', ':']) || l.chars() < MIN_FALLBACK_SOURCE_CHARS;
+    let opening = |l: &&Line| {
+        (l.text.ends_with(['：', ':']) && l.chars() <= MAX_SALUTATION_CHARS) || l.chars() < MIN_FALLBACK_SOURCE_CHARS
+    };
     let first = body
         .iter()
         .find(|l| !opening(l))
@@ -302,6 +308,15 @@ mod tests {
             "3月5日，市总工会召开十五届三次全委会议，总结去年工作并部署…"
         );
         assert_eq!(fallback_title(&body(&["同志们："])), "同志们：");
+        // A longer line ending in a colon introduces the text: it is the first sentence.
+        let intro = body(&[
+            "中南各省的工会工作，由去年开始，一年多以来，是有很大成绩的：",
+            "（一）发动了工人群众。",
+        ]);
+        assert_eq!(
+            fallback_title(&intro),
+            "中南各省的工会工作，由去年开始，一年多以来，是有很大成绩的："
+        );
         assert_eq!(fallback_title(&[]), "");
     }
 }
