@@ -49,6 +49,10 @@ const VENUE_VERBS: [&str; 9] = ["举行", "召开", "举办", "开幕", "启动"
 const ORGAN_SUFFIXES: [&str; 6] = ["人民政府", "政府", "党委", "委", "人大", "政协"];
 /// After a place name, the name of a street named after it (南京路, 新会路, 中山大道).
 const STREET_SUFFIXES: [&str; 5] = ["路", "大街", "大道", "巷", "胡同"];
+/// After a short name, a community, estate, village or station named with it (安新驿站,
+/// 和平社区, 长安村): such names reuse place names everywhere, and say nothing of where the
+/// article is. Only a name without its suffix (安新, not 安新县) is read so.
+const LOCAL_NAME_SUFFIXES: [&str; 4] = ["社区", "小区", "驿站", "村"];
 /// A union named by its level only ("市总工会主席", "区总工会开展"): the article's own union.
 const UNNAMED_UNIONS: [(&str, u8); 6] = [
     ("省总工会", 1),
@@ -249,6 +253,10 @@ impl RegionFinder {
             let before = &text[..start];
             // 台州市路桥区 is two places; 新会路 is a street.
             if STREET_SUFFIXES.iter().any(|s| after.starts_with(s)) && !next_is_place {
+                continue;
+            }
+            let bare = pattern.strongest_kind() <= NameKind::Bare;
+            if bare && LOCAL_NAME_SUFFIXES.iter().any(|s| after.starts_with(s)) && !next_is_place {
                 continue;
             }
             if pattern.short && super::people::is_given_name(before) {

@@ -238,6 +238,20 @@ fn streets_and_people_named_after_places_are_not_places() {
 }
 
 #[test]
+fn communities_and_stations_named_after_places_are_not_places() {
+    // 安新 (安新县, Hebei) names two stations of a county in Hubei.
+    let r = region_of(
+        "县总工会：雪中送温暖",
+        &[
+            "近日，我县出现雨雪冰冻天气，环卫工人、快递小哥等户外劳动者坚守一线。2月23日，县总工会开展“雪中送暖”活动，把温暖送到职工心坎上。",
+            "在城区垃圾中转站，县总工会为环卫工人送上了礼包。在东庄坪社区安新驿站和解放社区安新驿站，工作人员准备了汤圆和姜茶，大家围坐在驿站内话家常。",
+            "据了解，春节期间，远安县总工会共为346名户外劳动者送去慰问物资，价值近3万元。",
+        ],
+    );
+    assert_eq!(names(&r), (Some("湖北省"), Some("宜昌市"), Some("远安县")));
+}
+
+#[test]
 fn a_city_union_visiting_a_county_stays_with_the_city() {
     let r = region_of(
         "市总工会开展新春送温暖",
