@@ -402,7 +402,14 @@ pub fn parse_dateline(text: &str) -> Option<Dateline> {
     for verb in &VOCAB.report {
         if let Some(pos) = window.find(verb.as_str()) {
             let byline = &rest[..pos];
-            if let Some(authors) = parse_framed_byline(byline) {
+            // After a wire opener, names with a known surname and nothing else before the
+            // verb (`本报讯 徐金星报道`); without one a role must be printed.
+            let bare_names = || {
+                let names = byline.trim();
+                let only_names = !names.contains(['，', ',', '。', '：', ':']);
+                wire.filter(|_| only_names).and_then(|_| split_names(names))
+            };
+            if let Some(authors) = parse_framed_byline(byline).or_else(bare_names) {
                 if authors.is_empty() {
                     continue;
                 }
@@ -444,6 +451,11 @@ pub fn parse_credit(text: &str) -> Option<Vec<String>> {
             if let Some(names) = split_names(before) {
                 return Some(names);
             }
+            // A picture supplied by a body or a place, not a person (`西海岸新区总工会供图`,
+            // `/ 德庆 供图`): a credit without a photographer.
+            if is_supplied_picture(before, verb) {
+                return Some(Vec::new());
+            }
         }
     }
     // The verb as a label: 摄影：张三, 图/张三.
@@ -457,6 +469,18 @@ pub fn parse_credit(text: &str) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+/// Longest name of a body or a place credited with a picture.
+const MAX_SUPPLIER_CHARS: usize = 16;
+
+/// `供图` (supplied the picture) after a short name of Han characters: the supplier is a
+/// union, a company or a place rather than a photographer, and the line is still a credit.
+fn is_supplied_picture(before: &str, verb: &str) -> bool {
+    let supplier = before.trim_start_matches([' ', '/', '／', '（', '(']).trim();
+    matches!(verb, "供图" | "供圖")
+        && (2..=MAX_SUPPLIER_CHARS).contains(&chars(supplier))
+        && supplier.chars().all(|c| is_han(c) || c == ' ')
 }
 
 /// A photo credit closing a caption, after its last sentence: `…表彰大会在市民中心召开。王明 摄`.
@@ -646,6 +670,16 @@ mod tests {
         let d = parse_dateline(s).unwrap();
         assert!(d.authors.is_empty());
         assert_eq!(&s[d.len..], "近日，市总工会召开会议。");
+
+        // After a wire opener, names alone before 报道.
+        let s = "本报讯 徐金星报道  近日，市总工会为困难职工带去暖意。";
+        let d = parse_dateline(s).unwrap();
+        assert_eq!(d.authors, ["徐金星"]);
+        assert_eq!(&s[d.len..], "近日，市总工会为困难职工带去暖意。");
+        // Without one, a name before 报道 is a sentence's subject; after one, a clause.
+        assert_eq!(parse_dateline("王明报道了这一消息。"), None);
+        let s = "本报讯 近日，央视报道了市总工会的做法。";
+        assert_eq!(&s[parse_dateline(s).unwrap().len..], "近日，央视报道了市总工会的做法。");
     }
 
     #[test]
@@ -694,6 +728,18 @@ mod tests {
         assert_eq!(trailing_credit("王明 摄"), None);
         assert_eq!(trailing_credit("表彰大会在市民中心召开。"), None);
         assert_eq!(trailing_credit("大会召开。会议由张三主持拍摄"), None);
+    }
+
+    #[test]
+    fn pictures_supplied_by_a_body_or_a_place() {
+        assert_eq!(parse_credit("西海岸新区总工会供图"), Some(Vec::new()));
+        assert_eq!(parse_credit("/ 德庆 供图"), Some(Vec::new()));
+        assert_eq!(
+            trailing_credit("职工安全生产知识竞赛现场。西海岸新区总工会供图"),
+            Some(Vec::new())
+        );
+        // Only 供图: 摄 after a word that is not a name is not read as a credit.
+        assert_eq!(parse_credit("精彩瞬间抓拍摄"), None);
     }
 
     #[test]
