@@ -124,6 +124,10 @@ const MIN_GLUED_LABEL: usize = 4;
 /// Longest label-only page-tool line (浏览提醒, 分享让更多人看到).
 const MAX_WIDGET_WORD: usize = 8;
 
+/// How a site's clock opens its line (今天是2026年03月04日 星期三): the date of the visit,
+/// never the article's.
+const TODAY_MARKERS: [&str; 4] = ["今天是", "今日是", "今天是：", "今天："];
+
 /// Lines from the top of a page where labelled headlines (原题目…（主题）) are read.
 const HEADLINE_REACH: usize = 8;
 
@@ -383,9 +387,18 @@ fn is_noise_token(token: &str) -> bool {
     let address = token.starts_with("//") || token.starts_with("http") || token.starts_with("www.");
     // A bare number beside a date is the page's view count (`2024-03-09 19:27:16 62`).
     let count = (1..=7).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_digit());
+    // A count before its label (0次浏览, 24人阅读).
+    let counted = token.starts_with(|c: char| c.is_ascii_digit())
+        && ["次浏览", "次阅读", "人阅读", "人浏览", "次点击"]
+            .iter()
+            .any(|l| token.ends_with(l));
+    let count = count || counted;
+    // Empty brackets a template left for a missing weekday or count (更新于：2021年8月4日（）).
+    let empty = !token.is_empty() && token.chars().all(|c| matches!(c, '（' | '）' | '(' | ')' | '[' | ']'));
     weekday
         || address
         || count
+        || empty
         || token.starts_with("发表于")
         || token.starts_with("發表於")
         || token.starts_with("IP属地")
@@ -861,11 +874,18 @@ impl<'a> Scan<'a> {
             );
             return true;
         }
+        // A site's clock (今天是2026年03月04日 星期三) prints the day of the visit.
+        if TODAY_MARKERS.iter().any(|m| view.flat.starts_with(m)) && !dates::find_dates(&view.flat).is_empty() {
+            return self.lens[i] <= MAX_SHORT_CHARS;
+        }
         let Some((prefix, fields)) = self.rules.fields_of(&view.flat, edge) else {
             return false;
         };
         // The text before the first label: a date and an outlet name, or nothing.
         let prefix_dates = dates::find_dates(&prefix);
+        if fields.is_empty() && !self.page_date_line(i, &prefix, &prefix_dates) {
+            return false;
+        }
         let outlet = outlet_text(&dates::without_dates(&prefix, &prefix_dates));
         if fields.is_empty() && !self.bare_date_line(&prefix, &prefix_dates, &outlet, edge) {
             return false;
@@ -938,6 +958,23 @@ impl<'a> Scan<'a> {
         self.commit(i, extracted);
         self.found.edition_line.get_or_insert(i);
         true
+    }
+
+    /// Whether a line of a date without labels may be the page's date line: an outlet after
+    /// the date is set apart from it (`2023年3月项目二期主体船闸开工` is a sentence), and a
+    /// bare day differing from a date the page printed above it is a date the text gives
+    /// (a timeline of short lines, as WeChat posts set them).
+    fn page_date_line(&self, i: usize, prefix: &str, found: &[FoundDate]) -> bool {
+        let (Some(first), Some(last)) = (found.first(), found.last()) else {
+            return true;
+        };
+        let glued = prefix[last.end..].chars().next().is_some_and(is_han);
+        if glued && !timed(prefix, found) {
+            return false;
+        }
+        let bare = first.start == 0 && prefix[last.end..].trim().is_empty() && !timed(prefix, found);
+        let earlier = self.found.dates.iter().filter(|(k, _)| *k < i).map(|(_, d)| d);
+        !(bare && earlier.clone().next().is_some() && earlier.into_iter().all(|d| *d != first.date))
     }
 
     /// A line of a date (and maybe an outlet) without labels, at the header or footer, or
@@ -1470,9 +1507,14 @@ fn unquote_outlet(s: &str) -> &str {
 }
 
 /// A code where an outlet should be (来源： xw20240506): no Han character and a run of digits
-/// as long as a date stamp's year. Outlet names carry Han characters or few digits (CCTV-13).
+/// as long as a date stamp's year, or a CMS account in lower case (发布来源：root). Outlet
+/// names carry Han characters, few digits (CCTV-13), capitals (CGTN) or a dot (h-u.cn).
 fn is_serial_code(text: &str) -> bool {
-    !text.chars().any(is_han) && text.chars().filter(char::is_ascii_digit).count() >= 4
+    let account = text.len() <= 16
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    !text.chars().any(is_han) && (text.chars().filter(char::is_ascii_digit).count() >= 4 || account)
 }
 
 /// The source to publish: a source printed as the original (原文来源, 转自) beats the
@@ -2021,5 +2063,43 @@ mod tests {
             "市总工会召开全委会\n{BODY}\n【免责声明】某某新闻客户端未标有“来源：某某新闻”的文字、图片、音频视频等稿件均为转载稿。如转载稿涉及版权等问题，请与某某新闻联系。"
         );
         assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn dates_the_text_gives_are_not_the_page_date() {
+        // A timeline of short lines: the day under the page's date line stays.
+        let text = format!(
+            "这家工地邮局火了\n中工网 2024-05-01\n4月17日中午时分\n2023年9月19日\n主题邮局正式揭牌营业\n{BODY}"
+        );
+        let p = run(&text);
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2024-05-01"));
+        assert!(kept(&p).contains(&"2023年9月19日"));
+        // A date glued to the words after it opens a sentence.
+        let text = format!("这家工地邮局火了\n2023年3月项目二期主体船闸开工没多久\n{BODY}");
+        assert_eq!(kept(&run(&text)).len(), 3);
+        // The same date printed twice, or a timed stamp, is the page's.
+        let text = format!("市总工会召开全委会\n2024-05-01\n2024-05-01\n{BODY}");
+        assert_eq!(kept(&run(&text)), ["市总工会召开全委会", BODY]);
+    }
+
+    #[test]
+    fn a_site_clock_gives_no_date_and_accounts_are_no_source() {
+        let text = format!("今天是：2026年03月04日 星期三\n市总工会召开全委会\n发布来源：root\n{BODY}");
+        let p = run(&text);
+        assert_eq!(p.meta.date, None);
+        assert_eq!(p.meta.source, None);
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
+        let p = run(&format!("市总工会召开全委会\n来源:某某县总工会 0次浏览\n{BODY}"));
+        assert_eq!(p.meta.source.as_deref(), Some("某某县总工会"));
+    }
+
+    #[test]
+    fn empty_brackets_beside_a_date() {
+        let p = run(&format!(
+            "市总工会召开全委会\n来源：某某县总工会 更新于：2021年8月4日（） 阅读：次\n{BODY}"
+        ));
+        assert_eq!(p.meta.date.map(|d| d.iso()).as_deref(), Some("2021-08-04"));
+        assert_eq!(p.meta.source.as_deref(), Some("某某县总工会"));
+        assert_eq!(kept(&p), ["市总工会召开全委会", BODY]);
     }
 }

@@ -30,12 +30,16 @@ const CUT_LINE: usize = 10;
 /// joins nothing more.
 pub fn rejoin(page: &mut Page) {
     let lines = std::mem::take(&mut page.lines);
+    // The line the chrome step found above the publication info is the headline: a long
+    // one with commas (广征求，谋建设，促发展 ——…报道) reads like running text, but the body
+    // is not its continuation.
+    let title = page.meta.title_line;
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     for line in lines {
         out.push(line);
         while out.len() >= 2 {
             let n = out.len();
-            if !broken_between(&out[n - 2].text, &out[n - 1].text) {
+            if Some(out[n - 2].no) == title || !broken_between(&out[n - 2].text, &out[n - 1].text) {
                 break;
             }
             let second = out.pop().map(|l| l.text).unwrap_or_default();
@@ -160,6 +164,25 @@ mod tests {
             page.lines.into_iter().map(|l| l.text).collect(),
             page.report.joined_lines,
         )
+    }
+
+    #[test]
+    fn the_headline_the_chrome_found_is_not_joined_to_the_body() {
+        let text = "广征求，谋建设，促发展 ——某某中学第七届教职工代表大会第四次会议报道\n为了谋求学校更好的建设与发展，学校召开了教代会。";
+        let mut page = Page {
+            file: "t.txt".into(),
+            source_hash: String::new(),
+            lines: split_lines(text, 1),
+            meta: PageMeta {
+                title_line: Some(1),
+                ..PageMeta::default()
+            },
+            report: CleaningReport::default(),
+        };
+        rejoin(&mut page);
+        assert_eq!(page.lines.len(), 2);
+        // Without the chrome's word, such a line reads as running text.
+        assert_eq!(run(text).1, 1);
     }
 
     #[test]

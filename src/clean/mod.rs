@@ -5,19 +5,20 @@
 //! | step | module | defect |
 //! | --- | --- | --- |
 //! | 1 | [`lines`] | invisible characters, odd spaces, blank-line runs |
-//! | 2 | [`emoji`] | pictographs injected inside words and lines of them |
-//! | 3 | [`gloss`] | romanisation glosses, runs of replacement marks, mojibake lines |
-//! | 4 | [`script`] | Simplified text converted to Traditional by mirror sites |
-//! | 5 | [`punct`] | full-width punctuation normalised to ASCII inside Chinese text |
-//! | 6 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
-//! | 7 | [`despin`] | synonym-spun wording (伪原创) |
-//! | 8 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
-//! | 9 | [`repeats`] | paragraphs printed twice in a row by mirrors and scrapers |
-//! | 10 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
-//! | 11 | [`split`] | several articles on one newspaper page |
-//! | 12 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
+//! | 2 | [`markup`] | HTML tags and character references left in the text |
+//! | 3 | [`emoji`] | pictographs injected inside words and lines of them |
+//! | 4 | [`gloss`] | romanisation glosses, runs of replacement marks, mojibake lines |
+//! | 5 | [`script`] | Simplified text converted to Traditional by mirror sites |
+//! | 6 | [`punct`] | full-width punctuation normalised to ASCII inside Chinese text |
+//! | 7 | [`spam`] | porn/gambling lines and lists, injected keywords, injected fiction |
+//! | 8 | [`despin`] | synonym-spun wording (伪原创) |
+//! | 9 | [`chrome`] | page chrome: navigation, publication info, footers, widgets (metadata kept) |
+//! | 10 | [`repeats`] | paragraphs printed twice in a row by mirrors and scrapers |
+//! | 11 | [`layout`] | lines broken mid-word or mid-sentence by print layout |
+//! | 12 | [`split`] | several articles on one newspaper page |
+//! | 13 | [`headline`] | title, kicker (引题), subtitle (副题) and bylines of each article |
 //!
-//! The structural steps (8–12) share [`shape`] (how a line looks: heading, body, separator),
+//! The structural steps (9–13) share [`shape`] (how a line looks: heading, body, separator),
 //! [`dates`] (publication dates as printed, with their precision) and [`meta`] (bylines,
 //! datelines, photo credits and names).
 //!
@@ -25,8 +26,8 @@
 //! text extracted for analysis. Removals are recorded by kind: `chrome` (page chrome),
 //! `byline` (bylines and datelines taken out of the body), `column` (column labels above
 //! a headline), `repost-title` (a reposting site's headline replaced by the labelled
-//! original), `duplicate` (a paragraph repeated right after itself), besides the kinds of
-//! the lexical steps.
+//! original), `duplicate` (a paragraph repeated right after itself), `markup` (an HTML tag),
+//! besides the kinds of the lexical steps.
 
 pub mod chrome;
 pub mod dates;
@@ -37,6 +38,7 @@ pub mod headline;
 pub mod layout;
 pub mod lines;
 pub mod markdown;
+pub mod markup;
 pub mod meta;
 pub mod punct;
 pub mod repeats;
@@ -86,6 +88,7 @@ impl Cleaner {
 
     fn clean_raw(&self, doc: &RawDoc) -> Vec<CleanArticle> {
         let mut page = Page::new(doc);
+        markup::strip(&mut page);
         emoji::strip(&mut page);
         gloss::repair(&mut page);
         self.script.apply(&mut page);
