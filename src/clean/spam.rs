@@ -617,6 +617,8 @@ mod tests {
         );
         let texts: Vec<&str> = removed.iter().map(|(_, t)| t.as_str()).collect();
         assert_eq!(texts, ["365体育手机版入口", "爱游戏体育全站app"]);
+        let (lines, _) = cleaned("1月11日，bwin必赢唯一中国官方网站联合区总工会开展送温暖活动。");
+        assert_eq!(lines, ["1月11日，联合区总工会开展送温暖活动。"]);
     }
 
     #[test]
