@@ -10,6 +10,9 @@
 //!   text keep ASCII parentheses;
 //! - spaces after a mark made full-width go (`3月6日, 2023年` → `3月6日，2023年`), unless a
 //!   Latin word follows;
+//! - a comma right before another clause or sentence mark (`，，`, `，。`, `，、`), as spinning
+//!   tools and careless edits leave it, goes and the other mark stays: Chinese typesetting
+//!   never sets a comma there;
 //! - the rules run until nothing changes, so cleaning clean output changes nothing.
 
 use super::lines::is_han;
@@ -22,7 +25,35 @@ pub fn restore(page: &mut Page) {
             line.text = text;
             page.report.punctuation_fixed += fixed;
         }
+        if let Some((text, fixed)) = without_doubled_commas(&line.text) {
+            line.text = text;
+            page.report.punctuation_fixed += fixed;
+        }
     }
+}
+
+/// Marks a comma is never set right before.
+fn follows_no_comma(c: char) -> bool {
+    matches!(c, '，' | '、' | '；' | '。' | '！' | '？' | '：')
+}
+
+/// The line without commas set right before another mark (`1月27日，，市总工会`,
+/// `并讲话，。`), and how many went; None when there are none.
+fn without_doubled_commas(text: &str) -> Option<(String, usize)> {
+    if !text.contains("，") {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut dropped = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '，' && chars.get(i + 1).copied().is_some_and(follows_no_comma) {
+            dropped += 1;
+            continue;
+        }
+        out.push(c);
+    }
+    (dropped > 0).then_some((out, dropped))
 }
 
 /// The line with full-width punctuation restored and the number of marks changed, or `None`
@@ -185,6 +216,19 @@ mod tests {
 
     fn fix(text: &str) -> String {
         restore_line(text).map_or_else(|| text.to_string(), |(t, _)| t)
+    }
+
+    #[test]
+    fn doubled_commas_go() {
+        assert_eq!(
+            without_doubled_commas("1月27日，，市总工会召开会议并讲话，。增强获得感，、幸福感"),
+            Some(("1月27日，市总工会召开会议并讲话。增强获得感、幸福感".to_string(), 3))
+        );
+        assert_eq!(without_doubled_commas("他说：“好，”然后离开。"), None);
+        // After ASCII marks are made full-width too (the page step runs both).
+        let mut page = Page::from_text("t.txt", "1月27日,,市总工会召开会议");
+        restore(&mut page);
+        assert_eq!(page.lines[0].text, "1月27日，市总工会召开会议");
     }
 
     #[test]
