@@ -522,8 +522,14 @@ fn is_page_label(text: &str) -> bool {
         return false;
     }
     let t = text.trim_start_matches(['【', '[', ' ']);
+    // An e-edition prints the issue before the page (第8686期：第01版 首版).
+    let t = without_issue_number(t);
     // 头版, 头版：要闻 (the front page, named rather than numbered).
-    if let Some(after) = t.strip_prefix("头版").or_else(|| t.strip_prefix("頭版")) {
+    if let Some(after) = t
+        .strip_prefix("头版")
+        .or_else(|| t.strip_prefix("頭版"))
+        .or_else(|| t.strip_prefix("首版"))
+    {
         let after = after.trim_end_matches(['】', ']', ' ']);
         return after.is_empty() || after.starts_with(['：', ':', ' ']);
     }
@@ -547,6 +553,16 @@ fn is_page_label(text: &str) -> bool {
             .collect::<String>()
             .trim_start()
             .starts_with('版')
+}
+
+/// The text after an issue number opening it (`第8686期：`), or the text itself.
+fn without_issue_number(t: &str) -> &str {
+    let Some(rest) = t.strip_prefix('第') else { return t };
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match rest[digits..].strip_prefix('期') {
+        Some(after) if digits > 0 => after.trim_start_matches(['：', ':', ' ']),
+        _ => t,
+    }
 }
 
 /// A line of links separated by bars: `A| B| C| D`, as printed by link farms and lists.
@@ -1862,6 +1878,9 @@ mod tests {
         assert!(is_page_label("A3版"));
         assert!(is_page_label("头版"));
         assert!(is_page_label("头版：要闻"));
+        assert!(is_page_label("第8686期：第01版 首版"));
+        assert!(is_page_label("首版"));
+        assert!(!is_page_label("第3期培训班开班"));
         assert!(!is_page_label("头版头条报道了职工书屋建设"));
         assert!(!is_page_label("第三版工会法修订后，职工权益得到更好保障。"));
         assert!(!is_page_label("第一次全体会议"));

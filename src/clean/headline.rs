@@ -62,21 +62,20 @@ impl Headline {
 }
 
 /// A line that may be part of a headline block. Never the salutation of a speech or the
-/// addressees of a notice (`各位代表、各位来宾：`, `各基层单位：`), nor a question or answer of
-/// an interview (`问：…`): they open the text.
+/// addressees of a notice or letter (`各位代表、各位来宾：`, `各基层单位：`, `全市广大职工：`),
+/// a question or answer of an interview (`问：…`), nor an agenda's item (`时间：…`): they
+/// open the text.
 fn block_line(text: &str) -> bool {
     shape::heading_like(text)
         && !addresses_readers(text)
-        && !QA_MARKERS.iter().any(|m| text.starts_with(m))
+        && !shape::opens_with_qa_marker(text)
+        && !shape::is_labelled_item(text)
         && !super::dates::opens_with_day(text)
         && !shape::starts_with_enumerator(text)
         && meta::parse_byline_line(text).is_none()
         && meta::parse_credit(text).is_none()
         && meta::parse_dateline(text).is_none()
 }
-
-/// How an interview marks its questions and answers.
-const QA_MARKERS: [&str; 8] = ["问：", "问:", "答：", "答:", "Q：", "Q:", "問：", "問:"];
 
 /// Whom a speech or a notice addresses, on a line of its own ending in a colon: a list of
 /// addressees (`各位代表、各位来宾，女士们、先生们：`, `各基层单位：`, `同志们：`,
@@ -87,9 +86,12 @@ fn addresses_readers(text: &str) -> bool {
     };
     chars(body) <= MAX_ADDRESS_CHARS
         && (["各", "尊敬的", "亲爱的", "親愛的"].iter().any(|p| body.starts_with(p))
-            || body.ends_with('们')
-            || body.ends_with('們'))
+            || body.contains("广大")
+            || ADDRESSEES.iter().any(|a| body.ends_with(a)))
 }
+
+/// How a list of addressees ends (`同志们：`, `全市广大职工：`, `各位会员：`).
+const ADDRESSEES: [&str; 8] = ["们", "們", "职工", "同志", "朋友", "会员", "工友", "同胞"];
 
 /// Longest salutation line.
 const MAX_ADDRESS_CHARS: usize = 40;
@@ -557,6 +559,14 @@ mod tests {
         ]);
         assert_eq!(head.title.as_deref(), Some("《工会法》知识学习问答"));
         assert_eq!(body(&head).len(), 2);
+        let head = take(&[
+            "全市广大职工：",
+            "五一国际劳动节即将到来，市总工会向大家致以节日的问候。",
+        ]);
+        assert_eq!(head.title, None);
+        let head = take(&["时间：3月6日14:30", "地点：市职工服务中心", "主办单位：市总工会"]);
+        assert_eq!(head.title, None);
+        assert_eq!(body(&head).len(), 3);
         // A kicker naming a topic still leads the title.
         let head = take(&[
             "聚焦两会：",

@@ -103,7 +103,9 @@ fn first_half_is_running_text(a: &str) -> bool {
     if body.contains('。') || (chars(body) >= LONG_LINE && body.contains(['！', '？'])) {
         return true;
     }
-    if inner_clause && chars(body) >= LONG_LINE {
+    // A long line with a clause break of its own; one inside a quotation is a headline's
+    // (组织开展“礼遇劳动模范、致敬劳动者”主题志愿服务活动).
+    if chars(body) >= LONG_LINE && has_clause_outside_quotes(body) {
         return true;
     }
     if shape::has_unclosed_pair(a) && chars(body) >= 12 && inner_clause {
@@ -116,6 +118,20 @@ fn first_half_is_running_text(a: &str) -> bool {
         let han = last.chars().filter(|&c| is_han(c)).count();
         if !quoted && han > 0 && han <= CUT_CLAUSE && chars(body) >= CUT_LINE {
             return true;
+        }
+    }
+    false
+}
+
+/// Whether a clause mark stands outside every quotation and title mark of `s`.
+fn has_clause_outside_quotes(s: &str) -> bool {
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '“' | '‘' | '《' | '「' | '『' => depth += 1,
+            '”' | '’' | '》' | '」' | '』' => depth = depth.saturating_sub(1),
+            c if depth == 0 && shape::is_clause_punct(c) => return true,
+            _ => {}
         }
     }
     false
@@ -134,7 +150,11 @@ fn starts_with_word_tail(b: &str) -> bool {
 /// The second half continues running text: it is not a heading or any line that starts
 /// something new.
 fn continues(b: &str) -> bool {
-    if shape::starts_with_enumerator(b) || is_apart(b) || meta::parse_dateline(b).is_some() {
+    if shape::starts_with_enumerator(b)
+        || shape::opens_with_qa_marker(b)
+        || is_apart(b)
+        || meta::parse_dateline(b).is_some()
+    {
         return false;
     }
     // A short line without sentence punctuation is a heading or label, unless it visibly
@@ -183,6 +203,26 @@ mod tests {
         assert_eq!(page.lines.len(), 2);
         // Without the chrome's word, such a line reads as running text.
         assert_eq!(run(text).1, 1);
+    }
+
+    #[test]
+    fn a_long_headline_with_punctuation_only_inside_quotes_is_not_joined() {
+        let text = "某某区总工会组织开展“礼遇劳动模范、致敬劳动者”主题志愿服务活动\n为营造劳动最光荣的良好社会氛围，区总工会开展了系列活动。";
+        assert_eq!(run(text).1, 0);
+        // With a clause break of its own, a long line is running text.
+        let text = "某某区总工会组织开展礼遇劳动模范活动，致敬劳动者的主题志愿服务活动也同时\n在全区各个社区展开，为营造劳动最光荣的良好社会氛围。";
+        assert_eq!(run(text).1, 1);
+        // A word broken at the end of the first line is still joined.
+        let (lines, joins) = run("把新就业形态劳动者“请进家”，让他们真切感受到温暖。去年旺季期间，嘉\n\n兴圆通速递有限公司快递员刘震迎来了慰问。");
+        assert_eq!((lines.len(), joins), (1, 1));
+    }
+
+    #[test]
+    fn questions_and_answers_open_their_paragraphs() {
+        let (lines, joins) =
+            run("女职工权益保护知识问答，请大家认真学习\n问：女职工的产假是如何规定的？\n答：女职工生育享受98天产假。");
+        assert_eq!(joins, 0);
+        assert_eq!(lines.len(), 3);
     }
 
     #[test]

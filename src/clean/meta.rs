@@ -185,7 +185,7 @@ const MAX_PADDED_NAMES: usize = 4;
 /// (`王进喜`) may be a profile's title, a padded one never is. None for anything else.
 pub fn padded_name_line(text: &str) -> Option<Vec<String>> {
     let items: Vec<&str> = text
-        .split(|c: char| c.is_whitespace())
+        .split(|c: char| c.is_whitespace() || matches!(c, '，' | ',' | '、'))
         .filter(|s| !s.is_empty())
         .collect();
     if items.len() < 2 || items.len() > 2 * MAX_PADDED_NAMES {
@@ -559,6 +559,11 @@ mod tests {
 
     fn v(names: &[&str]) -> Option<Vec<String>> {
         Some(names.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn padded_names_set_apart_by_commas() {
+        assert_eq!(padded_name_line("杨 健，王 彤"), v(&["杨健", "王彤"]));
     }
 
     #[test]

@@ -72,17 +72,54 @@ pub fn has_full_stop(s: &str) -> bool {
 }
 
 /// A heading ends with a question, an exclamation or an ellipsis at most (kickers do);
-/// it never carries a full stop or a semicolon.
+/// it never carries a full stop or ends with a semicolon, and a kicker longer than a
+/// headline holds no semicolon (two clauses set so open the text).
 pub fn heading_like(s: &str) -> bool {
     let n = chars(s);
     n > 0
         && s.chars().any(|c| is_han(c) || c.is_alphanumeric())
-        && (n <= MAX_HEADING_CHARS || (n <= MAX_KICKER_CHARS && ends_lead_in(s)))
+        && (n <= MAX_HEADING_CHARS || (n <= MAX_KICKER_CHARS && ends_lead_in(s) && !s.contains(['；', ';'])))
         && !has_full_stop(s)
         && !s
             .trim_end_matches(['”', '’', '"', '」', '）', ')'])
             .ends_with(['；', ';', '，', ','])
         && !is_separator(s)
+}
+
+/// How an interview or a Q&A sets its questions and answers.
+const QA_MARKERS: [&str; 10] = ["问：", "问:", "答：", "答:", "Q：", "Q:", "問：", "問:", "A：", "A:"];
+
+/// A question or an answer of an interview (`问：…`, `答：…`): it opens a paragraph of its
+/// own, never continues a line nor belongs to a headline.
+pub fn opens_with_qa_marker(s: &str) -> bool {
+    QA_MARKERS.iter().any(|m| s.starts_with(m))
+}
+
+/// Labels of the items of an agenda or a notice (`时间：`, `地点：`, `承办单位：`).
+const ITEM_LABELS: [&str; 14] = [
+    "时间",
+    "地点",
+    "日期",
+    "主办单位",
+    "承办单位",
+    "协办单位",
+    "参加人员",
+    "参会人员",
+    "报名方式",
+    "联系人",
+    "联系电话",
+    "時間",
+    "地點",
+    "聯繫人",
+];
+
+/// An item of an agenda or a notice: a label and its colon (`时间：3月6日上午`, `地点：…`).
+/// Such a line is part of the text, never a headline.
+pub fn is_labelled_item(s: &str) -> bool {
+    ITEM_LABELS.iter().any(|l| {
+        s.strip_prefix(l)
+            .is_some_and(|rest| rest.trim_start().starts_with(['：', ':']))
+    })
 }
 
 /// A strict heading: heading-like and not ending like a sentence at all.
@@ -222,6 +259,10 @@ mod tests {
         assert!(heading_like("工会有为如何具体呈现？"));
         assert!(heading_like("除了与会代表带回“现场直击”，还有职工脱口秀……"));
         assert!(!heading_like("各县级工会加足马力守正创新。"));
+        // A long lead-in of two clauses set apart by a semicolon opens the text.
+        assert!(!heading_like(
+            "五月的鲜花，献给奔走在城市街巷的快递骑手们；五月的目光，投向奋战在生产一线的产业工人……"
+        ));
         assert!(plain_heading("主打一个字，“鲜”"));
         assert!(!plain_heading("工会有为如何具体呈现？"));
         assert!(body_like("2月24日，省总工会第十二届委员会第十二次全体会议在昆明召开。"));
