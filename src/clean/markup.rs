@@ -70,7 +70,7 @@ fn is_inline(tag: &str) -> bool {
 pub fn strip(page: &mut Page) {
     let report = &mut page.report;
     page.lines.retain_mut(|line| {
-        if !line.text.contains(['<', '&']) {
+        if !line.text.bytes().any(|b| b == b'<' || b == b'&') {
             return true;
         }
         let mut changed = false;
