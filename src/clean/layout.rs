@@ -45,6 +45,13 @@ pub fn rejoin(page: &mut Page) {
             let second = out.pop().map(|l| l.text).unwrap_or_default();
             if let Some(first) = out.last_mut() {
                 join_into(&mut first.text, &second);
+                // The seam may set a comma before another mark (`…，` + `。…`), which the
+                // punctuation step repairs in a line: repair it here too, so that cleaning
+                // the output again changes nothing.
+                if let Some((text, fixed)) = super::punct::without_doubled_commas(&first.text) {
+                    first.text = text;
+                    page.report.punctuation_fixed += fixed;
+                }
             }
             page.report.joined_lines += 1;
         }
@@ -215,6 +222,12 @@ mod tests {
         // A word broken at the end of the first line is still joined.
         let (lines, joins) = run("把新就业形态劳动者“请进家”，让他们真切感受到温暖。去年旺季期间，嘉\n\n兴圆通速递有限公司快递员刘震迎来了慰问。");
         assert_eq!((lines.len(), joins), (1, 1));
+    }
+
+    #[test]
+    fn a_comma_left_at_the_seam_before_a_mark_goes() {
+        // A second cleaning would drop it (the punctuation step), so the join does.
+        assert_eq!(run("一。，\n。一"), (vec!["一。。一".to_string()], 1));
     }
 
     #[test]

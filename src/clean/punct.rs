@@ -39,7 +39,7 @@ fn follows_no_comma(c: char) -> bool {
 
 /// The line without commas set right before another mark (`1月27日，，市总工会`,
 /// `并讲话，。`), and how many went; None when there are none.
-fn without_doubled_commas(text: &str) -> Option<(String, usize)> {
+pub(crate) fn without_doubled_commas(text: &str) -> Option<(String, usize)> {
     let doubled = |(i, _): (usize, &str)| text[i + '，'.len_utf8()..].chars().next().is_some_and(follows_no_comma);
     if !text.match_indices('，').any(doubled) {
         return None;
