@@ -126,7 +126,7 @@ const MAX_WIDGET_WORD: usize = 8;
 
 /// How a site's clock opens its line (今天是2026年03月04日 星期三): the date of the visit,
 /// never the article's.
-const TODAY_MARKERS: [&str; 4] = ["今天是", "今日是", "今天是：", "今天："];
+const TODAY_MARKERS: [&str; 3] = ["今天是", "今日是", "今天："];
 
 /// Lines from the top of a page where labelled headlines (原题目…（主题）) are read.
 const HEADLINE_REACH: usize = 8;
@@ -984,13 +984,20 @@ impl<'a> Scan<'a> {
         let (Some(first), Some(last)) = (found.first(), found.last()) else {
             return true;
         };
+        let timed = timed(prefix, found);
         let glued = prefix[last.end..].chars().next().is_some_and(is_han);
-        if glued && !timed(prefix, found) {
+        if glued && !timed {
             return false;
         }
-        let bare = first.start == 0 && prefix[last.end..].trim().is_empty() && !timed(prefix, found);
-        let earlier = self.found.dates.iter().filter(|(k, _)| *k < i).map(|(_, d)| d);
-        !(bare && earlier.clone().next().is_some() && earlier.into_iter().all(|d| *d != first.date))
+        let bare = first.start == 0 && prefix[last.end..].trim().is_empty() && !timed;
+        let mut earlier = self
+            .found
+            .dates
+            .iter()
+            .filter(|(k, _)| *k < i)
+            .map(|(_, d)| d)
+            .peekable();
+        !(bare && earlier.peek().is_some() && earlier.all(|d| *d != first.date))
     }
 
     /// A line of a date (and maybe an outlet) without labels, at the header or footer, or
